@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftLoaders",
+    products: [
+        .library(name: "Loaders", targets: ["Loaders"]),
+        .executable(name: "loaders", targets: ["loaders"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "Loaders", dependencies: ["CZlib"]),
+        .executableTarget(
+            name: "loaders",
+            dependencies: [
+                "Loaders",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

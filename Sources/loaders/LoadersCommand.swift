@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct LoadersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loaders",
+        abstract: "Inspect, convert, benchmark and train on on-disk training data.",
+        subcommands: []
+    )
+}
