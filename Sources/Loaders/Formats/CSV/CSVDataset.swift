@@ -1,0 +1,151 @@
+/// A CSV file of numeric features and a label, read once into memory for random access.
+///
+/// Opening parses the whole file, in parallel byte ranges cut at record boundaries, into `Float`
+/// features and `Int32` labels; nothing else of the file is kept. Features are the numeric columns
+/// other than the label (a column is numeric when its first value is a number), or the columns
+/// named. The label is an integer column, or a text column whose values are numbered 0..<k in
+/// order of first appearance (`labelCategories`).
+///
+/// ```swift
+/// let wine = try CSVDataset("Fixtures/wine.csv", labelColumn: "target")
+/// wine.count                        // 178
+/// try wine.sample(at: 0).features   // Tensor [13]: 14.23, 1.71, …
+///
+/// let mnist = try CSVDataset("mnist_train.csv", labelColumn: "label", shape: [1, 28, 28])
+/// ```
+///
+/// Memory: the features as `Float` (count × features × 4 bytes), the labels, and one block buffer
+/// per parsing thread.
+public struct CSVDataset: Dataset, Sendable {
+    /// The file read.
+    public let path: String
+    /// Every column's name, in file order (generated as `column1`, … without a header).
+    public let columnNames: [String]
+    /// The label column's name.
+    public let labelColumn: String
+    /// The feature columns' names, in the order their values appear in a sample.
+    public let featureColumns: [String]
+    /// The shape of each sample's features: `[featureColumns.count]`, or the shape asked for.
+    public let featureShape: [Int]
+    /// For a text label column, its values by label number; nil for an integer label column.
+    public let labelCategories: [String]?
+    public let count: Int
+
+    /// Rows in file order, in pieces as the parallel parse produced them.
+    let pieces: [Piece]
+    /// The first row of each piece, and `count` at the end: `pieceStarts[i]..<pieceStarts[i+1]`.
+    let pieceStarts: [Int]
+
+    struct Piece: Sendable {
+        /// Row-major: row `r`'s features are `features[r * featureCount ..< (r + 1) * featureCount]`.
+        var features: [Float]
+        var labels: [Int32]
+    }
+
+    /// Opens and parses a CSV file.
+    ///
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - labelColumn: the label column's name.
+    ///   - featureColumns: the feature columns by name, in the order wanted; nil for every numeric
+    ///     column but the label.
+    ///   - shape: the shape of one sample's features (e.g. `[1, 28, 28]`); nil for a flat vector.
+    ///   - format: delimiter, header row, field length limit.
+    ///   - threads: how many threads parse; nil for one per active processor.
+    /// - Throws: `LoaderError`: `.io` when the file cannot be read; `.emptyFile`; `.noSuchColumn`;
+    ///   `.mismatch` when `shape` does not hold the features; and for malformed input
+    ///   (`.unterminatedQuote`, `.unexpectedQuote`, `.fieldCount`, `.notANumber`,
+    ///   `.fieldTooLong`) the first defect in the file, with its line and column.
+    /// - Complexity: O(file size), spread over `threads`.
+    public init(
+        _ path: String, labelColumn: String = "label", featureColumns: [String]? = nil, shape: [Int]? = nil,
+        format: CSVFormat = .standard, threads: Int? = nil
+    ) throws {
+        let file = try CSVFile(path: path)
+        let schema = try CSVSchema.read(file, format: format)
+        let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
+        let featureShape = shape ?? [plan.featureCount]
+        guard featureShape.allSatisfy({ $0 > 0 }), featureShape.reduce(1, *) == plan.featureCount else {
+            throw LoaderError(
+                .mismatch, "shape \(featureShape) does not hold the \(plan.featureCount) feature columns", path: path)
+        }
+        let threads = max(1, threads ?? CSVFile.processorCount)
+        let dataBytes = file.size - schema.dataStart
+        // Several pieces per thread, so a thread slowed by a busy core does not hold the rest back;
+        // none under a megabyte, where cutting costs more than it saves.
+        let pieceCount = max(1, min(dataBytes >> 20, max(threads * 4, dataBytes >> 24)))
+        let bounds = try CSVSplitter.bounds(
+            of: file, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
+        let parsed = try CSVParallel.map(count: bounds.count - 1, threads: threads) { piece in
+            try Self.parse(file: file, plan: plan, from: bounds[piece], to: bounds[piece + 1])
+        }
+        var pieces: [Piece] = []
+        var pieceStarts = [0]
+        var categories = CategoryTable()
+        for (var piece, local) in parsed {
+            if plan.labelKind == .categories {
+                let numbers = local.map { bytes in bytes.withUnsafeBytes { categories.number(of: $0) } }
+                for row in piece.labels.indices { piece.labels[row] = numbers[Int(piece.labels[row])] }
+            }
+            guard !piece.labels.isEmpty else { continue }
+            pieceStarts.append(pieceStarts.last! + piece.labels.count)
+            pieces.append(piece)
+        }
+        guard let count = pieceStarts.last, count > 0 else {
+            throw LoaderError(.emptyFile, "the file has no data records", path: path)
+        }
+        self.path = path
+        self.columnNames = schema.names
+        self.labelColumn = labelColumn
+        self.featureColumns = plan.featureNames
+        self.featureShape = featureShape
+        self.labelCategories = plan.labelKind == .categories ? categories.names : nil
+        self.count = count
+        self.pieces = pieces
+        self.pieceStarts = pieceStarts
+    }
+
+    /// The number of features in one sample.
+    public var featureCount: Int { featureColumns.count }
+
+    /// - Complexity: O(features) plus O(log pieces) to find the row.
+    public func sample(at index: Int) throws -> Example {
+        precondition(index >= 0 && index < count, "sample index \(index) out of range 0..<\(count)")
+        let (piece, row) = location(of: index)
+        let width = featureCount
+        let features = Array(pieces[piece].features[row * width ..< (row + 1) * width])
+        return Example(features: Tensor(shape: featureShape, scalars: features), label: Int(pieces[piece].labels[row]))
+    }
+
+    /// The piece holding row `index`, and the row's position in it.
+    func location(of index: Int) -> (piece: Int, row: Int) {
+        var low = 0
+        var high = pieces.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if pieceStarts[middle] <= index { low = middle } else { high = middle - 1 }
+        }
+        return (low, index - pieceStarts[low])
+    }
+
+    /// Parses the records starting in `start..<stop` into one piece.
+    private static func parse(file: CSVFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> (Piece, [[UInt8]]) {
+        var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
+        // No record is shorter than its delimiters, so this bounds the rows; the capacity past the
+        // rows actually parsed is address space the system never backs with memory.
+        let rowBound = (stop - start) / max(plan.schema.columnCount - 1, 1) + 2
+        let width = plan.featureCount
+        var labels: [Int32] = []
+        let features = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+            var rows = 0
+            while true {
+                precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
+                guard let label = try cursor.next(into: buffer.baseAddress! + rows * width) else { break }
+                labels.append(label)
+                rows += 1
+            }
+            initialized = rows * width
+        }
+        return (Piece(features: features, labels: labels), cursor.categories.categories)
+    }
+}

@@ -1,0 +1,103 @@
+/// A parse failure at a byte offset, before it is turned into a `LoaderError` with a line and
+/// column (which needs a pass over the file up to the offset, so it is done only on failure).
+struct CSVFailure: Error, Sendable {
+    enum Kind: Sendable {
+        case unterminatedQuote, quoteInUnquotedField, characterAfterQuote
+        case tooFewFields, tooManyFields, notANumber, notAnIntegerLabel, fieldTooLong
+    }
+
+    var kind: Kind
+    /// The file offset where the failure was found.
+    var offset: Int
+    /// The 0-based column the failure is in (for field counts: the number of fields found).
+    var column: Int
+    /// For an unterminated quote: the file offset of the opening quote.
+    var quoteOffset: Int?
+    /// The offending field's text, for `.notANumber` and `.notAnIntegerLabel`.
+    var text: String?
+
+    init(_ kind: Kind, offset: Int, column: Int, quoteOffset: Int? = nil, text: String? = nil) {
+        self.kind = kind
+        self.offset = offset
+        self.column = column
+        self.quoteOffset = quoteOffset
+        self.text = text
+    }
+
+    /// The `LoaderError` a user sees: the file, the line and column, what is wrong and where.
+    func loaderError(file: CSVFile, columnNames: [String], maxFieldLength: Int) -> LoaderError {
+        let locator = CSVLocator(file: file)
+        let place = (try? locator.lineColumn(of: offset)).map { LoaderError.Location.lineColumn(line: $0.line, column: $0.column) }
+            ?? .byteOffset(offset)
+        let name = column < columnNames.count ? "column \"\(columnNames[column])\"" : "column \(column + 1)"
+        let quoted = text.map { "\"\($0.count > 60 ? String($0.prefix(60)) + "…" : $0)\"" } ?? ""
+        let (code, message): (LoaderError.Code, String)
+        switch kind {
+        case .unterminatedQuote:
+            let opening = quoteOffset.flatMap { try? locator.lineColumn(of: $0) }
+            let origin = opening.map { "line \($0.line), column \($0.column)" } ?? "byte \(quoteOffset ?? 0)"
+            (code, message) = (.unterminatedQuote, "the quoted field opened at \(origin) in \(name) is never closed")
+        case .quoteInUnquotedField:
+            (code, message) = (.unexpectedQuote, "a quote inside the unquoted field in \(name); quote the whole field and double inner quotes")
+        case .characterAfterQuote:
+            (code, message) = (.unexpectedQuote, "a character follows the closing quote of the field in \(name)")
+        case .tooFewFields:
+            (code, message) = (.fieldCount, "the record has \(column) fields, the header has \(columnNames.count)")
+        case .tooManyFields:
+            (code, message) = (.fieldCount, "the record has more than the header's \(columnNames.count) fields")
+        case .notANumber:
+            (code, message) = (.notANumber, "not a number in \(name): \(quoted)")
+        case .notAnIntegerLabel:
+            (code, message) = (.notANumber, "not an integer label in \(name): \(quoted)")
+        case .fieldTooLong:
+            (code, message) = (.fieldTooLong, "the field in \(name) is longer than the limit of \(maxFieldLength) bytes")
+        }
+        return LoaderError(code, message, path: file.path, location: place)
+    }
+}
+
+/// Turns byte offsets into 1-based lines and columns: lines end at LF, CRLF or a lone CR (also
+/// inside quoted fields, as an editor counts them); columns count characters, not bytes; a
+/// byte-order mark is not counted.
+struct CSVLocator {
+    let file: CSVFile
+
+    /// - Complexity: O(offset): reads the file up to `offset`.
+    func lineColumn(of offset: Int) throws -> (line: Int, column: Int) {
+        let reader = CSVBlockReader(file: file, from: 0, to: offset)
+        try reader.refill(keepingFrom: reader.start)
+        var line = 1
+        var lineStart = 0              // file offset of the current line's first byte
+        var characters = 0             // characters since lineStart
+        var previous: UInt8 = 0
+        var position = 0
+        while reader.start < reader.end {
+            var pointer = reader.start
+            while pointer < reader.end {
+                let byte = pointer.pointee
+                if byte == 0x0A {
+                    if previous != 0x0D { line += 1 }
+                    lineStart = position + 1
+                    characters = 0
+                } else if byte == 0x0D {
+                    line += 1
+                    lineStart = position + 1
+                    characters = 0
+                } else if byte & 0xC0 != 0x80 {
+                    characters += 1
+                }
+                previous = byte
+                pointer += 1
+                position += 1
+            }
+            if reader.isAtEnd { break }
+            try reader.refill(keepingFrom: reader.end)
+        }
+        if lineStart == 0 && offset >= 3 {
+            // A UTF-8 byte-order mark is one character, which no editor shows.
+            let bom = try CSVSchema.hasByteOrderMark(file)
+            if bom { characters -= 1 }
+        }
+        return (line, characters + 1)
+    }
+}

@@ -1,0 +1,273 @@
+/// What the parser does with one column's fields.
+enum CSVColumnRole: UInt8, Sendable {
+    /// Checked for well-formedness, otherwise ignored.
+    case skip
+    /// Converted to `Float` into the row's feature slot.
+    case feature
+    /// Kept as a span for the caller to read after the record.
+    case label
+}
+
+/// One field of a record as it lies in the buffer.
+struct CSVFieldSpan {
+    /// The field's content: inside the quotes for a quoted field.
+    var start: UnsafePointer<UInt8>
+    var end: UnsafePointer<UInt8>
+    var isQuoted: Bool
+    /// Whether the quoted content holds `""` escapes that `unescaped` must collapse.
+    var hasEscapes: Bool
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: end - start) }
+
+    /// The content with `""` collapsed to `"`.
+    var unescaped: [UInt8] {
+        guard hasEscapes else { return Array(bytes) }
+        var result: [UInt8] = []
+        result.reserveCapacity(end - start)
+        var pointer = start
+        while pointer < end {
+            result.append(pointer.pointee)
+            pointer += pointer.pointee == 0x22 ? 2 : 1
+        }
+        return result
+    }
+
+    /// The content as text, for messages and column names.
+    var text: String { String(decoding: unescaped, as: UTF8.self) }
+}
+
+/// Parses CSV records in place in a `CSVBlockReader`'s buffer (RFC 4180 plus LF, CRLF and lone CR
+/// line ends, blank lines skipped), converting numeric columns to `Float` as it goes.
+///
+/// Why this shape: the hot loop reads each byte once. A plain integer field (all MNIST pixels) is
+/// accumulated digit by digit and stored without ever forming a span; anything else (signs,
+/// decimals, spaces, quotes) takes the general path through `DecimalText`. No `String` is made
+/// per field. A record that reaches the end of the buffer before its line end reports
+/// `.needMore`, and the caller refills and parses it again from its start.
+struct CSVRecordParser {
+    enum Outcome {
+        /// A record was parsed; the next one starts at the pointer.
+        case record(UnsafePointer<UInt8>)
+        /// An empty line was skipped; the next record starts at the pointer.
+        case blank(UnsafePointer<UInt8>)
+        /// The record continues past the buffer's end.
+        case needMore
+        case failed(CSVFailure)
+    }
+
+    private static let quote: UInt8 = 0x22
+    private static let lineFeed: UInt8 = 0x0A
+    private static let carriageReturn: UInt8 = 0x0D
+
+    let delimiter: UInt8
+    let maxFieldLength: Int
+    /// Per column: its role and, for features, its slot in the row.
+    private let roles: [CSVColumnRole]
+    private let slots: [Int]
+    /// The label field of the last record parsed, when a column has the `.label` role.
+    private(set) var label: CSVFieldSpan?
+
+    init(format: CSVFormat, roles: [CSVColumnRole], slots: [Int]) {
+        precondition(roles.count == slots.count && !roles.isEmpty)
+        delimiter = format.delimiter
+        maxFieldLength = format.maxFieldLength
+        self.roles = roles
+        self.slots = slots
+    }
+
+    /// Parses the record at `start`, writing feature values into `row`.
+    ///
+    /// - Parameters:
+    ///   - start: the first byte of a record, before `end`.
+    ///   - end: the end of the buffered bytes; `end.pointee` must be the line-feed sentinel.
+    ///   - isLast: whether `end` is the end of the input, so a record may end there.
+    ///   - base: the file offset of `start`, for failure offsets.
+    /// - Complexity: O(record length).
+    mutating func parse(
+        _ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool,
+        row: UnsafeMutablePointer<Float>, base: Int
+    ) -> Outcome {
+        if let blank = Self.blankLine(start, end: end, isLast: isLast) { return blank }
+        let delimiter = self.delimiter
+        let maxFieldLength = self.maxFieldLength
+        let lastColumn = roles.count - 1
+        return roles.withUnsafeBufferPointer { roles in
+            slots.withUnsafeBufferPointer { slots in
+                var pointer = start
+                var column = 0
+                while true {
+                    var terminator: UnsafePointer<UInt8>
+                    parsing: do {
+                        switch roles[column] {
+                        case .feature:
+                            // Fast path: an unsigned integer of at most 19 digits, nothing around it.
+                            var digit = pointer.pointee &- 0x30
+                            if digit < 10 {
+                                var value: UInt64 = 0
+                                var cursor = pointer
+                                repeat {
+                                    value = value &* 10 &+ UInt64(digit)
+                                    cursor += 1
+                                    digit = cursor.pointee &- 0x30
+                                } while digit < 10 && cursor - pointer < 19
+                                let next = cursor.pointee
+                                if next == delimiter || next == Self.lineFeed || next == Self.carriageReturn,
+                                   cursor - pointer <= maxFieldLength {
+                                    row[slots[column]] = Float(value)
+                                    terminator = cursor
+                                    break parsing
+                                }
+                            }
+                            switch scanField(pointer, end: end, isLast: isLast, column: column, start: start, base: base) {
+                            case .field(let span, let after):
+                                guard let value = Self.number(span) else {
+                                    return .failed(CSVFailure(
+                                        .notANumber, offset: base + (span.start - start), column: column,
+                                        text: span.text))
+                                }
+                                row[slots[column]] = value
+                                terminator = after
+                            case .needMore: return .needMore
+                            case .failed(let failure): return .failed(failure)
+                            }
+                        case .label, .skip:
+                            switch scanField(pointer, end: end, isLast: isLast, column: column, start: start, base: base) {
+                            case .field(let span, let after):
+                                if roles[column] == .label { label = span }
+                                terminator = after
+                            case .needMore: return .needMore
+                            case .failed(let failure): return .failed(failure)
+                            }
+                        }
+                    }
+                    let byte = terminator.pointee
+                    if byte == delimiter {
+                        if column == lastColumn {
+                            return .failed(CSVFailure(.tooManyFields, offset: base + (terminator + 1 - start), column: column + 1))
+                        }
+                        pointer = terminator + 1
+                        column += 1
+                        continue
+                    }
+                    // A line end, real or the sentinel.
+                    guard let next = Self.lineEnd(terminator, end: end, isLast: isLast) else { return .needMore }
+                    if column != lastColumn {
+                        return .failed(CSVFailure(.tooFewFields, offset: base + (terminator - start), column: column + 1))
+                    }
+                    return .record(next)
+                }
+            }
+        }
+    }
+
+    /// Splits the record at `start` into field spans, whatever their number (for headers, type
+    /// inference and summaries).
+    func split(
+        _ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool, base: Int,
+        into fields: inout [CSVFieldSpan]
+    ) -> Outcome {
+        fields.removeAll(keepingCapacity: true)
+        if let blank = Self.blankLine(start, end: end, isLast: isLast) { return blank }
+        var pointer = start
+        while true {
+            switch scanField(pointer, end: end, isLast: isLast, column: fields.count, start: start, base: base) {
+            case .field(let span, let after):
+                fields.append(span)
+                if after.pointee == delimiter {
+                    pointer = after + 1
+                    continue
+                }
+                guard let next = Self.lineEnd(after, end: end, isLast: isLast) else { return .needMore }
+                return .record(next)
+            case .needMore: return .needMore
+            case .failed(let failure): return .failed(failure)
+            }
+        }
+    }
+
+    /// Converts a field to `Float`; nil when it is not exactly one number.
+    static func number(_ span: CSVFieldSpan) -> Float? {
+        if span.hasEscapes { return nil }
+        return DecimalText.scan(span.bytes).map(DecimalConversion.float)
+    }
+
+    private enum FieldScan {
+        case field(CSVFieldSpan, terminator: UnsafePointer<UInt8>)
+        case needMore
+        case failed(CSVFailure)
+    }
+
+    /// Finds the field at `pointer` and the byte after it (a delimiter or a line end).
+    private func scanField(
+        _ pointer: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool, column: Int,
+        start: UnsafePointer<UInt8>, base: Int
+    ) -> FieldScan {
+        let delimiter = self.delimiter
+        if pointer.pointee == Self.quote && pointer < end {
+            var search = pointer + 1
+            var hasEscapes = false
+            while true {
+                guard let closing = CSVFile.find(Self.quote, from: search, to: end) else {
+                    if end - pointer > maxFieldLength + 2 {
+                        return .failed(CSVFailure(.fieldTooLong, offset: base + (pointer - start), column: column))
+                    }
+                    if !isLast { return .needMore }
+                    return .failed(CSVFailure(
+                        .unterminatedQuote, offset: base + (end - start), column: column,
+                        quoteOffset: base + (pointer - start)))
+                }
+                let after = closing + 1
+                if after == end && !isLast { return .needMore }
+                if after < end && after.pointee == Self.quote {
+                    hasEscapes = true
+                    search = after + 1
+                    continue
+                }
+                if closing - (pointer + 1) > maxFieldLength {
+                    return .failed(CSVFailure(.fieldTooLong, offset: base + (pointer - start), column: column))
+                }
+                let next = after.pointee
+                if next != delimiter && next != Self.lineFeed && next != Self.carriageReturn {
+                    return .failed(CSVFailure(.characterAfterQuote, offset: base + (after - start), column: column))
+                }
+                return .field(
+                    CSVFieldSpan(start: pointer + 1, end: closing, isQuoted: true, hasEscapes: hasEscapes),
+                    terminator: after)
+            }
+        }
+        var cursor = pointer
+        while true {
+            let byte = cursor.pointee
+            if byte == delimiter || byte == Self.lineFeed || byte == Self.carriageReturn { break }
+            if byte == Self.quote {
+                return .failed(CSVFailure(.quoteInUnquotedField, offset: base + (cursor - start), column: column))
+            }
+            cursor += 1
+        }
+        if cursor == end && !isLast && cursor - pointer <= maxFieldLength { return .needMore }
+        if cursor - pointer > maxFieldLength {
+            return .failed(CSVFailure(.fieldTooLong, offset: base + (pointer - start), column: column))
+        }
+        return .field(CSVFieldSpan(start: pointer, end: cursor, isQuoted: false, hasEscapes: false), terminator: cursor)
+    }
+
+    /// The start of the next record after the line end at `terminator`; nil when the buffer ends
+    /// before the line end is certain (the sentinel, or a CR whose LF may follow in the next block).
+    private static func lineEnd(_ terminator: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool) -> UnsafePointer<UInt8>? {
+        if terminator == end { return isLast ? end : nil }
+        if terminator.pointee == carriageReturn {
+            if terminator + 1 == end { return isLast ? end : nil }
+            return terminator[1] == lineFeed ? terminator + 2 : terminator + 1
+        }
+        return terminator + 1
+    }
+
+    /// `.blank` when `start` begins an empty line, `.needMore` when that cannot be told yet.
+    private static func blankLine(_ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool) -> Outcome? {
+        let byte = start.pointee
+        guard byte == lineFeed || byte == carriageReturn else { return nil }
+        if start == end { return isLast ? .blank(end) : .needMore }
+        guard let next = lineEnd(start, end: end, isLast: isLast) else { return .needMore }
+        return .blank(next)
+    }
+}

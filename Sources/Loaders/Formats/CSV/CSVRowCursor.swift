@@ -1,0 +1,88 @@
+/// Reads the records of one byte range front to back, each into a row of `Float` features and a
+/// label number: the loop shared by the parallel loader and the streaming shards.
+///
+/// Memory is one block buffer; a record belongs to the range when it starts inside it, so the
+/// last one may be read past the range's end.
+struct CSVRowCursor {
+    let plan: CSVColumnPlan
+    private let reader: CSVBlockReader
+    private var parser: CSVRecordParser
+    private var pointer: UnsafePointer<UInt8>
+    private let stop: Int
+    /// The text labels met so far, numbered in order of first appearance within this range.
+    private(set) var categories = CategoryTable()
+
+    /// Positions the cursor at `start`, the start of a record (or the range's end).
+    /// - Throws: `LoaderError` `.io` when the file cannot be read.
+    init(file: CSVFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws {
+        self.plan = plan
+        self.stop = stop
+        reader = CSVBlockReader(file: file, from: start)
+        try reader.refill(keepingFrom: reader.start)
+        pointer = reader.start
+        parser = CSVRecordParser(format: plan.schema.format, roles: plan.roles, slots: plan.slots)
+    }
+
+    /// Reads the next record's features into `row` (`plan.featureCount` values).
+    /// - Returns: the record's label number, or nil after the range's last record.
+    /// - Throws: `LoaderError` naming the file, line and column of malformed input.
+    mutating func next(into row: UnsafeMutablePointer<Float>) throws -> Int32? {
+        while true {
+            let recordOffset = reader.fileOffset(of: pointer)
+            if recordOffset >= stop || (pointer == reader.end && reader.isAtEnd) { return nil }
+            if pointer == reader.end {
+                try refill()
+                continue
+            }
+            switch parser.parse(pointer, end: reader.end, isLast: reader.isAtEnd, row: row, base: recordOffset) {
+            case .record(let next):
+                let label = try labelNumber()
+                pointer = next
+                return label
+            case .blank(let next):
+                pointer = next
+            case .needMore:
+                try refill()
+            case .failed(let failure):
+                throw error(failure)
+            }
+        }
+    }
+
+    private mutating func refill() throws {
+        try reader.refill(keepingFrom: pointer)
+        pointer = reader.start
+    }
+
+    private mutating func labelNumber() throws -> Int32 {
+        guard let span = parser.label else { return 0 }
+        switch plan.labelKind {
+        case .categories:
+            if span.hasEscapes { return span.unescaped.withUnsafeBytes { categories.number(of: $0) } }
+            return categories.number(of: span.bytes)
+        case .integer:
+            if let value = Self.integer(span) { return value }
+            throw error(CSVFailure(
+                .notAnIntegerLabel, offset: reader.fileOffset(of: span.start), column: plan.labelIndex, text: span.text))
+        }
+    }
+
+    /// The field's value when it is an integer that fits `Int32` (`7`, ` -3 `, `"4"`, `2.0`, `1e1`).
+    private static func integer(_ span: CSVFieldSpan) -> Int32? {
+        var value: Int32 = 0
+        var pointer = span.start
+        while pointer < span.end, pointer.pointee &- 0x30 < 10, value < 100_000_000 {
+            value = value * 10 + Int32(pointer.pointee &- 0x30)
+            pointer += 1
+        }
+        if pointer == span.end && pointer > span.start { return value }
+        guard !span.hasEscapes, let text = DecimalText.scan(span.bytes), text.kind == .finite else { return nil }
+        let number = DecimalConversion.double(text)
+        guard number.rounded() == number, abs(number) <= Double(Int32.max) else { return nil }
+        return Int32(number)
+    }
+
+    private func error(_ failure: CSVFailure) -> LoaderError {
+        failure.loaderError(file: reader.file, columnNames: plan.schema.names, maxFieldLength: plan.schema.format.maxFieldLength)
+    }
+}

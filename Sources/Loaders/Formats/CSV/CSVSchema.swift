@@ -1,0 +1,86 @@
+/// The columns of a CSV file: their names (from the header, or generated), the kind of value the
+/// first data record holds in each, and where the data records begin.
+struct CSVSchema: Sendable {
+    /// A column's kind, as its field in the first data record shows it.
+    enum Kind: Sendable, Equatable {
+        case integer, decimal, text
+    }
+
+    var format: CSVFormat
+    var names: [String]
+    var kinds: [Kind]
+    /// The file offset of the first data record (after the byte-order mark and the header).
+    var dataStart: Int
+
+    var columnCount: Int { names.count }
+
+    /// Reads the header (when the format has one) and the first data record.
+    /// - Throws: `LoaderError` `.emptyFile` when there is no header or no data record, and the
+    ///   parse errors of those two records with their line and column.
+    static func read(_ file: CSVFile, format: CSVFormat) throws -> CSVSchema {
+        let bomLength = try hasByteOrderMark(file) ? 3 : 0
+        let reader = CSVBlockReader(file: file, from: bomLength, blockSize: 64 * 1024)
+        try reader.refill(keepingFrom: reader.start)
+        let splitter = CSVRecordParser(format: format, roles: [.skip], slots: [0])
+        var fields: [CSVFieldSpan] = []
+        var names: [String]?
+        var pointer = reader.start
+        while true {
+            if pointer == reader.end && reader.isAtEnd {
+                let what = names == nil && format.hasHeader ? "no header row" : "no data records"
+                throw LoaderError(.emptyFile, "the file has \(what)", path: file.path)
+            }
+            let recordOffset = reader.fileOffset(of: pointer)
+            switch splitter.split(pointer, end: reader.end, isLast: reader.isAtEnd, base: recordOffset, into: &fields) {
+            case .blank(let next):
+                pointer = next
+            case .needMore:
+                try reader.refill(keepingFrom: pointer)
+                pointer = reader.start
+            case .failed(var failure):
+                if let names, failure.kind == .tooManyFields || failure.kind == .tooFewFields {
+                    failure.column = min(failure.column, names.count)
+                }
+                throw failure.loaderError(file: file, columnNames: names ?? [], maxFieldLength: format.maxFieldLength)
+            case .record(let next):
+                if names == nil && format.hasHeader {
+                    names = fields.map(\.text)
+                    pointer = next
+                    continue
+                }
+                let columnNames = names ?? (1...fields.count).map { "column\($0)" }
+                if fields.count != columnNames.count {
+                    let kind: CSVFailure.Kind = fields.count < columnNames.count ? .tooFewFields : .tooManyFields
+                    let offset = reader.fileOffset(of: fields.count < columnNames.count
+                        ? fields[fields.count - 1].end : fields[columnNames.count].start)
+                    throw CSVFailure(kind, offset: offset, column: min(fields.count, columnNames.count))
+                        .loaderError(file: file, columnNames: columnNames, maxFieldLength: format.maxFieldLength)
+                }
+                return CSVSchema(
+                    format: format, names: columnNames, kinds: fields.map(kind(of:)), dataStart: recordOffset)
+            }
+        }
+    }
+
+    /// The index of the column named `name`.
+    /// - Throws: `LoaderError` `.noSuchColumn` listing the columns there are.
+    func index(of name: String, path: String) throws -> Int {
+        guard let index = names.firstIndex(of: name) else {
+            let known = names.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ")
+            throw LoaderError(.noSuchColumn, "no column named \"\(name)\"; the columns are \(known)\(names.count > 20 ? ", …" : "")", path: path)
+        }
+        return index
+    }
+
+    /// Whether the file starts with the UTF-8 byte-order mark EF BB BF.
+    static func hasByteOrderMark(_ file: CSVFile) throws -> Bool {
+        var head: (UInt8, UInt8, UInt8) = (0, 0, 0)
+        let count = try withUnsafeMutableBytes(of: &head) { try file.read(into: $0, at: 0) }
+        return count == 3 && head == (0xEF, 0xBB, 0xBF)
+    }
+
+    private static func kind(of field: CSVFieldSpan) -> Kind {
+        guard !field.hasEscapes, let number = DecimalText.scan(field.bytes) else { return .text }
+        return number.isInteger && number.kind == .finite ? .integer : .decimal
+    }
+}

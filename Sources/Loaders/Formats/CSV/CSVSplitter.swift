@@ -1,0 +1,69 @@
+/// Cuts a CSV file's data into byte ranges that start at record boundaries, for parallel parsing
+/// and for shards, without parsing it.
+///
+/// A line break is a record boundary only outside quotes. In a well-formed file a position is
+/// outside quotes exactly when an even number of quote bytes precede it (an escaped `""` counts
+/// two), so the cut needs only the quote count before each nominal cut: the pieces count their
+/// quotes in parallel, and each cut moves forward from its nominal offset to the first line start
+/// with even parity. In a malformed file the cuts after the first defect may be wrong, but the
+/// piece holding the defect starts right and reports it, and errors are taken in file order.
+enum CSVSplitter {
+    /// `pieces + 1` increasing offsets from `start` to `end`; piece `i` holds the records that start
+    /// in `bounds[i]..<bounds[i+1]` (possibly none).
+    static func bounds(of file: CSVFile, from start: Int, to end: Int, pieces: Int, threads: Int) throws -> [Int] {
+        let pieces = max(1, min(pieces, end - start))
+        if pieces == 1 { return [start, end] }
+        let nominal = (0...pieces).map { start + (end - start) * $0 / pieces }
+        let quoteCounts = try CSVParallel.map(count: pieces, threads: threads) { piece in
+            try countQuotes(in: file, from: nominal[piece], to: nominal[piece + 1])
+        }
+        var bounds = [start]
+        var quotesBefore = 0
+        for piece in 1..<pieces {
+            quotesBefore += quoteCounts[piece - 1]
+            let cut = try recordStart(in: file, atOrAfter: nominal[piece], quotesBefore: quotesBefore, end: end)
+            bounds.append(max(cut, bounds[piece - 1]))
+        }
+        bounds.append(end)
+        return bounds
+    }
+
+    private static func countQuotes(in file: CSVFile, from start: Int, to end: Int) throws -> Int {
+        let reader = CSVBlockReader(file: file, from: start, to: end, blockSize: 1 << 20)
+        var count = 0
+        repeat {
+            try reader.refill(keepingFrom: reader.end)
+            var pointer = reader.start
+            while let quote = CSVFile.find(0x22, from: pointer, to: reader.end) {
+                count += 1
+                pointer = quote + 1
+            }
+        } while !reader.isAtEnd
+        return count
+    }
+
+    /// The first position at or after `offset` that starts a line outside quotes, or `end`.
+    private static func recordStart(in file: CSVFile, atOrAfter offset: Int, quotesBefore: Int, end: Int) throws -> Int {
+        let reader = CSVBlockReader(file: file, from: offset - 1, to: end, blockSize: 64 * 1024)
+        try reader.refill(keepingFrom: reader.start)
+        // The byte before `offset` decides whether `offset` itself starts a line.
+        // (It is counted in `quotesBefore` already.)
+        var inQuotes = quotesBefore % 2 == 1
+        var previous = reader.start.pointee
+        var pointer = reader.start + 1
+        while true {
+            while pointer < reader.end {
+                let byte = pointer.pointee
+                if !inQuotes && (previous == 0x0A || (previous == 0x0D && byte != 0x0A)) {
+                    return reader.fileOffset(of: pointer)
+                }
+                if byte == 0x22 { inQuotes.toggle() }
+                previous = byte
+                pointer += 1
+            }
+            if reader.isAtEnd { return end }
+            try reader.refill(keepingFrom: reader.end)
+            pointer = reader.start
+        }
+    }
+}

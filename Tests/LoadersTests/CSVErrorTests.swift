@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import Loaders
+
+/// A malformed file and the error it must raise: code, line, column, words of the message.
+struct ErrorCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var text: String
+    var format = CSVFormat.standard
+    var code: LoaderError.Code
+    var line: Int?
+    var column: Int?
+    var mentions: [String] = []
+    var testDescription: String { name }
+}
+
+let errorCases: [ErrorCase] = [
+    ErrorCase(name: "unterminated quote", text: "a,label\n1,0\n\"2,1\n3,1\n", code: .unterminatedQuote,
+              line: 5, column: 1, mentions: ["opened at line 3, column 1", "\"a\""]),
+    ErrorCase(name: "quote inside an unquoted field", text: "a,label\n1,0\n2\"x,1\n", code: .unexpectedQuote,
+              line: 3, column: 2, mentions: ["\"a\""]),
+    ErrorCase(name: "character after a closing quote", text: "a,label\n\"1\"x,0\n", code: .unexpectedQuote,
+              line: 2, column: 4, mentions: ["closing quote"]),
+    ErrorCase(name: "too few fields", text: "a,b,label\n1,2,0\n3,4\n", code: .fieldCount,
+              line: 3, column: 4, mentions: ["2 fields", "header has 3"]),
+    ErrorCase(name: "too many fields", text: "a,label\n1,0\n1,0,5\n", code: .fieldCount,
+              line: 3, column: 5, mentions: ["more than the header's 2"]),
+    ErrorCase(name: "too many fields in the first record", text: "a,label\n1,0,5\n", code: .fieldCount,
+              line: 2, column: 5),
+    ErrorCase(name: "not a number", text: "x,label\n1,0\nabc,1\n", code: .notANumber,
+              line: 3, column: 1, mentions: ["\"x\"", "\"abc\""]),
+    ErrorCase(name: "empty value in a numeric column", text: "x,y,label\n1,2,0\n3,,1\n", code: .notANumber,
+              line: 3, column: 3, mentions: ["\"y\""]),
+    ErrorCase(name: "not a number after a multi-line field", text: "t,x,label\n\"a\nb\",1,0\n\"c\",zz,1\n",
+              code: .notANumber, line: 4, column: 5, mentions: ["\"zz\""]),
+    ErrorCase(name: "column counts characters, not bytes", text: "t,x,label\nnaïve,1,0\nété,1e,1\n",
+              code: .notANumber, line: 3, column: 5, mentions: ["\"1e\""]),
+    ErrorCase(name: "not an integer label", text: "x,label\n1,0\n2,cat\n", code: .notANumber,
+              line: 3, column: 3, mentions: ["label", "\"cat\""]),
+    ErrorCase(name: "fractional label", text: "x,label\n1,0.5\n", code: .notANumber, line: 2, column: 3),
+    ErrorCase(name: "field longer than the limit", text: "x,label\n1,0\n123456,0\n",
+              format: CSVFormat(maxFieldLength: 5), code: .fieldTooLong, line: 3, column: 1, mentions: ["5 bytes"]),
+    ErrorCase(name: "empty file", text: "", code: .emptyFile),
+    ErrorCase(name: "only a byte-order mark and blank lines", text: "\u{FEFF}\n\n", code: .emptyFile),
+    ErrorCase(name: "header without records", text: "x,label\n", code: .emptyFile, mentions: ["no data records"]),
+    ErrorCase(name: "no such label column", text: "x,y\n1,2\n", code: .noSuchColumn, mentions: ["\"label\"", "\"x\", \"y\""]),
+    ErrorCase(name: "no numeric features", text: "name,label\nfoo,1\n", code: .noSuchColumn),
+]
+
+@Test(arguments: errorCases)
+func csvReportsError(_ testCase: ErrorCase) throws {
+    let path = try CSVFixturePaths.temporary(testCase.text)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let error = try #require(throws: LoaderError.self) { try CSVDataset(path, format: testCase.format) }
+    #expect(error.code == testCase.code, "\(error)")
+    #expect(error.path == path)
+    if let line = testCase.line, let column = testCase.column {
+        #expect(error.location == .lineColumn(line: line, column: column), "\(error)")
+    }
+    for words in testCase.mentions {
+        #expect(error.description.contains(words), "\(error.description) should mention \(words)")
+    }
+}
+
+@Test func csvReportsMissingFileAndNamedColumns() throws {
+    let missing = try #require(throws: LoaderError.self) { try CSVDataset("/nonexistent/data.csv") }
+    #expect(missing.code == .io)
+    #expect(missing.path == "/nonexistent/data.csv")
+
+    let path = try CSVFixturePaths.temporary("x,label\n1,0\n")
+    #expect(throws: LoaderError.self) { try CSVDataset(path, featureColumns: ["nope"]) }
+    #expect(throws: LoaderError.self) { try CSVDataset(path, featureColumns: ["label"]) }
+}
+
+/// A defect in the last of several pieces parsed in parallel is reported at its true line, and
+/// when two pieces hold defects, the first in the file wins.
+@Test(arguments: [1, 2, 4])
+func csvReportsFirstErrorWhateverTheThreadCount(threads: Int) throws {
+    var rows = (0..<200_000).map { "\($0),\($0 % 3)\n" }
+    rows[150_000] = "oops,1\n"
+    rows[190_000] = "1,2,3\n"
+    let path = try CSVFixturePaths.temporary("x,label\n" + rows.joined())
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let error = try #require(throws: LoaderError.self) { try CSVDataset(path, threads: threads) }
+    #expect(error.code == .notANumber)
+    #expect(error.location == .lineColumn(line: 150_002, column: 1))
+}
