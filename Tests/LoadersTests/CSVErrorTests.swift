@@ -81,7 +81,11 @@ func csvReportsFirstErrorWhateverTheThreadCount(threads: Int) throws {
     rows[190_000] = "1,2,3\n"
     let path = try CSVFixturePaths.temporary("x,label\n" + rows.joined())
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let error = try #require(throws: LoaderError.self) { try CSVDataset(path, threads: threads) }
+    let error = try #require(throws: LoaderError.self) {
+        try CSVDataset(
+            path, labelColumn: "label", featureColumns: nil, shape: nil, format: .standard, threads: threads,
+            minimumPieceBytes: 50_000)
+    }
     #expect(error.code == .notANumber)
     #expect(error.location == .lineColumn(line: 150_002, column: 1))
 }

@@ -93,8 +93,10 @@ func csvParsesEdgeCase(_ testCase: ParseCase) throws {
     expected.append([1, 2])
     let path = try CSVFixturePaths.temporary(text)
     defer { try? FileManager.default.removeItem(atPath: path) }
-    for threads in [1, 2, 3] {
-        let dataset = try CSVDataset(path, threads: threads)
+    for (threads, pieceBytes) in [(1, 1 << 20), (2, 100_000), (3, 7_777)] {
+        let dataset = try CSVDataset(
+            path, labelColumn: "label", featureColumns: nil, shape: nil, format: .standard, threads: threads,
+            minimumPieceBytes: pieceBytes)
         try #require(dataset.count == expected.count)
         for index in [0, 1, 6999, 7000, 12_345, 29_999, 30_000] {
             let sample = try dataset.sample(at: index)

@@ -61,6 +61,16 @@ public struct CSVDataset: Dataset, Sendable {
         _ path: String, labelColumn: String = "label", featureColumns: [String]? = nil, shape: [Int]? = nil,
         format: CSVFormat = .standard, threads: Int? = nil
     ) throws {
+        try self.init(
+            path, labelColumn: labelColumn, featureColumns: featureColumns, shape: shape, format: format,
+            threads: threads, minimumPieceBytes: 1 << 20)
+    }
+
+    /// As the public initializer; `minimumPieceBytes` lets tests cut small files into many pieces.
+    init(
+        _ path: String, labelColumn: String, featureColumns: [String]?, shape: [Int]?, format: CSVFormat,
+        threads: Int?, minimumPieceBytes: Int
+    ) throws {
         let file = try CSVFile(path: path)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
@@ -73,7 +83,7 @@ public struct CSVDataset: Dataset, Sendable {
         let dataBytes = file.size - schema.dataStart
         // Several pieces per thread, so a thread slowed by a busy core does not hold the rest back;
         // none under a megabyte, where cutting costs more than it saves.
-        let pieceCount = max(1, min(dataBytes >> 20, max(threads * 4, dataBytes >> 24)))
+        let pieceCount = max(1, min(dataBytes / minimumPieceBytes, max(threads * 4, dataBytes >> 24)))
         let bounds = try CSVSplitter.bounds(
             of: file, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
         let parsed = try CSVParallel.map(count: bounds.count - 1, threads: threads) { piece in
