@@ -52,15 +52,10 @@ public final class GzipReader {
         let path = file.path
         inflater = try InflateStream()
         input = .allocate(byteCount: blockSize, alignment: 16)
-        do {
-            try ensureInput(2)
-        } catch {
-            input.deallocate()
-            throw error
-        }
+        // Every stored property is set from here on, so a throw runs deinit, which frees `input`.
+        try ensureInput(2)
         let available = inputEnd - inputStart
         guard available >= 2, input[0] == Self.magic.0, input[1] == Self.magic.1 else {
-            input.deallocate()
             if available == 0 || (available == 1 && input[0] == Self.magic.0) {
                 throw LoaderError(
                     .truncated, "file ends before its first gzip member (offset in the compressed file)",
