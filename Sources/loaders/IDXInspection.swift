@@ -30,7 +30,7 @@ struct IDXInspection {
 
     /// (sum, min, max) as JSON numbers: exact integers for integer types; null min/max when empty.
     private func statistics() -> (JSON, JSON, JSON) {
-        array.bytes.withUnsafeBytes { bytes in
+        array.withUnsafeBytes { bytes in
             let count = array.count
             // Loads are unaligned-safe and leave the bytes' memory binding alone.
             switch array.elementType {

@@ -82,6 +82,6 @@ import Testing
     @Test func multiMemberGzipIsOneIDXFile() throws {
         let array = try IDXArray(contentsOf: IDXFixtures.idx("small-images-multimember.gz"))
         #expect(array.shape == [5, 2, 3])
-        #expect(array.bytes == Array(0..<30))
+        #expect(array.withUnsafeBytes { Array($0) } == Array(0..<30))
     }
 }

@@ -19,7 +19,7 @@ import Testing
         // numpy: np.frombuffer(gzip.open("train-images-idx3-ubyte.gz").read(), np.uint8, offset=16).sum(dtype=np.int64)
         let images = try IDXArray(contentsOf: IDXFixtures.mnist + "/train-images-idx3-ubyte.gz")
         #expect(images.shape == [60_000, 28, 28])
-        #expect(images.bytes.reduce(0) { $0 + Int($1) } == 1_567_298_545)
+        #expect(images.withUnsafeBytes { $0.reduce(0) { $0 + Int($1) } } == 1_567_298_545)
     }
 
     @Test func testSplitStreamsLikeRandomAccess() throws {

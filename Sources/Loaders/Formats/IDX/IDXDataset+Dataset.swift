@@ -19,8 +19,8 @@ extension IDXDataset: Dataset {
         let labelType = labelsHeader.elementType
         let shape = sampleShape
         let count = count
-        return payloads.images.bytes.withUnsafeBytes { images in
-            payloads.labels.bytes.withUnsafeBytes { labels in
+        return payloads.images.withUnsafeBytes { images in
+            payloads.labels.withUnsafeBytes { labels in
                 indices.map { index in
                     precondition(index >= 0 && index < count, "IDXDataset index \(index) out of range 0..<\(count)")
                     let start = index * sampleBytes
