@@ -30,6 +30,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,7 +41,7 @@ enum FileFormat {
     /// - Throws: `LoaderError` `.io` when the file cannot be read, `.unsupported` when no format matches.
     static func detect(path: String) throws -> FileFormat {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LoaderError(.io, "cannot open file", path: path)
+            throw LoaderError(.io, "cannot open file: \(String(cString: strerror(errno)))", path: path)
         }
         defer { try? handle.close() }
         let leading = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())

@@ -49,8 +49,9 @@ public struct IDXDataset: Sendable {
     /// - Complexity: O(1): only the headers are read.
     public init(images: String, labels: String, shards: Int = 1) throws {
         precondition(shards >= 1, "IDXDataset needs at least one shard, got \(shards)")
-        let imagesHeader = try IDXReader(path: images).header
-        let labelsHeader = try IDXReader(path: labels).header
+        // Only the headers are read here, so a small input block suffices.
+        let imagesHeader = try IDXReader(path: images, blockSize: 1 << 16).header
+        let labelsHeader = try IDXReader(path: labels, blockSize: 1 << 16).header
         guard labelsHeader.elementType.isInteger else {
             throw LoaderError(
                 .unsupported, "labels must be an integer IDX type, found \(labelsHeader.elementType) (offset in the header)",
