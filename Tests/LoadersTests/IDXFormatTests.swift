@@ -79,6 +79,22 @@ import Testing
         #expect(error.message.contains("compressed file"))
     }
 
+    /// Whole-file loading inflates with libdeflate, which cannot say what is wrong; the zlib
+    /// re-read must still report each bad file's precise code.
+    @Test(arguments: [
+        ("truncated.gz", LoaderError.Code.truncated),
+        ("bad-crc.gz", .checksumMismatch),
+        ("bad-length.gz", .lengthMismatch),
+        ("corrupt-deflate.gz", .corrupt),
+        ("trailing-garbage.gz", .trailingData),
+    ])
+    func badGzipLoadsReportTheZlibDiagnosis(name: String, code: LoaderError.Code) throws {
+        let path = IDXFixtures.idx(name)
+        let error = try #require(IDXFixtures.loaderError { _ = try IDXArray(contentsOf: path) })
+        #expect(error.code == code, "\(error)")
+        #expect(error.path == path)
+    }
+
     @Test func multiMemberGzipIsOneIDXFile() throws {
         let array = try IDXArray(contentsOf: IDXFixtures.idx("small-images-multimember.gz"))
         #expect(array.shape == [5, 2, 3])
