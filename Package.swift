@@ -16,7 +16,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Loaders", dependencies: ["CZlib"]),
+        .systemLibrary(
+            name: "CLibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .target(name: "Loaders", dependencies: ["CZlib", "CLibdeflate"]),
         .executableTarget(
             name: "loaders",
             dependencies: [
@@ -25,6 +30,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]
 )
