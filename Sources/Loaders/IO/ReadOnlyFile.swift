@@ -65,3 +65,8 @@ final class ReadOnlyFile {
         String(cString: strerror(errno))
     }
 }
+
+extension ReadOnlyFile {
+    /// The number of processors online, at least 1: the default width of parallel reads.
+    static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -4,7 +4,7 @@
 /// of the parser without a bounds check; the parser tells it from a real line feed by its address.
 /// Memory is the buffer alone: it grows only when one record is longer than the buffer.
 final class CSVBlockReader {
-    let file: CSVFile
+    let file: ReadOnlyFile
     /// The file offset of `start[0]`.
     private(set) var offset: Int
     /// The valid bytes: `start..<end`; `end.pointee` is the sentinel.
@@ -17,7 +17,7 @@ final class CSVBlockReader {
     private let limit: Int
 
     /// Starts reading `file` at `offset`, stopping at `limit` (the file's size by default).
-    init(file: CSVFile, from offset: Int, to limit: Int? = nil, blockSize: Int = 256 * 1024) {
+    init(file: ReadOnlyFile, from offset: Int, to limit: Int? = nil, blockSize: Int = 256 * 1024) {
         self.file = file
         self.offset = offset
         self.limit = min(limit ?? file.size, file.size)

@@ -71,7 +71,7 @@ public struct CSVDataset: Dataset, Sendable {
         _ path: String, labelColumn: String, featureColumns: [String]?, shape: [Int]?, format: CSVFormat,
         threads: Int?, minimumPieceBytes: Int
     ) throws {
-        let file = try CSVFile(path: path)
+        let file = try ReadOnlyFile(path: path)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
         let featureShape = shape ?? [plan.featureCount]
@@ -79,15 +79,15 @@ public struct CSVDataset: Dataset, Sendable {
             throw LoaderError(
                 .mismatch, "shape \(featureShape) does not hold the \(plan.featureCount) feature columns", path: path)
         }
-        let threads = max(1, threads ?? CSVFile.processorCount)
+        let threads = max(1, threads ?? ReadOnlyFile.processorCount)
         let dataBytes = file.size - schema.dataStart
         // Several pieces per thread, so a thread slowed by a busy core does not hold the rest back;
         // none under a megabyte, where cutting costs more than it saves.
         let pieceCount = max(1, min(dataBytes / minimumPieceBytes, max(threads * 4, dataBytes >> 24)))
         let bounds = try CSVSplitter.bounds(
-            of: file, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
+            of: path, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
         let parsed = try CSVParallel.map(count: bounds.count - 1, threads: threads) { piece in
-            try Self.parse(file: file, plan: plan, from: bounds[piece], to: bounds[piece + 1])
+            try Self.parse(file: ReadOnlyFile(path: path), plan: plan, from: bounds[piece], to: bounds[piece + 1])
         }
         var pieces: [Piece] = []
         var pieceStarts = [0]
@@ -139,7 +139,7 @@ public struct CSVDataset: Dataset, Sendable {
     }
 
     /// Parses the records starting in `start..<stop` into one piece.
-    private static func parse(file: CSVFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> (Piece, [[UInt8]]) {
+    private static func parse(file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> (Piece, [[UInt8]]) {
         var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
         // No record is shorter than its delimiters, so this bounds the rows; the capacity past the
         // rows actually parsed is address space the system never backs with memory.

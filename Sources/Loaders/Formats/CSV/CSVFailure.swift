@@ -25,7 +25,7 @@ struct CSVFailure: Error, Sendable {
     }
 
     /// The `LoaderError` a user sees: the file, the line and column, what is wrong and where.
-    func loaderError(file: CSVFile, columnNames: [String], maxFieldLength: Int) -> LoaderError {
+    func loaderError(file: ReadOnlyFile, columnNames: [String], maxFieldLength: Int) -> LoaderError {
         let locator = CSVLocator(file: file)
         let place = (try? locator.lineColumn(of: offset)).map { LoaderError.Location.lineColumn(line: $0.line, column: $0.column) }
             ?? .byteOffset(offset)
@@ -60,7 +60,7 @@ struct CSVFailure: Error, Sendable {
 /// inside quoted fields, as an editor counts them); columns count characters, not bytes; a
 /// byte-order mark is not counted.
 struct CSVLocator {
-    let file: CSVFile
+    let file: ReadOnlyFile
 
     /// - Complexity: O(offset): reads the file up to `offset`.
     func lineColumn(of offset: Int) throws -> (line: Int, column: Int) {

@@ -207,7 +207,7 @@ struct CSVRecordParser {
             var search = pointer + 1
             var hasEscapes = false
             while true {
-                guard let closing = CSVFile.find(Self.quote, from: search, to: end) else {
+                guard let closing = ByteSearch.first(Self.quote, from: search, to: end) else {
                     if end - pointer > maxFieldLength + 2 {
                         return .failed(CSVFailure(.fieldTooLong, offset: base + (pointer - start), column: column))
                     }

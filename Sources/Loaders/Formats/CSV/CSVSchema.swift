@@ -17,7 +17,7 @@ struct CSVSchema: Sendable {
     /// Reads the header (when the format has one) and the first data record.
     /// - Throws: `LoaderError` `.emptyFile` when there is no header or no data record, and the
     ///   parse errors of those two records with their line and column.
-    static func read(_ file: CSVFile, format: CSVFormat) throws -> CSVSchema {
+    static func read(_ file: ReadOnlyFile, format: CSVFormat) throws -> CSVSchema {
         let bomLength = try hasByteOrderMark(file) ? 3 : 0
         let reader = CSVBlockReader(file: file, from: bomLength, blockSize: 64 * 1024)
         try reader.refill(keepingFrom: reader.start)
@@ -73,7 +73,7 @@ struct CSVSchema: Sendable {
     }
 
     /// Whether the file starts with the UTF-8 byte-order mark EF BB BF.
-    static func hasByteOrderMark(_ file: CSVFile) throws -> Bool {
+    static func hasByteOrderMark(_ file: ReadOnlyFile) throws -> Bool {
         var head: (UInt8, UInt8, UInt8) = (0, 0, 0)
         let count = try withUnsafeMutableBytes(of: &head) { try file.read(into: $0, at: 0) }
         return count == 3 && head == (0xEF, 0xBB, 0xBF)

@@ -10,13 +10,15 @@
 enum CSVSplitter {
     /// `pieces + 1` increasing offsets from `start` to `end`; piece `i` holds the records that start
     /// in `bounds[i]..<bounds[i+1]` (possibly none).
-    static func bounds(of file: CSVFile, from start: Int, to end: Int, pieces: Int, threads: Int) throws -> [Int] {
+    /// Each thread opens the file for itself.
+    static func bounds(of path: String, from start: Int, to end: Int, pieces: Int, threads: Int) throws -> [Int] {
         let pieces = max(1, min(pieces, end - start))
         if pieces == 1 { return [start, end] }
         let nominal = (0...pieces).map { start + (end - start) * $0 / pieces }
         let quoteCounts = try CSVParallel.map(count: pieces, threads: threads) { piece in
-            try countQuotes(in: file, from: nominal[piece], to: nominal[piece + 1])
+            try countQuotes(in: ReadOnlyFile(path: path), from: nominal[piece], to: nominal[piece + 1])
         }
+        let file = try ReadOnlyFile(path: path)
         var bounds = [start]
         var quotesBefore = 0
         for piece in 1..<pieces {
@@ -28,22 +30,18 @@ enum CSVSplitter {
         return bounds
     }
 
-    private static func countQuotes(in file: CSVFile, from start: Int, to end: Int) throws -> Int {
+    private static func countQuotes(in file: ReadOnlyFile, from start: Int, to end: Int) throws -> Int {
         let reader = CSVBlockReader(file: file, from: start, to: end, blockSize: 1 << 20)
         var count = 0
         repeat {
             try reader.refill(keepingFrom: reader.end)
-            var pointer = reader.start
-            while let quote = CSVFile.find(0x22, from: pointer, to: reader.end) {
-                count += 1
-                pointer = quote + 1
-            }
+            count += ByteSearch.count(0x22, from: reader.start, to: reader.end)
         } while !reader.isAtEnd
         return count
     }
 
     /// The first position at or after `offset` that starts a line outside quotes, or `end`.
-    private static func recordStart(in file: CSVFile, atOrAfter offset: Int, quotesBefore: Int, end: Int) throws -> Int {
+    private static func recordStart(in file: ReadOnlyFile, atOrAfter offset: Int, quotesBefore: Int, end: Int) throws -> Int {
         let reader = CSVBlockReader(file: file, from: offset - 1, to: end, blockSize: 64 * 1024)
         try reader.refill(keepingFrom: reader.start)
         // The byte before `offset` decides whether `offset` itself starts a line.
