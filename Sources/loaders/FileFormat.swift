@@ -3,8 +3,10 @@ import Loaders
 
 /// The formats `inspect` understands, recognised by their first bytes (or, for text formats,
 /// by the file name's extension).
-enum FileFormat {
+enum FileFormat: Equatable {
     case idx
+    /// Comma-separated text (`.csv`), or tab-separated (`.tsv`).
+    case csv(delimiter: Character)
 
     /// Decides the format of `path` from its leading bytes.
     /// - Throws: `LoaderError` `.io` when the file cannot be read, `.unsupported` when no format matches.
@@ -12,6 +14,11 @@ enum FileFormat {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw LoaderError(.io, "is a directory, not a data file", path: path)
+        }
+        switch (path as NSString).pathExtension.lowercased() {
+        case "csv": return .csv(delimiter: ",")
+        case "tsv": return .csv(delimiter: "\t")
+        default: break
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw LoaderError(.io, "cannot open file: \(String(cString: strerror(errno)))", path: path)

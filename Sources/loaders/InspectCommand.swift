@@ -7,7 +7,10 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Print a data file's format, element type, shape and summary statistics.",
-        discussion: "Formats are recognised by their leading bytes: IDX (raw, or gzip-compressed).")
+        discussion: """
+            Formats are recognised by their leading bytes: IDX (raw, or gzip-compressed); and by \
+            the name's extension: CSV (.csv, with a header row) and tab-separated (.tsv).
+            """)
 
     @Argument(help: "The file to inspect.")
     var file: String
@@ -21,6 +24,8 @@ struct InspectCommand: ParsableCommand {
             switch try FileFormat.detect(path: file) {
             case .idx:
                 summary = try IDXInspection(path: file).summary()
+            case .csv(let delimiter):
+                summary = try CSVInspection(path: file, format: CSVFormat(delimiter: delimiter)).summary()
             }
             print(json ? summary.json.text : summary.readable)
         } catch {

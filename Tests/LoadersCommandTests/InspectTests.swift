@@ -34,10 +34,10 @@ import Testing
     }
 
     @Test func unknownFormatIsRefusedAtByteZero() throws {
-        let path = Self.fixture("wine.csv")
+        let path = Self.fixture("csv/numbers.txt")
         do {
             _ = try FileFormat.detect(path: path)
-            Issue.record("wine.csv was taken for a supported binary format")
+            Issue.record("numbers.txt was taken for a supported format")
         } catch let error as LoaderError {
             #expect(error.code == .unsupported)
             #expect(error.location == .byteOffset(0))
