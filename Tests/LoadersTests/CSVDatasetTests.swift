@@ -72,3 +72,41 @@ func csvReadsWhatPythonWrote(name: String, labelColumn: String, features: [Strin
     let single = try CSVDataset(path, threads: 1)
     #expect(try (0..<single.count).allSatisfy { try single.sample(at: $0) == streamed[$0] })
 }
+
+/// Streaming straight from the file gives the rows and label numbers random access gives, shard
+/// after shard, for quoted multi-line records and a text label whose categories first appear late.
+@Test(arguments: [1, 3, 16])
+func csvStreamingDatasetMatchesCSVDataset(shards: Int) throws {
+    var text = "note,x,kind,y\n"
+    for row in 0..<40_000 {
+        let note = row % 5 == 0 ? "\"line\nbreak, \"\"q\"\"\"" : "n\(row)"
+        let kind = row < 30_000 ? ["a", "b"][row % 2] : ["c", "a", "d"][row % 3]
+        text += "\(note),\(row),\(kind),\(Double(row) * 0.5)\n"
+    }
+    let path = try CSVFixturePaths.temporary(text)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let memory = try CSVDataset(path, labelColumn: "kind")
+    let streaming = try CSVStreamingDataset(path, labelColumn: "kind", shards: shards)
+    #expect(streaming.shardCount <= shards && streaming.shardCount >= min(shards, 3))
+    #expect(streaming.labelCategories == ["a", "b", "c", "d"])
+    #expect(memory.labelCategories == streaming.labelCategories)
+    var index = 0
+    for shard in 0..<streaming.shardCount {
+        var stream = try streaming.stream(shard: shard)
+        while let example = try stream.next() {
+            #expect(example == (try memory.sample(at: index)), "row \(index)")
+            index += 1
+        }
+    }
+    #expect(index == 40_000)
+}
+
+@Test func csvStreamingDatasetReportsErrorsWhereTheStreamReadsThem() throws {
+    let path = try CSVFixturePaths.temporary("x,label\n1,0\n2,1\nx,1\n")
+    let streaming = try CSVStreamingDataset(path)
+    var stream = try streaming.stream(shard: 0)
+    #expect(try stream.next()?.label == 0)
+    #expect(try stream.next()?.label == 1)
+    let error = try #require(throws: LoaderError.self) { try stream.next() }
+    #expect(error.location == .lineColumn(line: 4, column: 1))
+}

@@ -1,0 +1,115 @@
+/// A CSV file read front to back in shards and never held whole in memory: for files larger
+/// than memory, or read once.
+///
+/// Opening reads the header and first record, then cuts the data into `shards` byte ranges at
+/// record boundaries (a pass that counts quotes, so a quoted line break never splits a record);
+/// with a text label column it also reads the labels once to number them in order of first
+/// appearance. Each stream then parses its range in 256 KiB blocks. Columns and errors are as
+/// for `CSVDataset`.
+///
+/// ```swift
+/// let train = try CSVStreamingDataset("big.csv", labelColumn: "label", shards: 8)
+/// var stream = try train.stream(shard: 0)
+/// while let example = try stream.next() { … }
+/// ```
+///
+/// Memory: one block buffer and one row per open stream, whatever the file's size.
+public struct CSVStreamingDataset: StreamingDataset, Sendable {
+    public let path: String
+    /// Every column's name, in file order.
+    public let columnNames: [String]
+    public let labelColumn: String
+    /// The feature columns' names, in the order their values appear in a sample.
+    public let featureColumns: [String]
+    /// The shape of each sample's features.
+    public let featureShape: [Int]
+    /// For a text label column, its values by label number; nil for an integer label column.
+    public let labelCategories: [String]?
+
+    let plan: CSVColumnPlan
+    /// Shard `i` holds the records starting in `bounds[i]..<bounds[i+1]`.
+    let bounds: [Int]
+    let categories: CategoryTable
+
+    /// Opens a CSV file for streaming.
+    ///
+    /// - Parameters:
+    ///   - shards: how many byte ranges to cut the data into (fewer for files under 64 KiB per shard).
+    ///   - Other parameters: as for `CSVDataset`.
+    /// - Throws: `LoaderError` as `CSVDataset` does; malformed records after the first are
+    ///   reported by the stream that reads them (and, with a text label, already here).
+    public init(
+        _ path: String, labelColumn: String = "label", featureColumns: [String]? = nil, shape: [Int]? = nil,
+        format: CSVFormat = .standard, shards: Int = 8
+    ) throws {
+        precondition(shards > 0, "shards must be positive, got \(shards)")
+        let file = try ReadOnlyFile(path: path)
+        let schema = try CSVSchema.read(file, format: format)
+        let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
+        let featureShape = shape ?? [plan.featureCount]
+        guard featureShape.allSatisfy({ $0 > 0 }), featureShape.reduce(1, *) == plan.featureCount else {
+            throw LoaderError(.mismatch, "shape \(featureShape) does not hold the \(plan.featureCount) feature columns", path: path)
+        }
+        let threads = ReadOnlyFile.processorCount
+        let pieces = max(1, min(shards, (file.size - schema.dataStart) >> 16))
+        let bounds = try CSVSplitter.bounds(of: path, from: schema.dataStart, to: file.size, pieces: pieces, threads: threads)
+        var categories = CategoryTable()
+        if plan.labelKind == .categories {
+            let local = try CSVParallel.map(count: bounds.count - 1, threads: threads) { shard in
+                var cursor = try CSVRowCursor(file: ReadOnlyFile(path: path), plan: plan, from: bounds[shard], to: bounds[shard + 1])
+                var row = [Float](repeating: 0, count: plan.featureCount)
+                while try row.withUnsafeMutableBufferPointer({ try cursor.next(into: $0.baseAddress!) }) != nil {}
+                return cursor.categories.categories
+            }
+            for names in local {
+                for name in names { _ = name.withUnsafeBytes { categories.number(of: $0) } }
+            }
+        }
+        self.path = path
+        self.columnNames = schema.names
+        self.labelColumn = labelColumn
+        self.featureColumns = plan.featureNames
+        self.featureShape = featureShape
+        self.labelCategories = plan.labelKind == .categories ? categories.names : nil
+        self.plan = plan
+        self.bounds = bounds
+        self.categories = categories
+    }
+
+    public var shardCount: Int { bounds.count - 1 }
+
+    /// Opens shard `shard` at its first record.
+    /// - Throws: `LoaderError` `.io` when the file cannot be opened.
+    public func stream(shard: Int) throws -> Stream {
+        precondition(shard >= 0 && shard < shardCount, "shard \(shard) out of range 0..<\(shardCount)")
+        let cursor = try CSVRowCursor(file: ReadOnlyFile(path: path), plan: plan, from: bounds[shard], to: bounds[shard + 1])
+        return Stream(cursor: cursor, shape: featureShape, categories: categories)
+    }
+
+    /// The records of one shard, in file order.
+    public struct Stream: SampleStream {
+        var cursor: CSVRowCursor
+        let shape: [Int]
+        var categories: CategoryTable
+        /// This shard's category numbers mapped to the dataset's.
+        var numbers: [Int32] = []
+
+        /// The next record as an example, or nil after the shard's last record.
+        /// - Throws: `LoaderError` naming the file, line and column of malformed input.
+        public mutating func next() throws -> Example? {
+            var found: Int32?
+            let features = try [Float](unsafeUninitializedCapacity: cursor.plan.featureCount) { buffer, initialized in
+                found = try cursor.next(into: buffer.baseAddress!)
+                initialized = found == nil ? 0 : buffer.count
+            }
+            guard var label = found else { return nil }
+            if cursor.plan.labelKind == .categories {
+                while numbers.count < cursor.categories.categories.count {
+                    numbers.append(cursor.categories.categories[numbers.count].withUnsafeBytes { categories.number(of: $0) })
+                }
+                label = numbers[Int(label)]
+            }
+            return Example(features: Tensor(shape: shape, scalars: features), label: Int(label))
+        }
+    }
+}
