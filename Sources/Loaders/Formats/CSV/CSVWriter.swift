@@ -1,0 +1,94 @@
+/// Writes labelled examples as CSV text, label first, then the features flattened: the shape
+/// `CSVDataset` reads back to the same values, bit for bit.
+///
+/// Floats are written as the shortest text that reads back to the same `Float` (integral
+/// values without a fraction: `0`, `255`), so the parser's correctly rounded conversion restores
+/// them exactly. The caller takes the bytes as they accumulate and writes them where it wants.
+///
+/// ```swift
+/// var writer = CSVWriter(featureCount: 2)
+/// writer.append(Example(features: Tensor(shape: [2], scalars: [0.5, 3]), label: 1))
+/// writer.take()   // "label,f0,f1\n1,0.5,3\n" as UTF-8
+/// ```
+public struct CSVWriter: Sendable {
+    /// The bytes written and not yet taken.
+    public private(set) var bytes: [UInt8] = []
+    public let featureCount: Int
+    private let delimiter: UInt8
+
+    /// Starts with the header row: `labelName`, then `featureNames` (default `f0`, `f1`, …).
+    /// - Precondition: `featureNames`, when given, has `featureCount` names.
+    public init(featureCount: Int, labelName: String = "label", featureNames: [String]? = nil, format: CSVFormat = .standard) {
+        let names = featureNames ?? (0..<featureCount).map { "f\($0)" }
+        precondition(names.count == featureCount, "\(names.count) feature names for \(featureCount) features")
+        self.featureCount = featureCount
+        delimiter = format.delimiter
+        if format.hasHeader {
+            for (index, name) in ([labelName] + names).enumerated() {
+                if index > 0 { bytes.append(delimiter) }
+                appendText(name)
+            }
+            bytes.append(0x0A)
+        }
+    }
+
+    /// Appends one record: the label, then the features in row-major order.
+    /// - Precondition: the example has `featureCount` features.
+    public mutating func append(_ example: Example) {
+        precondition(example.features.count == featureCount, "example has \(example.features.count) features, the header \(featureCount)")
+        bytes.append(contentsOf: String(example.label).utf8)
+        for value in example.features.scalars {
+            bytes.append(delimiter)
+            appendNumber(value)
+        }
+        bytes.append(0x0A)
+    }
+
+    /// Returns the bytes written so far and forgets them.
+    public mutating func take() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
+
+    private mutating func appendNumber(_ value: Float) {
+        if value == value.rounded(), abs(value) < 1e9, !(value == 0 && value.sign == .minus) {
+            var integer = Int(value)
+            if integer < 0 {
+                bytes.append(UInt8(ascii: "-"))
+                integer = -integer
+            }
+            if integer < 10 {
+                bytes.append(0x30 + UInt8(integer))
+                return
+            }
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                while integer > 0 {
+                    buffer[count] = 0x30 + UInt8(integer % 10)
+                    integer /= 10
+                    count += 1
+                }
+                for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+            }
+            return
+        }
+        // `description` is the shortest round-tripping form: 0.1, 1e-05, -0.0, inf, nan.
+        bytes.append(contentsOf: value.description.utf8)
+    }
+
+    /// A text field, quoted when it holds the delimiter, a quote or a line break.
+    private mutating func appendText(_ text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        bytes.append(0x22)
+        for byte in utf8 {
+            bytes.append(byte)
+            if byte == 0x22 { bytes.append(0x22) }
+        }
+        bytes.append(0x22)
+    }
+}
