@@ -105,3 +105,23 @@ func csvParsesEdgeCase(_ testCase: ParseCase) throws {
         }
     }
 }
+
+/// Pixel-like rows are kept as bytes; a later row with a value outside 0...255 (or a fraction,
+/// or -0) sends its piece back to Float, and every value still reads back exactly.
+@Test(arguments: ["256", "0.5", "-0", "1e2", " 7"])
+func csvKeepsExactValuesWhenARowLeavesTheByteRange(odd: String) throws {
+    var rows = (0..<5_000).map { "\($0 % 10),\($0 % 256),\(255 - $0 % 256)\n" }
+    rows[3_000] = "3,\(odd),1\n"
+    let path = try CSVFixturePaths.temporary("label,a,b\n" + rows.joined())
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let expected = try #require(Float(odd.trimmingCharacters(in: .whitespaces)))
+    for pieceBytes in [1 << 20, 4_000] {
+        let dataset = try CSVDataset(
+            path, labelColumn: "label", featureColumns: nil, shape: nil, format: .standard, threads: 2,
+            minimumPieceBytes: pieceBytes)
+        let odd = try dataset.sample(at: 3_000).features.scalars
+        #expect(odd.map(\.bitPattern) == [expected.bitPattern, Float(1).bitPattern])
+        #expect(try dataset.sample(at: 4_999).features.scalars == [Float(4_999 % 256), Float(255 - 4_999 % 256)])
+        #expect(try dataset.sample(at: 2_999).label == 9)
+    }
+}

@@ -14,8 +14,9 @@
 /// let mnist = try CSVDataset("mnist_train.csv", labelColumn: "label", shape: [1, 28, 28])
 /// ```
 ///
-/// Memory: the features as `Float` (count × features × 4 bytes), the labels, and one block buffer
-/// per parsing thread.
+/// Memory: the features as `Float` (count × features × 4 bytes), or as bytes when every value is
+/// an integer in 0...255 (count × features, as for MNIST pixels; samples still arrive as `Float`),
+/// the labels, and one block buffer per parsing thread.
 public struct CSVDataset: Dataset, Sendable {
     /// The file read.
     public let path: String
@@ -37,9 +38,16 @@ public struct CSVDataset: Dataset, Sendable {
     let pieceStarts: [Int]
 
     struct Piece: Sendable {
-        /// Row-major: row `r`'s features are `features[r * featureCount ..< (r + 1) * featureCount]`.
-        var features: [Float]
+        /// Row-major: row `r`'s features are elements `r * featureCount ..< (r + 1) * featureCount`.
+        var features: Features
         var labels: [Int32]
+    }
+
+    /// A piece's features: bytes when every value in the piece is a plain integer in 0...255 (as
+    /// pixels are: a quarter of the memory, widened exactly as samples are read), else `Float`.
+    enum Features: Sendable {
+        case bytes([UInt8])
+        case floats([Float])
     }
 
     /// Opens and parses a CSV file.
@@ -87,7 +95,7 @@ public struct CSVDataset: Dataset, Sendable {
         let bounds = try CSVSplitter.bounds(
             of: path, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
         let parsed = try CSVParallel.map(count: bounds.count - 1, threads: threads) { piece in
-            try Self.parse(file: ReadOnlyFile(path: path), plan: plan, from: bounds[piece], to: bounds[piece + 1])
+            try Self.parse(path: path, plan: plan, from: bounds[piece], to: bounds[piece + 1])
         }
         var pieces: [Piece] = []
         var pieceStarts = [0]
@@ -123,7 +131,19 @@ public struct CSVDataset: Dataset, Sendable {
         precondition(index >= 0 && index < count, "sample index \(index) out of range 0..<\(count)")
         let (piece, row) = location(of: index)
         let width = featureCount
-        let features = Array(pieces[piece].features[row * width ..< (row + 1) * width])
+        let features: [Float]
+        switch pieces[piece].features {
+        case .floats(let floats):
+            features = Array(floats[row * width ..< (row + 1) * width])
+        case .bytes(let bytes):
+            features = bytes.withUnsafeBufferPointer { bytes in
+                [Float](unsafeUninitializedCapacity: width) { buffer, initialized in
+                    let source = bytes.baseAddress! + row * width
+                    for column in 0..<width { buffer[column] = Float(source[column]) }
+                    initialized = width
+                }
+            }
+        }
         return Example(features: Tensor(shape: featureShape, scalars: features), label: Int(pieces[piece].labels[row]))
     }
 
@@ -138,15 +158,43 @@ public struct CSVDataset: Dataset, Sendable {
         return (low, index - pieceStarts[low])
     }
 
-    /// Parses the records starting in `start..<stop` into one piece.
-    private static func parse(file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> (Piece, [[UInt8]]) {
-        var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
+    /// Parses the records starting in `start..<stop` into one piece: as bytes while every row
+    /// fits, again as `Float` from the start of the piece once one does not.
+    private static func parse(path: String, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> (Piece, [[UInt8]]) {
+        let file = try ReadOnlyFile(path: path)
         // No record is shorter than its delimiters, so this bounds the rows; the capacity past the
         // rows actually parsed is address space the system never backs with memory.
         let rowBound = (stop - start) / max(plan.schema.columnCount - 1, 1) + 2
         let width = plan.featureCount
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        defer { scratch.deallocate() }
+
+        var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
         var labels: [Int32] = []
-        let features = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+        var fitsInBytes = true
+        let bytes = try [UInt8](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+            var rows = 0
+            while true {
+                precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
+                guard let label = try cursor.next(into: scratch) else { break }
+                guard cursor.recordFitsInBytes else {
+                    fitsInBytes = false
+                    break
+                }
+                let target = buffer.baseAddress! + rows * width
+                for column in 0..<width { target[column] = UInt8(truncatingIfNeeded: Int32(scratch[column])) }
+                labels.append(label)
+                rows += 1
+            }
+            initialized = fitsInBytes ? rows * width : 0
+        }
+        if fitsInBytes {
+            return (Piece(features: .bytes(bytes), labels: labels), cursor.categories.categories)
+        }
+
+        cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
+        labels = []
+        let floats = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
             var rows = 0
             while true {
                 precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
@@ -156,6 +204,6 @@ public struct CSVDataset: Dataset, Sendable {
             }
             initialized = rows * width
         }
-        return (Piece(features: features, labels: labels), cursor.categories.categories)
+        return (Piece(features: .floats(floats), labels: labels), cursor.categories.categories)
     }
 }

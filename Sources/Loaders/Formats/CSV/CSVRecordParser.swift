@@ -66,6 +66,9 @@ struct CSVRecordParser {
     private let slots: [Int]
     /// The label field of the last record parsed, when a column has the `.label` role.
     private(set) var label: CSVFieldSpan?
+    /// Whether every feature of the last record parsed was a plain integer in 0...255, so that
+    /// it can be stored as a byte without loss.
+    private(set) var recordFitsInBytes = false
 
     init(format: CSVFormat, roles: [CSVColumnRole], slots: [Int]) {
         precondition(roles.count == slots.count && !roles.isEmpty)
@@ -95,6 +98,7 @@ struct CSVRecordParser {
             slots.withUnsafeBufferPointer { slots in
                 var pointer = start
                 var column = 0
+                var bits: UInt64 = 0   // the OR of the plain integers: above 255 once one is
                 while true {
                     var terminator: UnsafePointer<UInt8>
                     parsing: do {
@@ -114,6 +118,7 @@ struct CSVRecordParser {
                                 if next == delimiter || next == Self.lineFeed || next == Self.carriageReturn,
                                    cursor - pointer <= maxFieldLength {
                                     row[slots[column]] = Float(value)
+                                    bits |= value
                                     terminator = cursor
                                     break parsing
                                 }
@@ -126,6 +131,7 @@ struct CSVRecordParser {
                                         text: span.text))
                                 }
                                 row[slots[column]] = value
+                                bits = .max
                                 terminator = after
                             case .needMore: return .needMore
                             case .failed(let failure): return .failed(failure)
@@ -154,6 +160,7 @@ struct CSVRecordParser {
                     if column != lastColumn {
                         return .failed(CSVFailure(.tooFewFields, offset: base + (terminator - start), column: column + 1))
                     }
+                    recordFitsInBytes = bits <= 255
                     return .record(next)
                 }
             }

@@ -9,6 +9,8 @@ struct CSVRowCursor {
     private var parser: CSVRecordParser
     private var pointer: UnsafePointer<UInt8>
     private let stop: Int
+    /// Whether the last record's features were all plain integers in 0...255.
+    var recordFitsInBytes: Bool { parser.recordFitsInBytes }
     /// The text labels met so far, numbered in order of first appearance within this range.
     private(set) var categories = CategoryTable()
 
