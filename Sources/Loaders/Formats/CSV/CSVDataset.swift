@@ -165,11 +165,34 @@ public struct CSVDataset: Dataset, Sendable {
         // No record is shorter than its delimiters, so this bounds the rows; the capacity past the
         // rows actually parsed is address space the system never backs with memory.
         let rowBound = (stop - start) / max(plan.schema.columnCount - 1, 1) + 2
+        if let piece = try parseBytes(file: file, plan: plan, from: start, to: stop, rowBound: rowBound) {
+            return piece
+        }
+        var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
+        let width = plan.featureCount
+        var labels: [Int32] = []
+        let floats = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+            var rows = 0
+            while true {
+                precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
+                guard let label = try cursor.next(into: buffer.baseAddress! + rows * width) else { break }
+                labels.append(label)
+                rows += 1
+            }
+            initialized = rows * width
+        }
+        return (Piece(features: .floats(floats), labels: labels), cursor.categories.categories)
+    }
+
+    /// The piece with byte features, or nil (its memory already freed) at the first row that
+    /// does not fit.
+    private static func parseBytes(
+        file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int, rowBound: Int
+    ) throws -> (Piece, [[UInt8]])? {
+        var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
         let width = plan.featureCount
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: width)
         defer { scratch.deallocate() }
-
-        var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
         var labels: [Int32] = []
         var fitsInBytes = true
         let bytes = try [UInt8](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
@@ -188,22 +211,7 @@ public struct CSVDataset: Dataset, Sendable {
             }
             initialized = fitsInBytes ? rows * width : 0
         }
-        if fitsInBytes {
-            return (Piece(features: .bytes(bytes), labels: labels), cursor.categories.categories)
-        }
-
-        cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
-        labels = []
-        let floats = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
-            var rows = 0
-            while true {
-                precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
-                guard let label = try cursor.next(into: buffer.baseAddress! + rows * width) else { break }
-                labels.append(label)
-                rows += 1
-            }
-            initialized = rows * width
-        }
-        return (Piece(features: .floats(floats), labels: labels), cursor.categories.categories)
+        guard fitsInBytes else { return nil }
+        return (Piece(features: .bytes(bytes), labels: labels), cursor.categories.categories)
     }
 }
