@@ -204,8 +204,12 @@ public struct CSVDataset: Dataset, Sendable {
                     fitsInBytes = false
                     break
                 }
+                // Adding 2^23 to an integer in 0...255 leaves it in the low mantissa bits: a
+                // conversion without range checks, which the compiler vectorizes.
                 let target = buffer.baseAddress! + rows * width
-                for column in 0..<width { target[column] = UInt8(truncatingIfNeeded: Int32(scratch[column])) }
+                for column in 0..<width {
+                    target[column] = UInt8(truncatingIfNeeded: (scratch[column] + 0x1p23).bitPattern)
+                }
                 labels.append(label)
                 rows += 1
             }
