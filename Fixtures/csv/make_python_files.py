@@ -37,3 +37,17 @@ frame = pd.DataFrame({
 frame.to_csv("pandas.csv", index=False)
 back = pd.read_csv("pandas.csv", dtype=str, keep_default_na=False)
 json.dump(expected(back[["x1", "x2", "x3", "x4"]].values.tolist(), back["city"].tolist()), open("pandas.expected.json", "w"))
+
+# The first 200 MNIST test images as make_formats.py writes MNIST as CSV (numpy.savetxt, label
+# first, integer pixels 0-255, header label,p0..p783).
+import gzip, struct
+def read_idx(path):
+    data = gzip.open(path, "rb").read()
+    _, _, nd = struct.unpack(">HBB", data[:4])
+    dims = struct.unpack(">" + "I" * nd, data[4:4 + 4 * nd])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)
+images = read_idx("../mnist/t10k-images-idx3-ubyte.gz")[:200]
+labels = read_idx("../mnist/t10k-labels-idx1-ubyte.gz")[:200]
+with open("mnist_test_head.csv", "w") as f:
+    f.write("label," + ",".join(f"p{i}" for i in range(784)) + "\n")
+    np.savetxt(f, np.hstack([labels[:, None], images.reshape(len(images), -1)]), fmt="%d", delimiter=",")

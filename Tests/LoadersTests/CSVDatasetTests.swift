@@ -110,3 +110,19 @@ func csvStreamingDatasetMatchesCSVDataset(shards: Int) throws {
     let error = try #require(throws: LoaderError.self) { try stream.next() }
     #expect(error.location == .lineColumn(line: 4, column: 1))
 }
+
+/// The first 200 MNIST test images as numpy writes MNIST as CSV (integer pixels) are the IDX
+/// images: the IDX reader's `k / 255` of each CSV value, and the same labels.
+@Test func csvMNISTHeadMatchesTheIDXFiles() throws {
+    let csv = try CSVDataset(CSVFixturePaths.csv("mnist_test_head.csv"), labelColumn: "label", shape: [1, 28, 28])
+    let idx = try MNIST(directory: CSVFixturePaths.fixtures + "/mnist", split: .test)
+    #expect(csv.count == 200)
+    #expect(csv.featureColumns.count == 784)
+    for index in 0..<csv.count {
+        let fromCSV = try csv.sample(at: index)
+        let fromIDX = try idx.sample(at: index)
+        #expect(fromCSV.label == fromIDX.label)
+        #expect(fromCSV.features.shape == fromIDX.features.shape)
+        #expect(fromCSV.features.scalars.map { $0 / 255 } == fromIDX.features.scalars, "image \(index)")
+    }
+}
