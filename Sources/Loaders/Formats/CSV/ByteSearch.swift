@@ -1,5 +1,5 @@
-/// Finds a byte in memory eight bytes at a time (SWAR), for the long runs the CSV reader skips:
-/// quoted text, and whole blocks when counting quotes.
+/// Finds a byte in memory 32 bytes at a time (vector compares) and then eight at a time (SWAR),
+/// for the long runs the CSV reader skips: quoted text, and whole blocks when counting quotes.
 enum ByteSearch {
     /// The first `byte` in `start..<end`, or nil.
     /// - Complexity: O(`end - start`), about one step per eight bytes.
@@ -8,6 +8,13 @@ enum ByteSearch {
         let highs: UInt64 = 0x8080_8080_8080_8080
         let pattern = UInt64(byte) &* ones
         var pointer = start
+        // Thirty-two bytes at a time while none matches (vector compares), then word by word.
+        let wide = SIMD32<UInt8>(repeating: byte)
+        while end - pointer >= 32 {
+            let block = UnsafeRawPointer(pointer).loadUnaligned(as: SIMD32<UInt8>.self)
+            if any(block .== wide) { break }
+            pointer += 32
+        }
         while end - pointer >= 8 {
             // A byte equal to `byte` becomes zero; the lowest flagged byte is the first zero byte
             // (borrows can only flag bytes above a true zero).
