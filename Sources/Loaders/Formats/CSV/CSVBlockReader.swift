@@ -2,6 +2,7 @@
 ///
 /// The byte after the valid data is always a line feed: a sentinel that stops every scanning loop
 /// of the parser without a bounds check; the parser tells it from a real line feed by its address.
+/// Seven more bytes follow it, so the parser may load a word at any position up to the sentinel.
 /// Memory is the buffer alone: it grows only when one record is longer than the buffer.
 final class CSVBlockReader {
     let file: ReadOnlyFile
@@ -22,14 +23,20 @@ final class CSVBlockReader {
         self.offset = offset
         self.limit = min(limit ?? file.size, file.size)
         capacity = max(blockSize, 64)
-        storage = .allocate(capacity: capacity + 1)
-        storage[0] = 0x0A
+        storage = Self.allocate(capacity)
         start = UnsafePointer(storage)
         end = start
         isAtEnd = offset >= self.limit
     }
 
     deinit { storage.deallocate() }
+
+    /// `capacity` bytes for data, then the sentinel and padding, all initialized.
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 8)
+        storage.initialize(repeating: 0x0A, count: capacity + 8)
+        return storage
+    }
 
     /// The file offset of `pointer`, a position in the current buffer.
     func fileOffset(of pointer: UnsafePointer<UInt8>) -> Int { offset + (pointer - start) }
@@ -44,7 +51,7 @@ final class CSVBlockReader {
             UnsafeMutablePointer(mutating: start).update(from: keep, count: kept)
         }
         if kept >= capacity / 2 {
-            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 1)
+            let larger = Self.allocate(capacity * 2)
             larger.update(from: storage, count: kept)
             storage.deallocate()
             storage = larger
