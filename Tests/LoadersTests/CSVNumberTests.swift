@@ -48,3 +48,19 @@ func decimalScanAcceptsNumbersOnly(text: String, expected: Double?) {
     #expect(try #require(scanned("12")).isInteger)
     #expect(try #require(scanned("12.0")).isInteger == false)
 }
+
+/// The same values as fields of a CSV file, where the parser's own fast path for plain decimals
+/// reads most of them.
+@Test func csvFieldsConvertAsPythonRounds() throws {
+    let text = try String(contentsOfFile: CSVFixturePaths.csv("numbers.txt"), encoding: .utf8)
+    let lines = text.split(separator: "\n").map { $0.split(separator: " ") }
+    let csv = "label,value\n" + lines.map { "0,\($0[0])\n" }.joined()
+    let path = try CSVFixturePaths.temporary(csv)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let dataset = try CSVDataset(path)
+    try #require(dataset.count == lines.count)
+    for (index, line) in lines.enumerated() {
+        let bits = try dataset.sample(at: index).features.scalars[0].bitPattern
+        #expect(bits == UInt32(line[1], radix: 16), "\(line[0])")
+    }
+}

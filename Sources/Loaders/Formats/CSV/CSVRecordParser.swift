@@ -111,21 +111,46 @@ struct CSVRecordParser {
                                 terminator = pointer + 1
                                 break parsing
                             }
-                            // Fast path: an unsigned integer of at most 19 digits, nothing around it.
-                            var digit = pointer.pointee &- 0x30
-                            if digit < 10 {
-                                var value: UInt64 = 0
-                                var cursor = pointer
-                                repeat {
-                                    value = value &* 10 &+ UInt64(digit)
+                            // Fast path: `-`, up to 19 digits with a decimal point among them, and
+                            // nothing around; anything else takes the general path.
+                            var cursor = pointer
+                            let negative = cursor.pointee == UInt8(ascii: "-")
+                            if negative { cursor += 1 }
+                            var mantissa: UInt64 = 0
+                            var digits = 0
+                            var digit = cursor.pointee &- 0x30
+                            while digit < 10 && digits < 19 {
+                                mantissa = mantissa &* 10 &+ UInt64(digit)
+                                digits += 1
+                                cursor += 1
+                                digit = cursor.pointee &- 0x30
+                            }
+                            var fractionDigits = 0
+                            if cursor.pointee == UInt8(ascii: ".") {
+                                cursor += 1
+                                digit = cursor.pointee &- 0x30
+                                while digit < 10 && digits < 19 {
+                                    mantissa = mantissa &* 10 &+ UInt64(digit)
+                                    digits += 1
+                                    fractionDigits += 1
                                     cursor += 1
                                     digit = cursor.pointee &- 0x30
-                                } while digit < 10 && cursor - pointer < 19
-                                let next = cursor.pointee
-                                if next == delimiter || next == Self.lineFeed || next == Self.carriageReturn,
-                                   cursor - pointer <= maxFieldLength {
-                                    row[slots[column]] = Float(value)
-                                    bits |= value
+                                }
+                                if fractionDigits == 0 { fractionDigits = -1 }   // "5.": not an integer
+                            }
+                            let next = cursor.pointee
+                            if digits > 0, next == delimiter || next == Self.lineFeed || next == Self.carriageReturn,
+                               cursor - pointer <= maxFieldLength {
+                                if fractionDigits <= 0 {
+                                    let value = Float(mantissa)
+                                    row[slots[column]] = negative ? -value : value
+                                    bits |= negative || fractionDigits < 0 ? .max : mantissa
+                                    terminator = cursor
+                                    break parsing
+                                }
+                                if let value = DecimalConversion.float(mantissa: mantissa, fractionDigits: fractionDigits) {
+                                    row[slots[column]] = negative ? -value : value
+                                    bits = .max
                                     terminator = cursor
                                     break parsing
                                 }

@@ -34,33 +34,21 @@ enum DecimalConversion {
         return text.isNegative ? -magnitude : magnitude
     }
 
+    /// `mantissa / 10^fractionDigits` as the nearest `Float`, when the fast path decides it
+    /// (`mantissa < 2^53`, `fractionDigits <= 22`); nil otherwise.
+    @inline(__always)
+    static func float(mantissa: UInt64, fractionDigits: Int) -> Float? {
+        guard mantissa < 1 << 53, fractionDigits <= 22 else { return nil }
+        return fastFloat(mantissa, exponent: -fractionDigits)
+    }
+
     private static func floatMagnitude(_ text: DecimalText) -> Float {
         let mantissa = text.mantissa
         if mantissa == 0 { return 0 }
         let exponent = text.exponent
-        if !text.isTruncated, mantissa < 1 << 53, exponent >= -22, exponent <= 22 {
-            let exact = Double(mantissa)
-            let scale = powersOfTen[abs(exponent)]
-            let nearest = exponent < 0 ? exact / scale : exact * scale   // correctly rounded Double
-            if nearest < 3.4e38 {
-                var result = Float(nearest)
-                let back = Double(result)
-                if back != nearest {
-                    let neighbour = nearest > back ? result.nextUp : result.nextDown
-                    if nearest == (back + Double(neighbour)) / 2 {
-                        // The Double sits on a Float halfway point: the exact residual of the one
-                        // operation tells on which side the decimal itself lies.
-                        let residual = exponent < 0
-                            ? -(-exact).addingProduct(nearest, scale)   // exact - nearest × scale
-                            : (-nearest).addingProduct(exact, scale)    // exact × scale - nearest
-                        let decimalAboveNearest = residual > 0
-                        let decimalBelowNearest = residual < 0
-                        if decimalAboveNearest { result = max(result, neighbour) }
-                        if decimalBelowNearest { result = min(result, neighbour) }
-                    }
-                }
-                return result
-            }
+        if !text.isTruncated, mantissa < 1 << 53, exponent >= -22, exponent <= 22,
+           let result = fastFloat(mantissa, exponent: exponent) {
+            return result
         }
         let decimalMagnitude = text.decimalMagnitude
         if decimalMagnitude > 40 { return .infinity }
@@ -76,6 +64,33 @@ enum DecimalConversion {
             if abs(approximate - above) > bound, abs(approximate - below) > bound { return candidate }
         }
         return corrected(candidate, toward: ExactDecimal(text))
+    }
+
+    /// Clinger's fast path for `Float`: `mantissa × 10^exponent` (`mantissa < 2^53`,
+    /// `|exponent| <= 22`) in one correctly rounded `Double` operation, then rounded to `Float`,
+    /// where a `Double` on a `Float` halfway point is settled by the operation's exact residual.
+    /// Nil near the top of the `Float` range, which the careful path handles.
+    @inline(__always)
+    private static func fastFloat(_ mantissa: UInt64, exponent: Int) -> Float? {
+        let exact = Double(mantissa)
+        let scale = powersOfTen[abs(exponent)]
+        let nearest = exponent < 0 ? exact / scale : exact * scale   // correctly rounded Double
+        guard nearest < 3.4e38 else { return nil }
+        var result = Float(nearest)
+        let back = Double(result)
+        if back != nearest {
+            let neighbour = nearest > back ? result.nextUp : result.nextDown
+            if nearest == (back + Double(neighbour)) / 2 {
+                // The Double sits on a Float halfway point: the exact residual of the one
+                // operation tells on which side the decimal itself lies.
+                let residual = exponent < 0
+                    ? -(-exact).addingProduct(nearest, scale)   // exact - nearest × scale
+                    : (-nearest).addingProduct(exact, scale)    // exact × scale - nearest
+                if residual > 0 { result = max(result, neighbour) }
+                if residual < 0 { result = min(result, neighbour) }
+            }
+        }
+        return result
     }
 
     private static func doubleMagnitude(_ text: DecimalText) -> Double {
