@@ -111,49 +111,31 @@ struct CSVRecordParser {
                                 terminator = pointer + 1
                                 break parsing
                             }
-                            // Fast path: `-`, up to 19 digits with a decimal point among them, and
-                            // nothing around; anything else takes the general path.
-                            var cursor = pointer
-                            let negative = cursor.pointee == UInt8(ascii: "-")
-                            if negative { cursor += 1 }
-                            var mantissa: UInt64 = 0
-                            var digits = 0
-                            var digit = cursor.pointee &- 0x30
-                            while digit < 10 && digits < 19 {
-                                mantissa = mantissa &* 10 &+ UInt64(digit)
-                                digits += 1
-                                cursor += 1
-                                digit = cursor.pointee &- 0x30
-                            }
-                            var fractionDigits = 0
-                            if cursor.pointee == UInt8(ascii: ".") {
-                                cursor += 1
-                                digit = cursor.pointee &- 0x30
-                                while digit < 10 && digits < 19 {
-                                    mantissa = mantissa &* 10 &+ UInt64(digit)
-                                    digits += 1
-                                    fractionDigits += 1
+                            // Fast path: an unsigned integer of at most 19 digits, nothing around it.
+                            var digit = pointer.pointee &- 0x30
+                            if digit < 10 {
+                                var value: UInt64 = 0
+                                var cursor = pointer
+                                repeat {
+                                    value = value &* 10 &+ UInt64(digit)
                                     cursor += 1
                                     digit = cursor.pointee &- 0x30
+                                } while digit < 10 && cursor - pointer < 19
+                                let next = cursor.pointee
+                                if next == delimiter || next == Self.lineFeed || next == Self.carriageReturn,
+                                   cursor - pointer <= maxFieldLength {
+                                    row[slots[column]] = Float(value)
+                                    bits |= value
+                                    terminator = cursor
+                                    break parsing
                                 }
-                                if fractionDigits == 0 { fractionDigits = -1 }   // "5.": not an integer
                             }
-                            let next = cursor.pointee
-                            if digits > 0, next == delimiter || next == Self.lineFeed || next == Self.carriageReturn,
-                               cursor - pointer <= maxFieldLength {
-                                if fractionDigits <= 0 {
-                                    let value = Float(mantissa)
-                                    row[slots[column]] = negative ? -value : value
-                                    bits |= negative || fractionDigits < 0 ? .max : mantissa
-                                    terminator = cursor
-                                    break parsing
-                                }
-                                if let value = DecimalConversion.float(mantissa: mantissa, fractionDigits: fractionDigits) {
-                                    row[slots[column]] = negative ? -value : value
-                                    bits = .max
-                                    terminator = cursor
-                                    break parsing
-                                }
+                            // Next fastest: a plain decimal (`-12.5`, `.25`).
+                            if let (value, after) = plainDecimal(pointer) {
+                                row[slots[column]] = value
+                                bits = .max
+                                terminator = after
+                                break parsing
                             }
                             switch scanField(pointer, end: end, isLast: isLast, column: column, start: start, base: base) {
                             case .field(let span, let after):
@@ -222,6 +204,43 @@ struct CSVRecordParser {
             case .failed(let failure): return .failed(failure)
             }
         }
+    }
+
+    /// The value of a field at `start` of the form `-? digits (. digits)?` (at most 19 digits in
+    /// all, at least one) followed by a delimiter or line end, when the fast conversion decides it;
+    /// nil for anything else, which the general path reads.
+    private func plainDecimal(_ start: UnsafePointer<UInt8>) -> (Float, UnsafePointer<UInt8>)? {
+        var cursor = start
+        let negative = cursor.pointee == UInt8(ascii: "-")
+        if negative { cursor += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var digit = cursor.pointee &- 0x30
+        while digit < 10 && digits < 19 {
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            digits += 1
+            cursor += 1
+            digit = cursor.pointee &- 0x30
+        }
+        if cursor.pointee == UInt8(ascii: ".") {
+            cursor += 1
+            digit = cursor.pointee &- 0x30
+            while digit < 10 && digits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                digits += 1
+                fractionDigits += 1
+                cursor += 1
+                digit = cursor.pointee &- 0x30
+            }
+        }
+        let next = cursor.pointee
+        guard digits > 0, next == delimiter || next == Self.lineFeed || next == Self.carriageReturn,
+              cursor - start <= maxFieldLength,
+              let magnitude = fractionDigits == 0
+                ? Float(mantissa) : DecimalConversion.float(mantissa: mantissa, fractionDigits: fractionDigits)
+        else { return nil }
+        return (negative ? -magnitude : magnitude, cursor)
     }
 
     /// Converts a field to `Float`; nil when it is not exactly one number.
