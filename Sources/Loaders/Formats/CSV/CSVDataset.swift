@@ -92,17 +92,29 @@ public struct CSVDataset: Dataset, Sendable {
         // Several pieces per thread, so a thread slowed by a busy core does not hold the rest back;
         // none under a megabyte, where cutting costs more than it saves.
         let pieceCount = max(1, min(dataBytes / minimumPieceBytes, max(threads * 4, dataBytes >> 24)))
-        let bounds = try CSVSplitter.bounds(
-            of: path, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
-        let parsed = try CSVParallel.map(count: bounds.count - 1, threads: threads) { piece in
-            try Self.parse(path: path, plan: plan, from: bounds[piece], to: bounds[piece + 1])
+        // Each piece guesses its start: the first line start after its nominal offset, which is
+        // right unless a quoted field spans the offset. The guesses are checked in file order
+        // against where the previous piece really ended, and a wrong one is parsed again from
+        // there; so no pass over the file is needed before parsing, and a quoted line break still
+        // never splits a record. An error counts only from a piece that started right.
+        let nominal = (0...pieceCount).map { schema.dataStart + dataBytes * $0 / pieceCount }
+        let guesses = try CSVParallel.map(count: pieceCount, threads: threads) { piece in
+            let file = try ReadOnlyFile(path: path)
+            let start = piece == 0 ? nominal[0] : try CSVSplitter.lineStart(in: file, atOrAfter: nominal[piece])
+            return (start, Result { try Self.parse(file: file, plan: plan, from: start, to: nominal[piece + 1]) })
         }
         var pieces: [Piece] = []
         var pieceStarts = [0]
         var categories = CategoryTable()
-        for (var piece, local) in parsed {
+        var expectedStart = schema.dataStart
+        for (index, (start, guess)) in guesses.enumerated() {
+            let parsed = try (start == expectedStart ? guess : Result {
+                try Self.parse(file: ReadOnlyFile(path: path), plan: plan, from: expectedStart, to: nominal[index + 1])
+            }).get()
+            expectedStart = parsed.end
+            var piece = parsed.piece
             if plan.labelKind == .categories {
-                let numbers = local.map { bytes in bytes.withUnsafeBytes { categories.number(of: $0) } }
+                let numbers = parsed.categories.map { bytes in bytes.withUnsafeBytes { categories.number(of: $0) } }
                 for row in piece.labels.indices { piece.labels[row] = numbers[Int(piece.labels[row])] }
             }
             guard !piece.labels.isEmpty else { continue }
@@ -158,13 +170,20 @@ public struct CSVDataset: Dataset, Sendable {
         return (low, index - pieceStarts[low])
     }
 
+    /// A piece as parsed, with the text labels it met (numbered within it) and the offset where
+    /// its last record ended, which is where the next piece must start.
+    struct ParsedPiece: Sendable {
+        var piece: Piece
+        var categories: [[UInt8]]
+        var end: Int
+    }
+
     /// Parses the records starting in `start..<stop` into one piece: as bytes while every row
     /// fits, again as `Float` from the start of the piece once one does not.
-    private static func parse(path: String, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> (Piece, [[UInt8]]) {
-        let file = try ReadOnlyFile(path: path)
+    private static func parse(file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> ParsedPiece {
         // No record is shorter than its delimiters, so this bounds the rows; the capacity past the
         // rows actually parsed is address space the system never backs with memory.
-        let rowBound = (stop - start) / max(plan.schema.columnCount - 1, 1) + 2
+        let rowBound = max(stop - start, 0) / max(plan.schema.columnCount - 1, 1) + 2
         if let piece = try parseBytes(file: file, plan: plan, from: start, to: stop, rowBound: rowBound) {
             return piece
         }
@@ -181,14 +200,16 @@ public struct CSVDataset: Dataset, Sendable {
             }
             initialized = rows * width
         }
-        return (Piece(features: .floats(floats), labels: labels), cursor.categories.categories)
+        return ParsedPiece(
+            piece: Piece(features: .floats(floats), labels: labels), categories: cursor.categories.categories,
+            end: cursor.offset)
     }
 
     /// The piece with byte features, or nil (its memory already freed) at the first row that
     /// does not fit.
     private static func parseBytes(
         file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int, rowBound: Int
-    ) throws -> (Piece, [[UInt8]])? {
+    ) throws -> ParsedPiece? {
         var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
         let width = plan.featureCount
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: width)
@@ -216,6 +237,8 @@ public struct CSVDataset: Dataset, Sendable {
             initialized = fitsInBytes ? rows * width : 0
         }
         guard fitsInBytes else { return nil }
-        return (Piece(features: .bytes(bytes), labels: labels), cursor.categories.categories)
+        return ParsedPiece(
+            piece: Piece(features: .bytes(bytes), labels: labels), categories: cursor.categories.categories,
+            end: cursor.offset)
     }
 }

@@ -9,6 +9,9 @@ struct CSVRowCursor {
     private var parser: CSVRecordParser
     private var pointer: UnsafePointer<UInt8>
     private let stop: Int
+    /// The file offset of the next record (or blank line); after the last record of the range,
+    /// where the range's records end.
+    var offset: Int { reader.fileOffset(of: pointer) }
     /// Whether the last record's features were all plain integers in 0...255.
     var recordFitsInBytes: Bool { parser.recordFitsInBytes }
     /// The text labels met so far, numbered in order of first appearance within this range.

@@ -40,8 +40,16 @@ enum CSVSplitter {
         return count
     }
 
+    /// The first position at or after `offset` (> 0) that starts a line, quotes or not, or the
+    /// file's end.
+    static func lineStart(in file: ReadOnlyFile, atOrAfter offset: Int) throws -> Int {
+        try recordStart(in: file, atOrAfter: offset, quotesBefore: 0, end: file.size, quoteAware: false)
+    }
+
     /// The first position at or after `offset` that starts a line outside quotes, or `end`.
-    private static func recordStart(in file: ReadOnlyFile, atOrAfter offset: Int, quotesBefore: Int, end: Int) throws -> Int {
+    private static func recordStart(
+        in file: ReadOnlyFile, atOrAfter offset: Int, quotesBefore: Int, end: Int, quoteAware: Bool = true
+    ) throws -> Int {
         let reader = CSVBlockReader(file: file, from: offset - 1, to: end, blockSize: 64 * 1024)
         try reader.refill(keepingFrom: reader.start)
         // The byte before `offset` decides whether `offset` itself starts a line.
@@ -55,7 +63,7 @@ enum CSVSplitter {
                 if !inQuotes && (previous == 0x0A || (previous == 0x0D && byte != 0x0A)) {
                     return reader.fileOffset(of: pointer)
                 }
-                if byte == 0x22 { inQuotes.toggle() }
+                if byte == 0x22 && quoteAware { inQuotes.toggle() }
                 previous = byte
                 pointer += 1
             }
