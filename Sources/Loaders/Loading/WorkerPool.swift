@@ -120,17 +120,14 @@ final class WorkerPool<Item: Sendable>: Sendable {
 
     private func take(_ state: inout State, blockIfWaiting: Bool) -> (OrderedBuffer<Item>.Next, Wakeups) {
         if state.stopped { return (.end, Wakeups()) }
+        let jobBefore = state.buffer.currentJob
         let next = state.buffer.take()
-        switch next {
-        case .item:
-            // A slot or room freed up: let sleeping workers look again.
-            return (next, state.takeSleepers(workers: true, consumer: false))
-        case .wait:
-            if blockIfWaiting { state.consumer = .blocked }
-            return (next, Wakeups())
-        case .end:
-            return (next, Wakeups())
-        }
+        if case .wait = next, blockIfWaiting { state.consumer = .blocked }
+        // Taking an item frees room in its channel; moving past finished jobs frees window slots.
+        // Either may let a sleeping worker go on.
+        let freed: Bool
+        if case .item = next { freed = true } else { freed = state.buffer.currentJob != jobBefore }
+        return (next, state.takeSleepers(workers: freed, consumer: false))
     }
 
     private func unwrap(_ next: OrderedBuffer<Item>.Next) -> Item? {
