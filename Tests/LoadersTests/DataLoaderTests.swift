@@ -188,4 +188,39 @@ import Testing
         try await trainer.consume(loader)
         #expect(await trainer.seen == [[0, 1], [2, 3], [4, 5], [6, 7], [8]])
     }
+
+    @Test func manyShortEpochsEndCleanly() async throws {
+        // Sweeps window sizes, early exits and failures over many seeds, to shake out lost wake-ups.
+        let finished = await expectFinishes(within: 60) {
+            for seed in 0..<60 {
+                for (workers, prefetch) in [(1, 1), (2, 1), (3, 2)] {
+                    let loader = DataLoader(RangeDataset(count: 37), batchSize: 3, shuffle: true, workers: workers, prefetch: prefetch, seed: UInt64(seed))
+                    var batches = 0
+                    do {
+                        for try await _ in loader { batches += 1 }
+                        var iterator = loader.makeIterator()
+                        while try iterator.next() != nil { batches += 1 }
+                        for try await _ in loader {
+                            batches += 1
+                            if batches == 27 + seed % 13 { break }
+                        }
+                    } catch {
+                        Issue.record("unexpected error \(error)")
+                    }
+                    #expect(batches == 27 + seed % 13)
+                    let failing = DataLoader(FailingDataset(count: 37, failingIndex: seed % 37), batchSize: 4, workers: workers, prefetch: prefetch)
+                    var delivered = 0
+                    do {
+                        for try await _ in failing { delivered += 1 }
+                        Issue.record("no error for sample \(seed % 37)")
+                    } catch {
+                        #expect(delivered == (seed % 37) / 4)
+                    }
+                    #expect(loader.statistics.liveWorkers == 0 && failing.statistics.liveWorkers == 0)
+                }
+            }
+        }
+        #expect(finished)
+    }
 }
+

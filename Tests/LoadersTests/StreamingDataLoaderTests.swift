@@ -89,4 +89,28 @@ import Testing
         #expect(await expectFinishes(within: 20) { _ = try? await consumer.value })
         #expect(loader.statistics.liveWorkers == 0)
     }
+
+    @Test func emptyShardsAndSmallWindowsNeverStall() async throws {
+        // Empty shards finish without yielding: the consumer must move past them and free their
+        // window slot even when it had already decided to wait.
+        let dataset = ShardedRangeDataset(sizes: [5, 0, 7, 0, 3, 9, 0, 4])
+        let expected = dataset.sizes.reduce(0, +)
+        let finished = await expectFinishes(within: 60) {
+            for seed in 0..<150 {
+                for workers in [1, 2] {
+                    let loader = StreamingDataLoader(dataset, batchSize: 3, shuffleBuffer: 2, workers: workers, prefetch: 1, seed: UInt64(seed))
+                    var samples = 0
+                    do {
+                        for try await batch in loader { samples += batch.count }
+                        var iterator = loader.makeIterator()
+                        while let batch = try iterator.next() { samples += batch.count }
+                    } catch {
+                        Issue.record("unexpected error \(error)")
+                    }
+                    #expect(samples == 2 * expected)
+                }
+            }
+        }
+        #expect(finished)
+    }
 }

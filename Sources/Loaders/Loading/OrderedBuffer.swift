@@ -71,17 +71,14 @@ struct OrderedBuffer<Item> {
         if failed { failedJob = min(failedJob ?? job, job) }
     }
 
-    /// Whether `take()` would return `.wait`.
+    /// Whether `take()` would return `.wait` without changing anything.
+    ///
+    /// A finished current job counts as ready: `take()` must run to move past it, because moving
+    /// on frees a window slot that a sleeping producer may be waiting for.
     var mustWait: Bool {
-        var job = currentJob
-        while job < jobCount {
-            guard let channel = channels[job] else { return true }
-            if channel.count > 0 { return false }
-            if !channel.finished { return true }
-            if failedJob == job { return false }
-            job += 1
-        }
-        return false
+        guard currentJob < jobCount else { return false }
+        guard let channel = channels[currentJob] else { return true }
+        return channel.count == 0 && !channel.finished
     }
 
     enum Next {
