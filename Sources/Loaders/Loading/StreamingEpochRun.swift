@@ -18,6 +18,8 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
     /// Without workers: the shard being read on the consumer's thread.
     private var inlinePosition = 0
     private var inlineReader: ShardReader<Source.Stream>?
+    /// Without workers: a read error held back until the samples read before it are delivered.
+    private var pendingFailure: LoaderError?
 
     init(loader: StreamingDataLoader<Source>, epoch: Int) {
         self.loader = loader
@@ -193,8 +195,6 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
         }
         return chunk.isEmpty ? nil : .success(chunk)
     }
-
-    private var pendingFailure: LoaderError?
 
     private func finish() {
         finished = true
