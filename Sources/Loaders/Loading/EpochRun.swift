@@ -50,7 +50,12 @@ final class EpochRun<Source: Dataset> where Source.Element: Collatable {
             finish()
             return nil
         }
-        return try deliver(result)
+        do {
+            return try deliver(result)
+        } catch {
+            finish()
+            throw error
+        }
     }
 
     /// The next batch, suspending while workers load it.
@@ -103,7 +108,6 @@ final class EpochRun<Source: Dataset> where Source.Element: Collatable {
             }
             return batch
         case .failure(let error):
-            finish()
             throw error
         }
     }

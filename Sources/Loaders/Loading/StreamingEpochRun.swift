@@ -89,7 +89,11 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
                 let chunk = pool.map { $0.next() } ?? readInline()
                 try receive(chunk)
             }
-            return try formBatch()
+            guard let batch = try formBatch() else {
+                finish()
+                return nil
+            }
+            return batch
         } catch {
             finish()
             throw error
@@ -110,12 +114,13 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
                 }
                 try receive(chunk)
             }
-            return try formBatch()
+            if let batch = try formBatch() { return batch }
         } catch {
-            finished = true
-            await pool?.shutdown(isolation: isolation)
+            await finish(isolation: isolation)
             throw error
         }
+        await finish(isolation: isolation)
+        return nil
     }
 
     private func receive(_ chunk: Chunk?) throws {
@@ -131,13 +136,10 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
         }
     }
 
-    /// Collates the next `batchSize` pending samples, or the last partial batch, or ends.
+    /// Collates the next `batchSize` pending samples, or the last partial batch; `nil` when none is left.
     private func formBatch() throws -> Source.Element.Collated? {
         let available = pending.count - pendingStart
-        guard available >= loader.batchSize || (available > 0 && !loader.dropLast) else {
-            finish()
-            return nil
-        }
+        guard available >= loader.batchSize || (available > 0 && !loader.dropLast) else { return nil }
         let size = min(available, loader.batchSize)
         let samples = Array(pending[pendingStart..<pendingStart + size])
         pendingStart += size
@@ -199,5 +201,10 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
     private func finish() {
         finished = true
         pool?.shutdown()
+    }
+
+    private func finish(isolation: isolated (any Actor)?) async {
+        finished = true
+        await pool?.shutdown(isolation: isolation)
     }
 }
