@@ -222,5 +222,25 @@ import Testing
         }
         #expect(finished)
     }
+
+    @Test func aForeignErrorIsWrappedWithTheSampleIndex() throws {
+        struct Unreadable: Error {}
+        let dataset = RangeDataset(count: 10).map { example -> Example in
+            if example.label == 6 { throw Unreadable() }
+            return example
+        }
+        let loader = DataLoader(dataset, batchSize: 4, workers: 1)
+        var iterator = loader.makeIterator()
+        #expect(try iterator.next() != nil)
+        do {
+            _ = try iterator.next()
+            Issue.record("sample 6 did not fail")
+        } catch let error as LoaderError {
+            #expect(error.code == .sampleFailed)
+            #expect(error.location == .sampleIndex(6))
+            #expect(error.underlying is Unreadable)
+            #expect(error.message.contains("worker 0"))
+        }
+    }
 }
 
