@@ -29,6 +29,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Divides every feature after the mean is subtracted.")
     var std: Float = 0.3081
 
+    @Flag(help: "Read the source front to back (StreamingDataLoader) instead of by random access.")
+    var streaming = false
+
+    @Option(help: "Streaming: shards the source is split into.")
+    var shards = 1
+
+    @Option(help: "Streaming: samples held per shard for shuffling.")
+    var shuffleBuffer = 10_000
+
     @Option(help: "The shuffling seed.")
     var seed: UInt64 = 0
 
@@ -39,6 +48,8 @@ struct BenchCommand: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard shards >= 1 else { throw ValidationError("--shards must be at least 1") }
+        guard shuffleBuffer >= 0 else { throw ValidationError("--shuffle-buffer must not be negative") }
     }
 
     func run() throws {
@@ -56,11 +67,20 @@ struct BenchCommand: ParsableCommand {
     func measure() throws -> BenchReport {
         let clock = ContinuousClock()
         let start = clock.now
+        if streaming {
+            let opened = try source.openStreaming(source.train, shards: shards)
+            let openTime = clock.now - start
+            let (samples, epochTimes) = try timeStreamingEpochs(of: opened.dataset)
+            return BenchReport(
+                format: opened.format, mode: "streaming", samples: samples, workers: workers,
+                openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds),
+                peakResidentMegabytes: peakResidentMegabytes())
+        }
         let opened = try source.open(source.train)
         let openTime = clock.now - start
         let epochTimes = try timeEpochs(of: opened.dataset)
         return BenchReport(
-            format: opened.format, samples: opened.dataset.count, workers: workers,
+            format: opened.format, mode: "random access", samples: opened.dataset.count, workers: workers,
             openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds),
             peakResidentMegabytes: peakResidentMegabytes())
     }
@@ -80,6 +100,25 @@ struct BenchCommand: ParsableCommand {
             precondition(delivered == dataset.count, "an epoch delivered \(delivered) of \(dataset.count) samples")
             return clock.now - start
         }
+    }
+
+    /// Runs `epochs` streamed epochs (features as read, not normalised) and returns the sample
+    /// count and each epoch's time.
+    private func timeStreamingEpochs<Source: StreamingDataset<Example>>(of dataset: Source) throws -> (Int, [Duration]) {
+        let loader = StreamingDataLoader(
+            dataset, batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, seed: seed)
+        let clock = ContinuousClock()
+        var samples = 0
+        let times = try (0..<epochs).map { _ in
+            samples = 0
+            let start = clock.now
+            var iterator = loader.makeIterator()
+            while let batch = try iterator.next() {
+                samples += batch.count
+            }
+            return clock.now - start
+        }
+        return (samples, times)
     }
 }
 

@@ -3,6 +3,8 @@ import Foundation
 /// What `loaders bench` measured: the open time, each epoch's time and the peak memory.
 struct BenchReport {
     var format: String
+    /// "random access" or "streaming".
+    var mode: String
     var samples: Int
     var workers: Int
     var openSeconds: Double
@@ -21,6 +23,7 @@ struct BenchReport {
     var json: JSON {
         .object([
             ("format", .string(format)),
+            ("mode", .string(mode)),
             ("samples", .integer(Int128(samples))),
             ("workers", .integer(Int128(workers))),
             ("open_seconds", .double(openSeconds)),
@@ -32,7 +35,7 @@ struct BenchReport {
 
     var table: String {
         """
-        format          \(format)
+        format          \(format), \(mode)
         samples         \(samples)
         workers         \(workers)
         open            \(String(format: "%.3f s", openSeconds))

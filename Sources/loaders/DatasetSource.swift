@@ -25,6 +25,20 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
+    /// Opens `path` for reading front to back in `shards` shards, holding only what a shard reads.
+    /// - Throws: `LoaderError` naming the file and the place.
+    func openStreaming(_ path: String, shards: Int) throws -> OpenedStreamingSource {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return OpenedStreamingSource(format: "idx", dataset: try MNIST(directory: path, split: .train, shards: shards))
+        }
+        switch try FileFormat.detect(path: path) {
+        case .idx:
+            let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path), shards: shards)
+            return OpenedStreamingSource(format: "idx", dataset: idx)
+        }
+    }
+
     /// MNIST's naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`.
     static func labelsPath(besideImages path: String) -> String {
         let directory = (path as NSString).deletingLastPathComponent
@@ -37,4 +51,10 @@ struct SourceOptions: ParsableArguments {
 struct OpenedSource {
     var format: String
     var dataset: any Dataset<Example>
+}
+
+/// A streaming dataset opened from the command line, with the name of its format.
+struct OpenedStreamingSource {
+    var format: String
+    var dataset: any StreamingDataset<Example>
 }

@@ -13,7 +13,7 @@ import Testing
         #expect(report.epochSeconds.count == 2)
         #expect(report.epochSeconds.allSatisfy { $0 > 0 })
         #expect(report.peakResidentMegabytes > 0)
-        #expect(report.json.text.hasPrefix(#"{"format":"idx","samples":10000,"workers":2,"open_seconds":"#))
+        #expect(report.json.text.hasPrefix(#"{"format":"idx","mode":"random access","samples":10000,"workers":2,"open_seconds":"#))
     }
 
     @Test func labelsAreFoundBesideImagesByMNISTNaming() {
@@ -24,5 +24,16 @@ import Testing
     @Test func aMissingSourceIsATypedError() throws {
         let command = try BenchCommand.parse(["--train", "/nonexistent/file.idx"])
         #expect(throws: LoaderError.self) { try command.measure() }
+    }
+}
+
+extension BenchTests {
+    @Test func streamingBenchReadsEverySampleOncePerEpoch() throws {
+        let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
+        let command = try BenchCommand.parse(["--train", images, "--streaming", "--shuffle-buffer", "500", "--epochs", "2"])
+        let report = try command.measure()
+        #expect(report.mode == "streaming")
+        #expect(report.samples == 10_000)
+        #expect(report.epochSeconds.count == 2)
     }
 }
