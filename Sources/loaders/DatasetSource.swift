@@ -7,6 +7,27 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "An MNIST folder, an IDX images file (its labels file found beside it), or a data file.")
     var train: String = "Fixtures/mnist"
 
+    @Option(help: "CSV: the label column's name.")
+    var labelColumn = "label"
+
+    @Option(help: ArgumentHelp("CSV: the shape of one sample's features, e.g. 1,28,28.", valueName: "dims"))
+    var shape: String?
+
+    func validate() throws {
+        _ = try sampleShape()
+    }
+
+    /// `--shape` as dimensions, nil when absent.
+    /// - Throws: `ValidationError` unless it is positive integers separated by commas.
+    func sampleShape() throws -> [Int]? {
+        guard let shape else { return nil }
+        let dimensions = shape.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !dimensions.isEmpty, dimensions.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--shape must be positive integers separated by commas, like 1,28,28; got \(shape)")
+        }
+        return dimensions.map { $0! }
+    }
+
     /// Opens `path` as a dataset of examples, decoded and ready for random access.
     /// - Parameter split: for an MNIST folder, which split to read.
     /// - Throws: `LoaderError` naming the file and the place.
@@ -22,6 +43,10 @@ struct SourceOptions: ParsableArguments {
             let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path))
             try idx.load()
             return OpenedSource(format: "idx", dataset: idx)
+        case .csv(let delimiter):
+            let csv = try CSVDataset(
+                path, labelColumn: labelColumn, shape: try sampleShape(), format: CSVFormat(delimiter: delimiter))
+            return OpenedSource(format: "csv", dataset: csv)
         }
     }
 
@@ -36,6 +61,11 @@ struct SourceOptions: ParsableArguments {
         case .idx:
             let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path), shards: shards)
             return OpenedStreamingSource(format: "idx", dataset: idx)
+        case .csv(let delimiter):
+            let csv = try CSVStreamingDataset(
+                path, labelColumn: labelColumn, shape: try sampleShape(), format: CSVFormat(delimiter: delimiter),
+                shards: shards)
+            return OpenedStreamingSource(format: "csv", dataset: csv)
         }
     }
 
