@@ -1,0 +1,89 @@
+/// Accumulates one column's kind and statistics over records.
+struct CSVColumnAccumulator: Sendable {
+    var kind = CSVColumnSummary.Kind.integer
+    var integerSum: Int128 = 0
+    var integerMinimum = Int64.max
+    var integerMaximum = Int64.min
+    var sum = 0.0
+    var minimum = Double.infinity
+    var maximum = -Double.infinity
+    var count = 0
+
+    /// Adds one field's value.
+    mutating func add(_ field: CSVFieldSpan) {
+        guard kind != .text else { return }
+        count += 1
+        if !field.isQuoted, let integer = Self.smallInteger(field) {
+            addInteger(integer)
+            let value = Double(integer)
+            sum += value
+            minimum = min(minimum, value)
+            maximum = max(maximum, value)
+            return
+        }
+        guard !field.hasEscapes, let text = DecimalText.scan(field.bytes) else {
+            kind = .text
+            return
+        }
+        let value = DecimalConversion.double(text)
+        if kind == .integer {
+            if text.isInteger, !text.isTruncated, abs(value) < 0x1p63, let integer = Int64(exactly: value) {
+                addInteger(integer)
+            } else {
+                kind = .decimal
+            }
+        }
+        sum += value
+        if !value.isNaN {
+            minimum = min(minimum, value)
+            maximum = max(maximum, value)
+        }
+    }
+
+    private mutating func addInteger(_ integer: Int64) {
+        integerSum += Int128(integer)
+        integerMinimum = min(integerMinimum, integer)
+        integerMaximum = max(integerMaximum, integer)
+    }
+
+    /// Combines with the accumulator of the records that follow.
+    mutating func append(_ later: CSVColumnAccumulator) {
+        if later.kind == .text || kind == .text {
+            kind = .text
+        } else if later.kind == .decimal {
+            kind = .decimal
+        }
+        integerSum += later.integerSum
+        integerMinimum = min(integerMinimum, later.integerMinimum)
+        integerMaximum = max(integerMaximum, later.integerMaximum)
+        sum += later.sum
+        minimum = min(minimum, later.minimum)
+        maximum = max(maximum, later.maximum)
+        count += later.count
+    }
+
+    func summary(name: String) -> CSVColumnSummary {
+        let numeric = kind != .text && count > 0
+        let integer = kind == .integer && count > 0
+        return CSVColumnSummary(
+            name: name, kind: kind, integerSum: integer ? integerSum : nil,
+            integerMinimum: integer ? integerMinimum : nil, integerMaximum: integer ? integerMaximum : nil,
+            sum: numeric ? sum : nil, minimum: numeric ? minimum : nil, maximum: numeric ? maximum : nil)
+    }
+
+    /// An unsigned run of at most 18 digits, or one with a leading minus.
+    private static func smallInteger(_ field: CSVFieldSpan) -> Int64? {
+        var pointer = field.start
+        let negative = pointer < field.end && pointer.pointee == UInt8(ascii: "-")
+        if negative { pointer += 1 }
+        guard pointer < field.end, field.end - pointer <= 18 else { return nil }
+        var value: Int64 = 0
+        while pointer < field.end {
+            let digit = pointer.pointee &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            pointer += 1
+        }
+        return negative ? -value : value
+    }
+}

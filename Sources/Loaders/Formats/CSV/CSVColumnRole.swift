@@ -1,0 +1,9 @@
+/// What the parser does with one column's fields.
+enum CSVColumnRole: UInt8, Sendable {
+    /// Checked for well-formedness, otherwise ignored.
+    case skip
+    /// Converted to `Float` into the row's feature slot.
+    case feature
+    /// Kept as a span for the caller to read after the record.
+    case label
+}
