@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Loaders
 import Testing
@@ -50,4 +51,26 @@ private struct FirstSamples<Base: Dataset<Example>>: Dataset {
     let base: Base
     let count: Int
     func sample(at index: Int) throws -> Example { try base.sample(at: index) }
+}
+
+@Suite struct ConvertCommandTests {
+    /// `loaders convert --train t10k-images… --to OUT.csv`, then reading OUT.csv: the first images
+    /// and labels the IDX reader gives.
+    @Test func convertsIDXToCSVThatReadsBackIdentically() throws {
+        let path = CSVExportTests.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
+        try ConvertCommand.parse(["--train", images, "--to", path]).run()
+        let back = try CSVDataset(path, shape: [1, 28, 28])
+        let mnist = try MNIST(directory: InspectTests.fixture("mnist"), split: .test)
+        #expect(back.count == 10_000)
+        for index in [0, 1, 4_999, 9_999] {
+            #expect(try back.sample(at: index) == mnist.sample(at: index), "image \(index)")
+        }
+    }
+
+    @Test func refusesAnUnknownOutputFormat() throws {
+        let command = try ConvertCommand.parse(["--train", InspectTests.fixture("wine.csv"), "--label-column", "target", "--to", "/tmp/out.parquet"])
+        #expect(throws: ExitCode.self) { try command.run() }
+    }
 }
