@@ -13,8 +13,30 @@ struct SourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CSV: the shape of one sample's features, e.g. 1,28,28.", valueName: "dims"))
     var shape: String?
 
+    @Option(help: ArgumentHelp("CSV: the field delimiter, one character or \"tab\" (default: comma; tab for .tsv).", valueName: "char"))
+    var delimiter: String?
+
     func validate() throws {
         _ = try sampleShape()
+        _ = try csvFormat(default: ",")
+    }
+
+    /// The CSV format for a file whose extension suggests `defaultDelimiter`, `--delimiter` winning.
+    /// - Throws: `ValidationError` unless the delimiter is one ASCII character other than a quote or line break.
+    func csvFormat(default defaultDelimiter: Character) throws -> CSVFormat {
+        try Self.csvFormat(delimiter: delimiter, default: defaultDelimiter)
+    }
+
+    /// The CSV format with `delimiter` as given on the command line, or `defaultDelimiter`.
+    /// - Throws: `ValidationError` unless the delimiter is one ASCII character other than a quote or line break.
+    static func csvFormat(delimiter: String?, default defaultDelimiter: Character) throws -> CSVFormat {
+        guard let delimiter else { return CSVFormat(delimiter: defaultDelimiter) }
+        let character: Character? = delimiter.lowercased() == "tab" || delimiter == "\\t" ? "\t" : delimiter.first
+        guard delimiter.count == 1 || character == "\t", let character, character.isASCII,
+              !["\"", "\r", "\n", "\r\n"].contains(character) else {
+            throw ValidationError("--delimiter must be one ASCII character other than a quote or line break, or \"tab\"; got \(delimiter)")
+        }
+        return CSVFormat(delimiter: character)
     }
 
     /// `--shape` as dimensions, nil when absent.
@@ -45,7 +67,7 @@ struct SourceOptions: ParsableArguments {
             return OpenedSource(format: "idx", dataset: idx)
         case .csv(let delimiter):
             let csv = try CSVDataset(
-                path, labelColumn: labelColumn, shape: try sampleShape(), format: CSVFormat(delimiter: delimiter))
+                path, labelColumn: labelColumn, shape: try sampleShape(), format: try csvFormat(default: delimiter))
             return OpenedSource(format: "csv", dataset: csv)
         }
     }
@@ -63,7 +85,7 @@ struct SourceOptions: ParsableArguments {
             return OpenedStreamingSource(format: "idx", dataset: idx)
         case .csv(let delimiter):
             let csv = try CSVStreamingDataset(
-                path, labelColumn: labelColumn, shape: try sampleShape(), format: CSVFormat(delimiter: delimiter),
+                path, labelColumn: labelColumn, shape: try sampleShape(), format: try csvFormat(default: delimiter),
                 shards: shards)
             return OpenedStreamingSource(format: "csv", dataset: csv)
         }

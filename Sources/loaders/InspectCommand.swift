@@ -18,14 +18,18 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one line of JSON instead of a readable summary.")
     var json = false
 
+    @Option(help: ArgumentHelp("CSV: the field delimiter, one character or \"tab\" (default: comma; tab for .tsv).", valueName: "char"))
+    var delimiter: String?
+
     func run() throws {
         do {
             let summary: InspectionSummary
             switch try FileFormat.detect(path: file) {
             case .idx:
                 summary = try IDXInspection(path: file).summary()
-            case .csv(let delimiter):
-                summary = try CSVInspection(path: file, format: CSVFormat(delimiter: delimiter)).summary()
+            case .csv(let extensionDelimiter):
+                let format = try SourceOptions.csvFormat(delimiter: delimiter, default: extensionDelimiter)
+                summary = try CSVInspection(path: file, format: format).summary()
             }
             print(json ? summary.json.text : summary.readable)
         } catch {

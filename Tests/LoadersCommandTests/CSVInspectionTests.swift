@@ -66,3 +66,25 @@ import Testing
         #expect(error.location == .lineColumn(line: 4, column: 1))
     }
 }
+
+@Suite struct CSVDelimiterOptionTests {
+    @Test func delimitersFromTheCommandLine() throws {
+        #expect(try SourceOptions.csvFormat(delimiter: nil, default: ",").delimiter == UInt8(ascii: ","))
+        #expect(try SourceOptions.csvFormat(delimiter: ";", default: ",").delimiter == UInt8(ascii: ";"))
+        #expect(try SourceOptions.csvFormat(delimiter: "tab", default: ",").delimiter == 0x09)
+        #expect(try SourceOptions.csvFormat(delimiter: "\\t", default: ",").delimiter == 0x09)
+        for bad in ["", ";;", "\"", "\n", "é"] {
+            #expect(throws: (any Error).self, "\(bad.debugDescription)") { try SourceOptions.csvFormat(delimiter: bad, default: ",") }
+        }
+    }
+
+    /// A semicolon file opened the way `bench --delimiter ";"` opens it.
+    @Test func benchOpensASemicolonFile() throws {
+        let path = try CSVInspectionTests.temporary("a;b;label\n1,5;2;0\n3;4;1\n")
+        let options = try SourceOptions.parse(["--train", path, "--delimiter", ";"])
+        let opened = try options.open(path)
+        #expect(opened.format == "csv")
+        #expect(opened.dataset.count == 2)
+        #expect(try opened.dataset.sample(at: 1).features.scalars == [4])   // "1,5" makes column a text
+    }
+}
