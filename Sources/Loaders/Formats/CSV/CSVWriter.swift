@@ -1,5 +1,5 @@
 /// Writes labelled examples as CSV text, label first, then the features flattened: the shape
-/// `CSVDataset` reads back to the same values, bit for bit.
+/// `CSVDataset` reads back to the same values, bit for bit (a NaN reads back as the default NaN).
 ///
 /// Floats are written as the shortest text that reads back to the same `Float` (integral
 /// values without a fraction: `0`, `255`), so the parser's correctly rounded conversion restores
