@@ -5,6 +5,7 @@ let package = Package(
     name: "SwiftLoaders",
     products: [
         .library(name: "Loaders", targets: ["Loaders"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "loaders", targets: ["loaders"]),
     ],
     dependencies: [
@@ -17,14 +18,22 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Loaders", dependencies: ["CZlib"]),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Training", dependencies: ["Loaders", "COpenBLAS"]),
         .executableTarget(
             name: "loaders",
             dependencies: [
                 "Loaders",
+                "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Adam, following PyTorch's `torch.optim.Adam` update exactly (and `torch.optim.AdamW` when
+/// `decoupledWeightDecay` is set):
+///
+/// ```text
+/// g = g + weightDecay · p            (Adam)    |  p = p · (1 − lr · weightDecay)   (AdamW)
+/// m = β1 · m + (1 − β1) · g
+/// v = β2 · v + (1 − β2) · g²
+/// p = p − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
+/// ```
+///
+/// The update of a large parameter is split across `ComputeThreads`.
+///
+/// ```swift
+/// let optimizer = Adam(model.parameters, learningRate: 0.001)
+/// ```
+public final class Adam: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let betas: (Float, Float)
+    public let epsilon: Float
+    public let weightDecay: Float
+    /// Whether weight decay shrinks the parameters directly (AdamW) instead of joining the gradient.
+    public let decoupledWeightDecay: Bool
+    private var firstMoments: [[Float]]
+    private var secondMoments: [[Float]]
+    private var steps = 0
+
+    /// - Precondition: `0 <= β < 1`, `learningRate`, `epsilon` and `weightDecay` non-negative.
+    public init(
+        _ parameters: [Parameter], learningRate: Float = 0.001, betas: (Float, Float) = (0.9, 0.999),
+        epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
+    ) {
+        precondition(betas.0 >= 0 && betas.0 < 1 && betas.1 >= 0 && betas.1 < 1, "Adam betas must be in [0, 1)")
+        precondition(learningRate >= 0 && epsilon >= 0 && weightDecay >= 0, "Adam rates must be non-negative")
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.betas = betas
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+        firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
+        secondMoments = firstMoments
+    }
+
+    /// AdamW: Adam with decoupled weight decay, PyTorch's `torch.optim.AdamW` (weight decay 0.01).
+    public static func adamW(
+        _ parameters: [Parameter], learningRate: Float = 0.001, betas: (Float, Float) = (0.9, 0.999),
+        epsilon: Float = 1e-8, weightDecay: Float = 0.01
+    ) -> Adam {
+        Adam(parameters, learningRate: learningRate, betas: betas, epsilon: epsilon,
+             weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+
+    public func step() {
+        steps += 1
+        let (beta1, beta2, eps, lr) = (betas.0, betas.1, epsilon, learningRate)
+        // PyTorch computes the bias corrections in double precision, then uses them as floats.
+        let correction1 = 1 - pow(Double(beta1), Double(steps))
+        let correction2Root = Float((1 - pow(Double(beta2), Double(steps))).squareRoot())
+        let stepSize = Float(Double(lr) / correction1)
+        let coupledDecay = decoupledWeightDecay ? 0 : weightDecay
+        let shrink = decoupledWeightDecay ? 1 - lr * weightDecay : 1
+        for (index, parameter) in parameters.enumerated() {
+            parameter.gradient.scalars.withUnsafeBufferPointer { g in
+                parameter.value.scalars.withUnsafeMutableBufferPointer { p in
+                    firstMoments[index].withUnsafeMutableBufferPointer { m in
+                        secondMoments[index].withUnsafeMutableBufferPointer { v in
+                            ComputeThreads.parallelChunks(p.count, minimumChunk: 32_768) { _, range in
+                                for i in range {
+                                    let gradient = g[i] + coupledDecay * p[i]
+                                    let value = p[i] * shrink
+                                    m[i] += (gradient - m[i]) * (1 - beta1)
+                                    v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
+                                    let denominator = v[i].squareRoot() / correction2Root + eps
+                                    p[i] = value - stepSize * (m[i] / denominator)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
