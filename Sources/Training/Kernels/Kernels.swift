@@ -1,44 +1,88 @@
-/// Element-wise loops of the training hot path, over raw pointers so the compiler vectorises them.
+/// Element-wise loops of the training hot path, over raw pointers and 8-wide SIMD vectors.
+///
+/// Floating-point sums are not reassociated by the compiler, so reductions keep eight running
+/// partial sums explicitly; element-wise loops use vectors so the masks and maxima need no branches.
 enum Kernels {
+    typealias Vector = SIMD8<Float>
+
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    static func store(_ vector: Vector, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
+    }
+
+    /// `max(vector, 0)` lane by lane (the standard library's `pointwiseMax` is not inlined).
+    @inline(__always)
+    static func rectified(_ vector: Vector) -> Vector {
+        vector.replacing(with: 0, where: vector .< 0)
+    }
+
+    /// `line[i] = max(line[i] + value, 0)` if `relu`, else `line[i] += value`, for `count` elements.
+    @inline(__always)
+    static func addScalar(_ value: Float, to line: UnsafeMutablePointer<Float>, count: Int, relu: Bool) {
+        let splat = Vector(repeating: value)
+        var i = 0
+        if relu {
+            while i + 8 <= count {
+                store(rectified(load(line + i) + splat), line + i)
+                i += 8
+            }
+            while i < count { line[i] = max(line[i] + value, 0); i += 1 }
+        } else {
+            while i + 8 <= count {
+                store(load(line + i) + splat, line + i)
+                i += 8
+            }
+            while i < count { line[i] += value; i += 1 }
+        }
+    }
+
     /// `matrix[r][c] += bias[r]` for a `rows × columns` row-major matrix, then max(0, ·) if `relu`.
     static func addBias(_ bias: UnsafePointer<Float>, rows: Int, columns: Int, to matrix: UnsafeMutablePointer<Float>, relu: Bool) {
-        for r in 0..<rows {
-            let line = matrix + r * columns
-            let value = bias[r]
-            if relu {
-                for c in 0..<columns { line[c] = max(line[c] + value, 0) }
-            } else {
-                for c in 0..<columns { line[c] += value }
-            }
-        }
+        for r in 0..<rows { addScalar(bias[r], to: matrix + r * columns, count: columns, relu: relu) }
     }
 
     /// `matrix[r][c] += bias[c]` for every row of a `rows × columns` matrix, then max(0, ·) if `relu`.
     static func addRowVector(_ bias: UnsafePointer<Float>, rows: Int, columns: Int, to matrix: UnsafeMutablePointer<Float>, relu: Bool) {
         for r in 0..<rows {
             let line = matrix + r * columns
-            if relu {
-                for c in 0..<columns { line[c] = max(line[c] + bias[c], 0) }
-            } else {
-                for c in 0..<columns { line[c] += bias[c] }
-            }
+            for c in 0..<columns { line[c] = relu ? max(line[c] + bias[c], 0) : line[c] + bias[c] }
         }
     }
 
     /// `target[i] = activation[i] > 0 ? gradient[i] : 0`: the gradient through max(0, ·),
     /// read off the activation's output.
     static func maskPositive(_ gradient: UnsafePointer<Float>, by activation: UnsafePointer<Float>, count: Int, into target: UnsafeMutablePointer<Float>) {
-        for i in 0..<count { target[i] = activation[i] > 0 ? gradient[i] : 0 }
+        let zero = Vector.zero
+        var i = 0
+        while i + 8 <= count {
+            store(zero.replacing(with: load(gradient + i), where: load(activation + i) .> zero), target + i)
+            i += 8
+        }
+        while i < count { target[i] = activation[i] > 0 ? gradient[i] : 0; i += 1 }
+    }
+
+    /// `Σ line[i]` over `count` elements, in eight interleaved partial sums.
+    @inline(__always)
+    static func sum(_ line: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = Vector.zero
+        var i = 0
+        while i + 8 <= count {
+            partial += load(line + i)
+            i += 8
+        }
+        var total = partial.sum()
+        while i < count { total += line[i]; i += 1 }
+        return total
     }
 
     /// `sums[r] += Σ_c matrix[r][c]`.
     static func addRowSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, to sums: UnsafeMutablePointer<Float>) {
-        for r in 0..<rows {
-            let line = matrix + r * columns
-            var total: Float = 0
-            for c in 0..<columns { total += line[c] }
-            sums[r] += total
-        }
+        for r in 0..<rows { sums[r] += sum(matrix + r * columns, count: columns) }
     }
 
     /// `sums[c] += Σ_r matrix[r][c]`.
@@ -51,6 +95,11 @@ enum Kernels {
 
     /// `target[i] += source[i]`.
     static func add(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { target[i] += source[i] }
+        var i = 0
+        while i + 8 <= count {
+            store(load(target + i) + load(source + i), target + i)
+            i += 8
+        }
+        while i < count { target[i] += source[i]; i += 1 }
     }
 }

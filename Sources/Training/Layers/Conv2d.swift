@@ -95,7 +95,8 @@ public final class Conv2d: Layer {
                                 let col = scratch.baseAddress! + part * stride
                                 for image in images {
                                     let out = y.baseAddress! + image * channels * pixels
-                                    Im2col.unfold(x.baseAddress! + image * g.channels * g.height * g.width, g, into: col)
+                                    let source = x.baseAddress! + image * g.channels * g.height * g.width
+                                    Im2col.unfold(source, g, into: col)
                                     BLAS.gemm(.plain, .plain, m: channels, n: pixels, k: patch,
                                               a: w.baseAddress!, lda: patch, b: col, ldb: pixels,
                                               beta: 0, c: out, ldc: pixels)
@@ -145,9 +146,9 @@ public final class Conv2d: Layer {
                                                                  count: channels * pixels, into: base + gradOffset)
                                             grad = UnsafePointer(base + gradOffset)
                                         }
+                                        let source = x.baseAddress! + image * imageSize
                                         Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
-                                        let image0 = x.baseAddress! + image * imageSize
-                                        Im2col.unfold(image0, g, into: col)
+                                        Im2col.unfold(source, g, into: col)
                                         BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
                                                   a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
                                         if wantsInput {

@@ -68,19 +68,46 @@ public final class Adam: Optimizer {
                     firstMoments[index].withUnsafeMutableBufferPointer { m in
                         secondMoments[index].withUnsafeMutableBufferPointer { v in
                             ComputeThreads.parallelChunks(p.count, minimumChunk: 32_768) { _, range in
-                                for i in range {
-                                    let gradient = g[i] + coupledDecay * p[i]
-                                    let value = p[i] * shrink
-                                    m[i] += (gradient - m[i]) * (1 - beta1)
-                                    v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
-                                    let denominator = v[i].squareRoot() / correction2Root + eps
-                                    p[i] = value - stepSize * (m[i] / denominator)
-                                }
+                                Self.update(
+                                    range, p: p.baseAddress!, g: g.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
+                                    constants: (beta1, beta2, eps, stepSize, correction2Root, coupledDecay, shrink))
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The element-wise Adam update over `range`, eight elements at a time.
+    private static func update(
+        _ range: Range<Int>, p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+        m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+        constants: (beta1: Float, beta2: Float, epsilon: Float, stepSize: Float, correction2Root: Float, decay: Float, shrink: Float)
+    ) {
+        typealias Vector = Kernels.Vector
+        let (beta1, beta2, eps, stepSize, root, decay, shrink) = constants
+        @inline(__always) func lane(_ i: Int) {
+            let gradient = g[i] + decay * p[i]
+            m[i] += (gradient - m[i]) * (1 - beta1)
+            v[i] = beta2 * v[i] + (1 - beta2) * gradient * gradient
+            p[i] = p[i] * shrink - stepSize * (m[i] / (v[i].squareRoot() / root + eps))
+        }
+        var i = range.lowerBound
+        let oneMinusBeta1 = Vector(repeating: 1 - beta1), oneMinusBeta2 = Vector(repeating: 1 - beta2)
+        let b2 = Vector(repeating: beta2), e = Vector(repeating: eps), s = Vector(repeating: stepSize)
+        let r = Vector(repeating: root), d = Vector(repeating: decay), k = Vector(repeating: shrink)
+        while i + 8 <= range.upperBound {
+            let pv = Kernels.load(p + i)
+            let gradient = Kernels.load(g + i) + d * pv
+            var mv = Kernels.load(m + i)
+            mv += (gradient - mv) * oneMinusBeta1
+            let vv = b2 * Kernels.load(v + i) + oneMinusBeta2 * gradient * gradient
+            Kernels.store(mv, m + i)
+            Kernels.store(vv, v + i)
+            Kernels.store(pv * k - s * (mv / (vv.squareRoot() / r + e)), p + i)
+            i += 8
+        }
+        while i < range.upperBound { lane(i); i += 1 }
     }
 }
