@@ -17,7 +17,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Loaders", dependencies: ["CZlib"]),
+        .systemLibrary(
+            name: "CLibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .target(name: "Loaders", dependencies: ["CZlib", "CLibdeflate"]),
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
@@ -33,6 +38,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]
