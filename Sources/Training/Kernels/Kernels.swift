@@ -21,29 +21,19 @@ enum Kernels {
         vector.replacing(with: 0, where: vector .< 0)
     }
 
-    /// `line[i] = max(line[i] + value, 0)` if `relu`, else `line[i] += value`, for `count` elements.
-    @inline(__always)
-    static func addScalar(_ value: Float, to line: UnsafeMutablePointer<Float>, count: Int, relu: Bool) {
-        let splat = Vector(repeating: value)
-        var i = 0
-        if relu {
-            while i + 8 <= count {
-                store(rectified(load(line + i) + splat), line + i)
-                i += 8
-            }
-            while i < count { line[i] = max(line[i] + value, 0); i += 1 }
-        } else {
-            while i + 8 <= count {
-                store(load(line + i) + splat, line + i)
-                i += 8
-            }
-            while i < count { line[i] += value; i += 1 }
-        }
+    /// `matrix[r][c] = values[r]` for a `rows × columns` row-major matrix.
+    static func fillRows(_ matrix: UnsafeMutablePointer<Float>, with values: UnsafePointer<Float>, rows: Int, columns: Int) {
+        for r in 0..<rows { (matrix + r * columns).update(repeating: values[r], count: columns) }
     }
 
-    /// `matrix[r][c] += bias[r]` for a `rows × columns` row-major matrix, then max(0, ·) if `relu`.
-    static func addBias(_ bias: UnsafePointer<Float>, rows: Int, columns: Int, to matrix: UnsafeMutablePointer<Float>, relu: Bool) {
-        for r in 0..<rows { addScalar(bias[r], to: matrix + r * columns, count: columns, relu: relu) }
+    /// `values[i] = max(values[i], 0)`.
+    static func rectify(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            store(rectified(load(values + i)), values + i)
+            i += 8
+        }
+        while i < count { values[i] = max(values[i], 0); i += 1 }
     }
 
     /// `matrix[r][c] += bias[c]` for every row of a `rows × columns` matrix, then max(0, ·) if `relu`.
@@ -56,6 +46,7 @@ enum Kernels {
 
     /// `target[i] = activation[i] > 0 ? gradient[i] : 0`: the gradient through max(0, ·),
     /// read off the activation's output.
+    /// `target` may be `gradient` itself.
     static func maskPositive(_ gradient: UnsafePointer<Float>, by activation: UnsafePointer<Float>, count: Int, into target: UnsafeMutablePointer<Float>) {
         let zero = Vector.zero
         var i = 0

@@ -25,7 +25,7 @@ public final class Linear: Layer {
 
     private var output = Tensor<Float>.empty
     private var inputGradient = Tensor<Float>.empty
-    private var maskedGradient = Tensor<Float>.empty
+    private var ownGradient = Tensor<Float>.empty
     private var savedInput: Tensor<Float>?
 
     /// A layer with PyTorch's default initialisation drawn from `generator`.
@@ -79,18 +79,22 @@ public final class Linear: Layer {
         precondition(outputGradient.shape == output.shape, "Linear gradient \(outputGradient.shape) for output \(output.shape)")
         let batch = input.shape[0]
         let (n, k) = (outputFeatures, inputFeatures)
-        var gradient = outputGradient
-        if fusesReLU {
-            maskedGradient.reuse(shape: output.shape)
-            outputGradient.scalars.withUnsafeBufferPointer { dy in
-                output.scalars.withUnsafeBufferPointer { y in
-                    maskedGradient.scalars.withUnsafeMutableBufferPointer { m in
+        // The gradient is kept in the layer's own buffer (masked when ReLU is fused), small at
+        // [batch, out], so `writeInputGradient` can use it after this pass returns.
+        ownGradient.reuse(shape: output.shape)
+        let relu = fusesReLU
+        outputGradient.scalars.withUnsafeBufferPointer { dy in
+            output.scalars.withUnsafeBufferPointer { y in
+                ownGradient.scalars.withUnsafeMutableBufferPointer { m in
+                    if relu {
                         Kernels.maskPositive(dy.baseAddress!, by: y.baseAddress!, count: dy.count, into: m.baseAddress!)
+                    } else {
+                        m.baseAddress!.update(from: dy.baseAddress!, count: dy.count)
                     }
                 }
             }
-            gradient = maskedGradient
         }
+        let gradient = ownGradient
         let wantsInput = computesInputGradient
         if wantsInput { inputGradient.reuse(shape: input.shape) }
         gradient.scalars.withUnsafeBufferPointer { dy in
@@ -119,5 +123,18 @@ public final class Linear: Layer {
         }
         savedInput = nil
         return wantsInput ? inputGradient : .empty
+    }
+
+    /// Writes rows `rows` of the input gradient (`gradient · weight`, for the latest `backward`)
+    /// into `target`, `rows.count × inputFeatures` floats. Safe to call from several threads at once.
+    func writeInputGradient(rows: Range<Int>, into target: UnsafeMutablePointer<Float>) {
+        let (n, k) = (outputFeatures, inputFeatures)
+        precondition(rows.upperBound <= ownGradient.shape.first ?? 0, "rows \(rows) beyond the latest batch")
+        ownGradient.scalars.withUnsafeBufferPointer { dy in
+            weight.value.scalars.withUnsafeBufferPointer { w in
+                BLAS.gemm(.plain, .plain, m: rows.count, n: k, k: n, a: dy.baseAddress! + rows.lowerBound * n, lda: n,
+                          b: w.baseAddress!, ldb: k, beta: 0, c: target, ldc: k)
+            }
+        }
     }
 }

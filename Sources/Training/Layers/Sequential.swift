@@ -18,6 +18,9 @@ public final class Sequential: Layer {
     public let layers: [any Layer]
     /// The layers that actually run: each fused `ReLU` is left out.
     private let plan: [any Layer]
+    /// Positions in `plan` of `Conv2d → Flatten → Linear` runs: the convolution reads the
+    /// linear layer's input gradient a few images at a time instead of a stored batch of it.
+    private let handOffs: Set<Int>
 
     public var isTraining = true {
         didSet { for layer in layers { layer.isTraining = isTraining } }
@@ -48,6 +51,13 @@ public final class Sequential: Layer {
         }
         self.plan = plan
         plan.first?.computesInputGradient = false
+        var handOffs: Set<Int> = []
+        for position in plan.indices.dropLast(2)
+        where plan[position] is Conv2d && plan[position + 1] is Flatten && plan[position + 2] is Linear {
+            plan[position + 2].computesInputGradient = false
+            handOffs.insert(position)
+        }
+        self.handOffs = handOffs
         for (position, layer) in layers.enumerated() {
             for parameter in layer.parameters {
                 parameter.name = "\(position).\(parameter.name)"
@@ -65,7 +75,17 @@ public final class Sequential: Layer {
 
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
         var gradient = outputGradient
-        for layer in plan.reversed() { gradient = layer.backward(gradient) }
+        var position = plan.count - 1
+        while position >= 0 {
+            if handOffs.contains(position - 2), let conv = plan[position - 2] as? Conv2d, let linear = plan[position] as? Linear {
+                _ = linear.backward(gradient)
+                gradient = conv.backward(from: .produced { rows, target in linear.writeInputGradient(rows: rows, into: target) })
+                position -= 3
+            } else {
+                gradient = plan[position].backward(gradient)
+                position -= 1
+            }
+        }
         return gradient
     }
 }
