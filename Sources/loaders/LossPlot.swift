@@ -53,8 +53,7 @@ struct LossPlot {
             out += "<polyline fill=\"none\" stroke=\"#7fb3e6\" stroke-width=\"1\" points=\"\(points)\"/>\n"
         }
         if !epochs.isEmpty {
-            let start = batches.first.map { ["\(f(x(0))),\(f(y($0.loss)))"] } ?? []
-            let points = (start + epochs.map { "\(f(x($0.samples))),\(f(y($0.loss)))" }).joined(separator: " ")
+            let points = epochs.map { "\(f(x($0.samples))),\(f(y($0.loss)))" }.joined(separator: " ")
             out += "<polyline fill=\"none\" stroke=\"#d9480f\" stroke-width=\"2.5\" points=\"\(points)\"/>\n"
             for epoch in epochs {
                 out += "<circle cx=\"\(f(x(epoch.samples)))\" cy=\"\(f(y(epoch.loss)))\" r=\"4\" fill=\"#d9480f\"><title>\(label(epoch.loss))</title></circle>\n"
@@ -77,7 +76,9 @@ struct LossPlot {
 
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    private func label(_ value: Double) -> String { String(format: value < 0.1 ? "%.3f" : "%.2f", value) }
+    private func label(_ value: Double) -> String {
+        value == 0 ? "0" : String(format: value < 0.1 ? "%.3f" : "%.2f", value)
+    }
 
     private func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
