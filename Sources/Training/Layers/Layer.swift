@@ -46,15 +46,18 @@ extension Layer {
 }
 
 extension Tensor where Scalar == Float {
-    /// Gives this buffer `shape`, keeping the storage when the element count is unchanged, so
-    /// a layer's output buffer is allocated once and then reused for every batch.
+    /// Gives this buffer `shape`, keeping its storage: the array shrinks and grows within its
+    /// capacity, so a layer allocates its output once and reuses it for every batch, a shorter
+    /// last batch included. Elements beyond the old count start at zero; others keep stale values.
     mutating func reuse(shape newShape: [Int]) {
         if shape == newShape { return }
-        if count == Tensor.elementCount(of: newShape) {
-            shape = newShape
-        } else {
-            self = Tensor(shape: newShape, repeating: 0)
+        let needed = Tensor.elementCount(of: newShape)
+        if needed < count {
+            scalars.removeLast(count - needed)
+        } else if needed > count {
+            scalars.append(contentsOf: repeatElement(0, count: needed - count))
         }
+        shape = newShape
     }
 
     /// An empty tensor, returned by `backward` when no input gradient is wanted.
