@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config zlib1g-dev libdeflate-dev libopenblas-dev
 RELEASE := $(SWIFT) build -c release --product loaders
 LOADERS := .build/release/loaders
 
-.PHONY: deps build test demo bench bench-train
+.PHONY: deps build test demo bench
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -20,19 +20,24 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+SHARED ?= ../shared
+PYTORCH_PYTHON ?= $(HOME)/.cache/pytorch-ref/bin/python
+BENCH_DATA := .build/bench-data
+BENCH_REPEATS ?= 3
+
 # The README's first command: train the seed CNN on the bundled MNIST for two epochs with Adam,
-# showing progress and test accuracy, and write the loss plot.
+# showing progress and test accuracy (about 98%), and write the loss plot.
 demo: deps
 	$(RELEASE)
 	$(LOADERS) train --model cnn --optimizer adam --epochs 2 --plot loss.svg
 
-# One training epoch of the seed CNN, ours then PyTorch's (when its environment exists), three
-# times back to back; each prints JSON with the epoch's train_seconds.
-PYTORCH ?= $(HOME)/.cache/pytorch-ref/bin/python
-MNIST_DIR ?= Fixtures/mnist
-bench-train: deps
+# Our benchmarks beside PyTorch's reference scripts, alternating, medians (Docs/Performance.md).
+bench: deps
 	$(RELEASE)
-	@for run in 1 2 3; do \
-		$(LOADERS) train --train $(MNIST_DIR) --model cnn --optimizer adam --epochs 1 --json; \
-		if [ -x $(PYTORCH) ]; then $(PYTORCH) ../shared/bench/pytorch_train.py $(MNIST_DIR) --optimizer adam; fi; \
-	done
+	bash $(SHARED)/bench/setup-pytorch.sh
+	test -f $(BENCH_DATA)/mnist_train.csv || { mkdir -p $(BENCH_DATA).tmp && \
+		$(PYTORCH_PYTHON) $(SHARED)/bench/make_formats.py $(SHARED)/datasets/mnist $(BENCH_DATA).tmp && \
+		rm -rf $(BENCH_DATA) && mv $(BENCH_DATA).tmp $(BENCH_DATA); }
+	mkdir -p bench-out
+	python3 Benchmarks/run.py $(LOADERS) Fixtures/mnist $(BENCH_DATA) $(PYTORCH_PYTHON) \
+		--reference $(SHARED)/bench --repeats $(BENCH_REPEATS) --out bench-out/table.md
