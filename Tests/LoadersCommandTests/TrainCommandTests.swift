@@ -13,23 +13,6 @@ import Testing
             .appendingPathComponent("Fixtures").appendingPathComponent(relative).path
     }
 
-    @Test func findsTheLabelsFileBesideAnImagesFile() throws {
-        let images = Self.fixture("mnist/t10k-images-idx3-ubyte.gz")
-        #expect(try TrainingSource.labelsPath(besides: images) == Self.fixture("mnist/t10k-labels-idx1-ubyte.gz"))
-        let dataset = try TrainingSource.open(images, split: .test)
-        #expect(dataset.count == 10_000)
-        #expect(try TrainingSource.open(Self.fixture("mnist"), split: .train).count == 60_000)
-    }
-
-    @Test func namesTheMissingPaths() throws {
-        let missing = try #require(throws: LoaderError.self) { try TrainingSource.open("/nonexistent/mnist", split: .train) }
-        #expect(missing.code == .io && missing.path == "/nonexistent/mnist")
-        let unnamed = try #require(throws: LoaderError.self) {
-            try TrainingSource.labelsPath(besides: Self.fixture("wine.csv"))
-        }
-        #expect(unnamed.code == .io)
-    }
-
     @Test func lossPlotIsWellFormedSVGWithOnePointPerEpoch() throws {
         var plot = LossPlot()
         plot.title = "loss <&>"
