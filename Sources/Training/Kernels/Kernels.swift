@@ -57,6 +57,26 @@ enum Kernels {
         while i < count { target[i] = activation[i] > 0 ? gradient[i] : 0; i += 1 }
     }
 
+    /// `values[i] = activation[i] > 0 ? values[i] : 0` in place, returning the sum of the result:
+    /// the ReLU mask and the bias gradient's row sum in one pass.
+    static func maskPositiveSumming(_ values: UnsafeMutablePointer<Float>, by activation: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = Vector.zero
+        var i = 0
+        while i + 8 <= count {
+            let masked = Vector.zero.replacing(with: load(values + i), where: load(activation + i) .> 0)
+            store(masked, values + i)
+            partial += masked
+            i += 8
+        }
+        var total = partial.sum()
+        while i < count {
+            values[i] = activation[i] > 0 ? values[i] : 0
+            total += values[i]
+            i += 1
+        }
+        return total
+    }
+
     /// `Σ line[i]` over `count` elements, in eight interleaved partial sums.
     @inline(__always)
     static func sum(_ line: UnsafePointer<Float>, count: Int) -> Float {

@@ -179,6 +179,7 @@ public final class Conv2d: Layer {
                                     for image in members {
                                         let activation = y.baseAddress! + image * channels * pixels
                                         var grad: UnsafePointer<Float>
+                                        var summed = false
                                         switch (source, gradients) {
                                         case (.stored(let dy), _):
                                             grad = dy + image * channels * pixels
@@ -188,13 +189,19 @@ public final class Conv2d: Layer {
                                             }
                                         case (_, let gradients?):
                                             let own = gradients + (image - members.lowerBound) * channels * pixels
-                                            if relu { Kernels.maskPositive(own, by: activation, count: channels * pixels, into: own) }
                                             grad = UnsafePointer(own)
+                                            if relu {
+                                                // Mask and bias-gradient sums in one pass over the cached rows.
+                                                for c in 0..<channels {
+                                                    db[c] += Kernels.maskPositiveSumming(own + c * pixels, by: activation + c * pixels, count: pixels)
+                                                }
+                                                summed = true
+                                            }
                                         default:
                                             preconditionFailure("a produced gradient source fills its buffer")
                                         }
                                         let source = x.baseAddress! + image * imageSize
-                                        Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
+                                        if !summed { Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db) }
                                         Im2col.unfold(source, g, into: col)
                                         BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
                                                   a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
