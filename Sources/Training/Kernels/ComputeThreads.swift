@@ -8,12 +8,13 @@ import Synchronization
 /// the two from competing; `loaders train --threads N` sets this.
 public enum ComputeThreads {
     private static let storage = Atomic<Int>(0)
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The number of threads a kernel splits its work across, at least 1.
     public static var count: Int {
         get {
             let value = storage.load(ordering: .relaxed)
-            return value > 0 ? value : max(1, ProcessInfo.processInfo.activeProcessorCount)
+            return value > 0 ? value : cores
         }
         set {
             precondition(newValue >= 1, "ComputeThreads.count must be at least 1, got \(newValue)")
