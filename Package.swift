@@ -39,7 +39,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
-        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]

@@ -77,9 +77,13 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Save the trained parameters to this path (see Docs/Training.md for the format).")
     var save: String?
 
+    @Option(help: "Start from parameters saved with --save (same --model and sizes); with --epochs 0, only test them.")
+    var load: String?
+
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
+        guard epochs >= 0 else { throw ValidationError("--epochs must not be negative") }
+        guard epochs > 0 || load != nil else { throw ValidationError("--epochs 0 needs --load") }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
         guard (threads ?? 1) > 0 else { throw ValidationError("--threads must be positive") }
         guard classes > 1 else { throw ValidationError("--classes must be at least 2") }
@@ -124,6 +128,7 @@ struct TrainCommand: AsyncParsableCommand {
         let update: any Optimizer = optimizer == .sgd
             ? SGD(network.parameters, learningRate: rate, momentum: momentum)
             : Adam(network.parameters, learningRate: rate)
+        if let load { try ModelFile.load(into: network.parameters, from: load) }
         let trainer = Trainer(model: network, optimizer: update)
 
         // Normalisation runs on the loader's workers, overlapped with training.
@@ -133,7 +138,7 @@ struct TrainCommand: AsyncParsableCommand {
             DataLoader($0.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: false, dropLast: false,
                        workers: workers, prefetch: 2, seed: seed)
         }
-        if !json {
+        if !json && epochs > 0 {
             print("training \(model.rawValue) (\(network.parameterCount) parameters) on \(trainSet.count) samples"
                   + (testSet.map { ", testing on \($0.count)" } ?? "")
                   + "; \(optimizer.rawValue) lr \(rate), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers")
@@ -141,6 +146,14 @@ struct TrainCommand: AsyncParsableCommand {
         var lossPlot = LossPlot()
         lossPlot.title = "\(model.rawValue) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue), batch \(batchSize)"
         var samplesBefore = 0
+        if epochs == 0 {
+            guard let testLoader else {
+                throw ValidationError("--epochs 0 tests the loaded model, but there is no test set (--test)")
+            }
+            let accuracy = try await trainer.accuracy(on: testLoader)
+            print(json ? JSON.object([("test_accuracy", .double(accuracy))]).text : String(format: "test accuracy %.2f%%", accuracy * 100))
+            return
+        }
         for epoch in 1...epochs {
             var bar = ProgressLine(epoch: epoch, epochs: epochs, total: trainSet.count)
             let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: testLoader) { progress in
