@@ -32,11 +32,15 @@ public enum ComputeThreads {
             if count > 0 { body(0, 0..<count) }
             return
         }
-        // Safe to share: concurrentPerform returns only after every part has finished, and the
-        // callers' parts write disjoint memory (their own rows, columns or scratch).
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            body(part, chunk(part, of: parts, count: count))
+        // The callers' parts write disjoint memory (their own rows, columns or scratch).
+        let pool = ComputePool.shared
+        if parts <= pool.width {
+            pool.run(parts: parts) { part in body(part, chunk(part, of: parts, count: count)) }
+        } else {
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                body(part, chunk(part, of: parts, count: count))
+            }
         }
     }
 
