@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Loaders", targets: ["Loaders"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "loaders", targets: ["loaders"]),
     ],
     dependencies: [
@@ -23,15 +24,23 @@ let package = Package(
             providers: [.apt(["libdeflate-dev"])]
         ),
         .target(name: "Loaders", dependencies: ["CZlib", "CLibdeflate"]),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Training", dependencies: ["Loaders", "COpenBLAS"]),
         .executableTarget(
             name: "loaders",
             dependencies: [
                 "Loaders",
+                "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
-        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]
 )
