@@ -42,13 +42,10 @@ import Testing
         #expect(abs(slope - covariance / variance) < 0.05)
     }
 
-    /// Fixtures/wine.csv: 13 features and a class 0…2 per row, after a header.
+    /// Fixtures/wine.csv through the CSV reader: 13 features and a class 0…2 per row.
     static func wine() throws -> [Example] {
-        let text = try String(contentsOfFile: Fixtures.path("wine.csv"), encoding: .utf8)
-        return text.split(separator: "\n").dropFirst().map { line in
-            let fields = line.split(separator: ",").map { Float($0)! }
-            return Example(features: Tensor(shape: [13], scalars: Array(fields[0..<13])), label: Int(fields[13]))
-        }
+        let wine = try CSVDataset(Fixtures.path("wine.csv"), labelColumn: "target")
+        return try (0..<wine.count).map { try wine.sample(at: $0) }
     }
 
     /// The wine MLP 13-10-10-3 with ReLU, Adam (learning rate 0.001), batches of 32, on
