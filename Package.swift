@@ -5,6 +5,7 @@ let package = Package(
     name: "SwiftLoaders",
     products: [
         .library(name: "Loaders", targets: ["Loaders"]),
+        .library(name: "LoadersHDF5", targets: ["LoadersHDF5"]),
         .executable(name: "loaders", targets: ["loaders"]),
     ],
     dependencies: [
@@ -17,6 +18,12 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Loaders", dependencies: ["CZlib"]),
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
+        ),
+        .target(name: "LoadersHDF5", dependencies: ["Loaders", "CHDF5", "CZlib"]),
         .executableTarget(
             name: "loaders",
             dependencies: [
@@ -25,6 +32,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
+        .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]
 )
