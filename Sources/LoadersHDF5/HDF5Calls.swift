@@ -76,12 +76,10 @@ enum HDF5Calls {
         _ = chdf5_error_message(&buffer, buffer.count, 3)
         let detail = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var chosen = code
-        if code == .hdf5 {
-            if detail.contains("file signature not found") || detail.contains("bad object header") || detail.contains("bad") && detail.contains("signature") {
-                chosen = .malformed
-            } else if detail.contains("truncated file") || detail.contains("addr overflow") {
-                chosen = .truncated
-            }
+        if detail.contains("truncated file") || detail.contains("addr overflow") {
+            chosen = .truncated
+        } else if code == .hdf5, detail.contains("signature") || detail.contains("bad object header") {
+            chosen = .malformed
         }
         let message = detail.isEmpty ? action : "\(action): \(detail)"
         return LoaderError(chosen, message, path: file, location: dataset.map { .datasetPath($0) })
@@ -139,7 +137,8 @@ enum HDF5Calls {
             guard linkAccess >= 0 else { throw failure("cannot create link access properties", file: path) }
             let access = HDF5Handle(linkAccess, .propertyList)
             let id = H5Fopen(path, chdf5_f_acc_rdonly(), chdf5_p_default())
-            guard id >= 0 else { throw failure("cannot open as HDF5", file: path) }
+            // The file itself opened (ReadOnlyFile did), so a failure here is about its content.
+            guard id >= 0 else { throw failure("not a readable HDF5 file", file: path, code: .malformed) }
             let file = HDF5Handle(id, .file)
             var size: hsize_t = 0
             guard H5Fget_filesize(id, &size) >= 0 else { throw failure("cannot read the file size", file: path) }
