@@ -139,6 +139,17 @@ open(path("header_only.h5"), "wb").write(whole[:40])
 open(path("random.h5"), "wb").write(rng.integers(0, 256, size=4096, dtype=np.uint8).tobytes())
 open(path("not_hdf5.h5"), "w").write("label,p0\n1,2\n")
 
+# written_by_loaders.h5 comes from SwiftLoaders' own writer:
+#   loaders convert --train Fixtures/hdf5/contiguous_uint8.h5 --to Fixtures/hdf5/written_by_loaders.h5 --chunk-rows 6 --gzip 4
+# h5py must read it back as exactly the source's images and labels.
+if os.path.exists(path("written_by_loaders.h5")):
+    with h5py.File(path("contiguous_uint8.h5"), "r") as source, h5py.File(path("written_by_loaders.h5"), "r") as written:
+        for name in ("images", "labels"):
+            assert written[name].dtype == source[name].dtype, name
+            assert np.array_equal(written[name][()], source[name][()]), name
+        assert written["images"].chunks == (6, 4, 5) and written["images"].compression == "gzip"
+    record("written_by_loaders.h5")
+
 with open(path("expected.json"), "w") as out:
     json.dump(expected, out, sort_keys=True)
 print("ok")

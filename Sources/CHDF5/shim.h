@@ -40,7 +40,16 @@ static inline haddr_t chdf5_haddr_undef(void) { return HADDR_UNDEF; }
 static inline hid_t chdf5_p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline hid_t chdf5_p_dataset_create(void) { return H5P_DATASET_CREATE; }
 
+static inline hid_t chdf5_t_native_int8(void) { return H5T_NATIVE_INT8; }
 static inline hid_t chdf5_t_native_uint8(void) { return H5T_NATIVE_UINT8; }
+static inline hid_t chdf5_t_native_int16(void) { return H5T_NATIVE_INT16; }
+static inline hid_t chdf5_t_native_uint16(void) { return H5T_NATIVE_UINT16; }
+static inline hid_t chdf5_t_native_int32(void) { return H5T_NATIVE_INT32; }
+static inline hid_t chdf5_t_native_uint32(void) { return H5T_NATIVE_UINT32; }
+static inline hid_t chdf5_t_native_int64(void) { return H5T_NATIVE_INT64; }
+static inline hid_t chdf5_t_native_uint64(void) { return H5T_NATIVE_UINT64; }
+static inline hid_t chdf5_t_native_float(void) { return H5T_NATIVE_FLOAT; }
+static inline hid_t chdf5_t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t chdf5_t_ieee_f32le(void) { return H5T_IEEE_F32LE; }
 static inline hid_t chdf5_t_ieee_f32be(void) { return H5T_IEEE_F32BE; }
 static inline hid_t chdf5_t_ieee_f64le(void) { return H5T_IEEE_F64LE; }

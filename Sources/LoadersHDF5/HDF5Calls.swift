@@ -454,15 +454,30 @@ enum HDF5Calls {
         }
     }
 
-    /// Creates dataset `datasetPath` (with intermediate groups) and writes `bytes` (little-endian
-    /// elements, row-major) into it, chunked by `chunkRows` rows and deflated at `gzipLevel` if given.
+    /// The in-memory datatype of Swift's `element` on this machine.
+    private static func memoryType(_ element: HDF5ElementType) -> Int64 {
+        switch element {
+        case .int8: chdf5_t_native_int8()
+        case .uint8: chdf5_t_native_uint8()
+        case .int16: chdf5_t_native_int16()
+        case .uint16: chdf5_t_native_uint16()
+        case .int32: chdf5_t_native_int32()
+        case .uint32: chdf5_t_native_uint32()
+        case .int64: chdf5_t_native_int64()
+        case .uint64: chdf5_t_native_uint64()
+        case .float32: chdf5_t_native_float()
+        case .float64: chdf5_t_native_double()
+        }
+    }
+
+    /// Creates dataset `datasetPath` (with intermediate groups), stored little-endian, and writes
+    /// `bytes` (native elements, row-major) into it, chunked by `chunkRows` rows and deflated at
+    /// `gzipLevel` if given.
     static func writeDataset(
         _ file: HDF5Handle, datasetPath: String, element: HDF5ElementType, shape: [Int],
         bytes: UnsafeRawBufferPointer, chunkRows: Int?, gzipLevel: Int?, shuffle: Bool, path: String
     ) throws {
         try withLibrary {
-            // Library constants (the H5T_* globals) are valid only after the library opened, which
-            // creating the file did.
             let dims = shape.map { hsize_t($0) }
             let space = H5Screate_simple(Int32(shape.count), dims, nil)
             guard space >= 0 else { throw failure("cannot create a dataspace", file: path, dataset: datasetPath, code: .io) }
@@ -491,7 +506,7 @@ enum HDF5Calls {
             let id = H5Dcreate2(file.id, datasetPath, type, spaceHandle.id, linkCreationHandle.id, creationHandle.id, chdf5_p_default())
             guard id >= 0 else { throw failure("cannot create dataset", file: path, dataset: datasetPath, code: .io) }
             let dataset = HDF5Handle(id, .dataset)
-            guard H5Dwrite(dataset.id, type, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), bytes.baseAddress) >= 0 else {
+            guard H5Dwrite(dataset.id, memoryType(element), chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), bytes.baseAddress) >= 0 else {
                 throw failure("cannot write", file: path, dataset: datasetPath, code: .io)
             }
         }
