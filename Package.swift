@@ -17,7 +17,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Loaders", dependencies: ["CZlib"]),
+        .systemLibrary(
+            name: "CLibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .target(name: "Loaders", dependencies: ["CZlib", "CLibdeflate"]),
         .systemLibrary(
             name: "CHDF5",
             pkgConfig: "hdf5",
@@ -32,6 +37,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]

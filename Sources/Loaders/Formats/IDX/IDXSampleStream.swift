@@ -1,0 +1,54 @@
+/// Reads one shard of an `IDXDataset` in order, one sample at a time.
+public struct IDXSampleStream: SampleStream {
+    private let images: IDXReader
+    private let labels: IDXReader
+    private let range: Range<Int>
+    private let checksEnd: Bool
+    private let sampleShape: [Int]
+    private var position = 0
+    private var imageBytes: [UInt8]
+    private var labelBytes: [UInt8]
+
+    init(dataset: IDXDataset, range: Range<Int>, checksEnd: Bool) throws {
+        // Small blocks: a stream is about bounded memory, and each worker holds one per file.
+        images = try IDXReader(path: dataset.imagesPath, blockSize: 1 << 16)
+        labels = try IDXReader(path: dataset.labelsPath, blockSize: 1 << 16)
+        guard images.header == dataset.imagesHeader, labels.header == dataset.labelsHeader else {
+            throw LoaderError(.mismatch, "the IDX header changed since the dataset was opened", path: dataset.imagesPath)
+        }
+        self.range = range
+        self.checksEnd = checksEnd
+        self.sampleShape = dataset.sampleShape
+        position = range.lowerBound
+        imageBytes = [UInt8](repeating: 0, count: dataset.featuresPerSample * images.header.elementType.byteWidth)
+        labelBytes = [UInt8](repeating: 0, count: labels.header.elementType.byteWidth)
+        try images.skip(range.lowerBound * imageBytes.count)
+        try labels.skip(range.lowerBound * labelBytes.count)
+    }
+
+    /// The next sample of the shard, or `nil` after its last.
+    /// - Throws: `LoaderError` naming the file and byte offset of bad or missing data.
+    public mutating func next() throws -> Example? {
+        guard position < range.upperBound else {
+            if checksEnd, position == range.upperBound {
+                position += 1  // check once
+                try images.finish()
+                try labels.finish()
+            }
+            return nil
+        }
+        try imageBytes.withUnsafeMutableBytes { try images.readExactly(into: $0) }
+        try labelBytes.withUnsafeMutableBytes { try labels.readExactly(into: $0) }
+        position += 1
+        let type = images.header.elementType
+        let features = imageBytes.withUnsafeBytes { bytes in
+            let elements = bytes.count / type.byteWidth
+            return [Float](unsafeUninitializedCapacity: elements) { buffer, initialized in
+                type.convertToFloat(bytes, into: buffer)
+                initialized = elements
+            }
+        }
+        let label = labelBytes.withUnsafeBytes { labels.header.elementType.integer(at: 0, in: $0) }
+        return Example(features: Tensor(shape: sampleShape, scalars: features), label: label)
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file opened for reading by its descriptor: the one place the loaders call the system's
+/// file API, turning `errno` into `LoaderError`s that name the file.
+///
+/// Reads go straight into the caller's buffer, so a whole payload can land in its final home
+/// without intermediate copies. Not thread-safe: one reader owns it.
+final class ReadOnlyFile {
+    /// The path the file was opened with, as errors name it.
+    let path: String
+    /// The file's size in bytes when it was opened.
+    let size: Int
+    private let descriptor: Int32
+
+    /// Opens `path` for reading.
+    /// - Throws: `LoaderError` `.io` naming the file when it cannot be opened or is a directory.
+    init(path: String) throws {
+        self.path = path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw LoaderError(.io, "cannot open: \(Self.errorText())", path: path)
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let text = Self.errorText()
+            close(descriptor)
+            throw LoaderError(.io, "cannot stat: \(text)", path: path)
+        }
+        guard (status.st_mode & S_IFMT) != S_IFDIR else {
+            close(descriptor)
+            throw LoaderError(.io, "is a directory", path: path)
+        }
+        self.descriptor = descriptor
+        self.size = Int(status.st_size)
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Reads up to `buffer.count` bytes starting at byte `offset`; fewer only at the end of the file.
+    /// - Returns: the number of bytes read, 0 at the end of the file.
+    /// - Throws: `LoaderError` `.io` naming the file and offset.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+        var total = 0
+        while total < buffer.count {
+            let count = pread(descriptor, buffer.baseAddress! + total, buffer.count - total, off_t(offset + total))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LoaderError(.io, "cannot read: \(Self.errorText())", path: path, location: .byteOffset(offset + total))
+            }
+            if count == 0 { break }
+            total += count
+        }
+        return total
+    }
+
+    private static func errorText() -> String {
+        String(cString: strerror(errno))
+    }
+}

@@ -1,0 +1,97 @@
+import Loaders
+
+/// The IDX part of `loaders inspect`: element type, shape, and the exact sum, minimum and maximum.
+struct IDXInspection {
+    let array: IDXArray
+
+    /// Reads the whole IDX file at `path`, raw or gzipped.
+    /// - Throws: `LoaderError` naming the file and byte offset of bad input.
+    init(path: String) throws {
+        array = try IDXArray(contentsOf: path)
+    }
+
+    /// The statistics in both output forms; integer sums are exact.
+    func summary() -> InspectionSummary {
+        let (sum, minimum, maximum) = statistics()
+        let json = JSON.object([
+            ("format", .string("idx")),
+            ("dtype", .string(array.elementType.description)),
+            ("shape", .array(array.shape.map { .integer(Int128($0)) })),
+            ("sum", sum),
+            ("min", minimum),
+            ("max", maximum),
+        ])
+        let readable = """
+            \(array.path): IDX, \(array.elementType), shape \(array.shape.map(String.init).joined(separator: " x "))
+              sum \(sum.text)  min \(minimum.text)  max \(maximum.text)
+            """
+        return InspectionSummary(json: json, readable: readable)
+    }
+
+    /// (sum, min, max) as JSON numbers: exact integers for integer types; null min/max when empty.
+    private func statistics() -> (JSON, JSON, JSON) {
+        array.withUnsafeBytes { bytes in
+            let count = array.count
+            // Loads are unaligned-safe and leave the bytes' memory binding alone.
+            switch array.elementType {
+            case .uint8: return integerStatistics(count) { Int(bytes[$0]) }
+            case .int8: return integerStatistics(count) { Int(Int8(bitPattern: bytes[$0])) }
+            case .int16:
+                return integerStatistics(count) {
+                    Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: $0 &* 2, as: Int16.self)))
+                }
+            case .int32:
+                return integerStatistics(count) {
+                    Int(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: $0 &* 4, as: Int32.self)))
+                }
+            case .float32:
+                return floatStatistics(count) {
+                    Double(Float(bitPattern: UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: $0 &* 4, as: UInt32.self))))
+                }
+            case .float64:
+                return floatStatistics(count) {
+                    Double(bitPattern: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: $0 &* 8, as: UInt64.self)))
+                }
+            }
+        }
+    }
+
+    private func integerStatistics(_ count: Int, _ value: (Int) -> Int) -> (JSON, JSON, JSON) {
+        guard count > 0 else { return (.integer(0), .null, .null) }
+        // Chunks of 2^31 int32 values cannot overflow an Int64 partial sum.
+        var sum: Int128 = 0
+        var minimum = Int.max
+        var maximum = Int.min
+        var start = 0
+        while start < count {
+            let end = min(start + (1 << 31), count)
+            var partial = 0
+            for index in start..<end {
+                let element = value(index)
+                partial &+= element
+                minimum = min(minimum, element)
+                maximum = max(maximum, element)
+            }
+            sum += Int128(partial)
+            start = end
+        }
+        return (.integer(sum), .integer(Int128(minimum)), .integer(Int128(maximum)))
+    }
+
+    private func floatStatistics(_ count: Int, _ value: (Int) -> Double) -> (JSON, JSON, JSON) {
+        guard count > 0 else { return (.double(0), .null, .null) }
+        var sum = 0.0
+        var minimum = Double.infinity
+        var maximum = -Double.infinity
+        for index in 0..<count {
+            let number = value(index)
+            sum += number
+            minimum = Swift.min(minimum, number)
+            maximum = Swift.max(maximum, number)
+        }
+        if array.elementType == .float32 {
+            return (.double(sum), .float(Float(minimum)), .float(Float(maximum)))
+        }
+        return (.double(sum), .double(minimum), .double(maximum))
+    }
+}
