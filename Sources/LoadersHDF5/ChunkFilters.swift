@@ -68,7 +68,7 @@ enum ChunkFilters {
         let computed = bytes.withUnsafeBytes { fletcher32(UnsafeRawBufferPointer(rebasing: $0[..<dataCount])) }
         let reversed = (computed & 0x00FF_00FF) << 8 | (computed & 0xFF00_FF00) >> 8
         guard stored == computed || stored == reversed else {
-            throw LoaderError(.checksum, "\(describe()): fletcher32 checksum \(hex(stored)) does not match the data's \(hex(computed))", path: path)
+            throw LoaderError(.checksumMismatch, "\(describe()): fletcher32 checksum \(hex(stored)) does not match the data's \(hex(computed))", path: path)
         }
         var data = bytes
         data.removeLast(4)

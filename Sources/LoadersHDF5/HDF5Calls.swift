@@ -114,18 +114,16 @@ enum HDF5Calls {
     }
 
     private static func closeLocked(_ id: Int64, kind: HDF5Handle.Kind) {
-        do {
-            switch kind {
-            case .file: _ = H5Fclose(id)
-            case .group: _ = H5Gclose(id)
-            case .dataset: _ = H5Dclose(id)
-            case .dataspace: _ = H5Sclose(id)
-            case .datatype: _ = H5Tclose(id)
-            case .propertyList: _ = H5Pclose(id)
-            case .object: _ = H5Oclose(id)
-            }
-            _ = H5Eclear2(chdf5_e_default())
+        switch kind {
+        case .file: _ = H5Fclose(id)
+        case .group: _ = H5Gclose(id)
+        case .dataset: _ = H5Dclose(id)
+        case .dataspace: _ = H5Sclose(id)
+        case .datatype: _ = H5Tclose(id)
+        case .propertyList: _ = H5Pclose(id)
+        case .object: _ = H5Oclose(id)
         }
+        _ = H5Eclear2(chdf5_e_default())
     }
 
     // MARK: - Files and groups

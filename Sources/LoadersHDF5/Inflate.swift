@@ -1,38 +1,36 @@
-import CZlib
+import CLibdeflate
 import Loaders
 
-/// One-shot zlib decompression of an HDF5 deflate-filtered chunk, run by worker threads outside
-/// libhdf5's lock. The only importer of CZlib in this module.
+/// One-shot decompression of an HDF5 deflate-filtered chunk (a zlib stream), run by worker
+/// threads outside libhdf5's lock: the only file in this module that calls libdeflate.
+///
+/// A chunk's decoded size is known in advance, which suits libdeflate's whole-buffer API; it
+/// inflates 2-3 times faster than zlib's streaming `inflate`.
 enum Inflate {
     /// Inflates the zlib stream `input` into at most `capacity` bytes.
     /// - Returns: the decompressed bytes.
-    /// - Throws: `LoaderError.malformed` when the stream is corrupt, incomplete, or inflates to
+    /// - Throws: `LoaderError.corrupt` when the stream is corrupt or incomplete or inflates to
     ///   more than `capacity` bytes; `describe` names the chunk in the message.
     static func zlib(_ input: UnsafeRawBufferPointer, capacity: Int, path: String, describe: @autoclosure () -> String) throws -> [UInt8] {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        defer { stream.deallocate() }
-        stream.initialize(to: z_stream())
-        guard czlib_inflateInit2(stream, 15) == Z_OK else {
-            throw LoaderError(.io, "cannot start zlib for \(describe())", path: path)
+        guard let decompressor = libdeflate_alloc_decompressor() else {
+            throw LoaderError(.io, "libdeflate could not allocate a decompressor for \(describe())", path: path)
         }
-        defer { inflateEnd(stream) }
-        // One spare byte tells "exactly full" from "would overflow".
-        var output = [UInt8](repeating: 0, count: capacity + 1)
-        let status: Int32 = output.withUnsafeMutableBytes { out in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = uInt(input.count)
-            stream.pointee.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = uInt(out.count)
-            return inflate(stream, Z_FINISH)
+        defer { libdeflate_free_decompressor(decompressor) }
+        var produced = 0
+        var status = LIBDEFLATE_BAD_DATA
+        let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            if let inputBase = input.baseAddress {
+                status = libdeflate_zlib_decompress(decompressor, inputBase, input.count, buffer.baseAddress, capacity, &produced)
+            }
+            initialized = status == LIBDEFLATE_SUCCESS ? produced : 0
         }
-        let produced = Int(stream.pointee.total_out)
-        guard status == Z_STREAM_END, produced <= capacity else {
-            let reason = produced > capacity ? "inflates to more than the \(capacity) bytes a chunk holds"
-                : status == Z_BUF_ERROR ? "deflate stream ends early"
-                : "corrupt deflate stream (zlib \(status))"
-            throw LoaderError(.malformed, "\(describe()): \(reason)", path: path)
+        switch status {
+        case LIBDEFLATE_SUCCESS:
+            return output
+        case LIBDEFLATE_INSUFFICIENT_SPACE:
+            throw LoaderError(.corrupt, "\(describe()): inflates to more than the \(capacity) bytes a chunk holds", path: path)
+        default:
+            throw LoaderError(.corrupt, "\(describe()): corrupt or incomplete deflate stream", path: path)
         }
-        output.removeLast(output.count - produced)
-        return output
     }
 }

@@ -109,16 +109,16 @@ import Testing
         let stored = try StoredDataset(file: file, datasetPath: "/images")
         #expect(try stored.readBlock(0) == Array(0..<80).map { UInt8($0) })
         let error = #expect(throws: LoaderError.self) { try stored.readBlock(1) }
-        #expect(error?.code == .checksum)
+        #expect(error?.code == .checksumMismatch)
         #expect(error?.message.contains("/images") == true)
         let dataset = try HDF5Dataset(Fixtures.path("corrupt_chunk.h5"))
         #expect(throws: LoaderError.self) { try dataset.samples(at: [0, 7]) }
     }
 
-    @Test func damagedDeflateStreamIsMalformed() throws {
+    @Test func damagedDeflateStreamIsCorrupt() throws {
         let stored = try StoredDataset(file: HDF5File(Fixtures.path("corrupt_chunk.h5")), datasetPath: "/deflated")
         let error = #expect(throws: LoaderError.self) { try stored.readBlock(1) }
-        #expect(error?.code == .malformed)
+        #expect(error?.code == .corrupt)
         #expect(error?.message.contains("/deflated") == true)
     }
 
