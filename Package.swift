@@ -28,7 +28,7 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
         ),
-        .target(name: "LoadersHDF5", dependencies: ["Loaders", "CHDF5", "CZlib"]),
+        .target(name: "LoadersHDF5", dependencies: ["Loaders", "CHDF5", "CLibdeflate"]),
         .executableTarget(
             name: "loaders",
             dependencies: [
