@@ -33,6 +33,7 @@ let package = Package(
             name: "loaders",
             dependencies: [
                 "Loaders",
+                "LoadersHDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

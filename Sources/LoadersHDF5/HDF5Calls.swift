@@ -318,6 +318,21 @@ enum HDF5Calls {
     /// Classifies a file datatype; anything but plain integers and IEEE floats is refused.
     private static func elementType(_ type: Int64, datasetPath: String, path: String) throws -> (HDF5ElementType, HDF5ByteOrder) {
         let typeClass = H5Tget_class(type)
+        guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT else {
+            let name = switch typeClass {
+            case H5T_STRING: "string"
+            case H5T_COMPOUND: "compound"
+            case H5T_ENUM: "enum"
+            case H5T_ARRAY: "array"
+            case H5T_VLEN: "variable-length"
+            case H5T_OPAQUE: "opaque"
+            case H5T_REFERENCE: "reference"
+            case H5T_BITFIELD: "bitfield"
+            case H5T_TIME: "time"
+            default: "unknown"
+            }
+            throw LoaderError(.unsupported, "elements of \(name) type are not numbers: only integers and floats are read", path: path, location: .datasetPath(datasetPath))
+        }
         let size = H5Tget_size(type)
         let order: HDF5ByteOrder
         switch H5Tget_order(type) {
@@ -345,7 +360,7 @@ enum HDF5Calls {
                 throw LoaderError(.unsupported, "unsupported integer type of \(size) bytes", path: path, location: .datasetPath(datasetPath))
             }
             return (element, order)
-        case H5T_FLOAT:
+        default:  // H5T_FLOAT, the only class left
             let reference: Int64 = switch (size, order) {
             case (4, .little): chdf5_t_ieee_f32le()
             case (4, .big): chdf5_t_ieee_f32be()
@@ -356,20 +371,6 @@ enum HDF5Calls {
                 throw LoaderError(.unsupported, "unsupported floating-point type of \(size) bytes (only IEEE float32 and float64)", path: path, location: .datasetPath(datasetPath))
             }
             return (size == 4 ? .float32 : .float64, order)
-        default:
-            let name = switch typeClass {
-            case H5T_STRING: "string"
-            case H5T_COMPOUND: "compound"
-            case H5T_ENUM: "enum"
-            case H5T_ARRAY: "array"
-            case H5T_VLEN: "variable-length"
-            case H5T_OPAQUE: "opaque"
-            case H5T_REFERENCE: "reference"
-            case H5T_BITFIELD: "bitfield"
-            case H5T_TIME: "time"
-            default: "unknown"
-            }
-            throw LoaderError(.unsupported, "elements of \(name) type are not numbers: only integers and floats are read", path: path, location: .datasetPath(datasetPath))
         }
     }
 

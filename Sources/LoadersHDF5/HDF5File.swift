@@ -91,26 +91,48 @@ public final class HDF5File: Sendable {
     /// - Complexity: O(elements); chunked datasets decode in this thread.
     public func read<Scalar: HDF5Scalar>(_ datasetPath: String, as: Scalar.Type = Scalar.self) throws -> Tensor<Scalar> {
         let stored = try StoredDataset(file: self, datasetPath: datasetPath)
-        guard stored.totalByteCount <= physicalMemoryBytes() else {
-            throw LoaderError(.unsupported, "\(stored.totalByteCount) bytes do not fit in memory", path: path, location: .datasetPath(datasetPath))
+        return try read(stored, rows: 0..<stored.rowCount, as: Scalar.self)
+    }
+
+    /// Reads rows `rows` (along the first dimension) of the dataset at `datasetPath`, converting
+    /// each element to `Scalar`; the result's shape is the dataset's with `rows.count` first.
+    ///
+    /// ```swift
+    /// let first100 = try file.read("/images", rows: 0..<100, as: UInt8.self)   // [100, 28, 28]
+    /// ```
+    /// - Precondition: the dataset has at least one dimension and `rows` lies within its first.
+    /// - Throws: as `read(_:as:)`.
+    public func read<Scalar: HDF5Scalar>(_ datasetPath: String, rows: Range<Int>, as: Scalar.Type = Scalar.self) throws -> Tensor<Scalar> {
+        let stored = try StoredDataset(file: self, datasetPath: datasetPath)
+        precondition(!stored.info.shape.isEmpty, "\(datasetPath) is a scalar; read it whole")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= stored.rowCount, "rows \(rows) outside 0..<\(stored.rowCount)")
+        return try read(stored, rows: rows, as: Scalar.self)
+    }
+
+    private func read<Scalar: HDF5Scalar>(_ stored: StoredDataset, rows: Range<Int>, as: Scalar.Type) throws -> Tensor<Scalar> {
+        let byteCount = rows.count * stored.rowByteCount
+        guard byteCount <= physicalMemoryBytes() else {
+            throw LoaderError(.unsupported, "\(byteCount) bytes do not fit in memory", path: path, location: .datasetPath(stored.info.path))
         }
-        let bytes = try [UInt8](unsafeUninitializedCapacity: stored.totalByteCount) { buffer, initialized in
-            try stored.readRows(0..<stored.rowCount, into: UnsafeMutableRawBufferPointer(buffer))
+        let bytes = try [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initialized in
+            try stored.readRows(rows, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = buffer.count
         }
-        let count = stored.info.elementCount
+        let count = rows.count * stored.rowElementCount
+        var shape = stored.info.shape
+        if !shape.isEmpty { shape[0] = rows.count }
+        guard count > 0 else { return Tensor(shape: shape, scalars: []) }
         let converted = bytes.withUnsafeBytes { raw in
             ElementConversion.scalars(
-                raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: count, element: stored.info.elementType,
-                order: stored.info.byteOrder, as: Scalar.self)
+                raw.baseAddress!, count: count, element: stored.info.elementType, order: stored.info.byteOrder, as: Scalar.self)
         }
         switch converted {
         case .success(let values):
-            return Tensor(shape: stored.info.shape, scalars: values)
+            return Tensor(shape: shape, scalars: values)
         case .failure(let outOfRange):
             throw LoaderError(
-                .unsupported, "element \(outOfRange.index) does not fit in \(Scalar.self)",
-                path: path, location: .datasetPath(datasetPath))
+                .unsupported, "element \(rows.lowerBound * stored.rowElementCount + outOfRange.index) does not fit in \(Scalar.self)",
+                path: path, location: .datasetPath(stored.info.path))
         }
     }
 }

@@ -40,11 +40,12 @@ import Testing
         #expect(error?.path == Fixtures.path("contiguous_uint8.h5"))
     }
 
-    @Test(arguments: ["/strings", "/compound", "/half"])
-    func nonNumericTypesAreRefusedByName(dataset: String) {
+    @Test(arguments: [("/strings", "string"), ("/compound", "compound"), ("/half", "floating-point type of 2 bytes")])
+    func nonNumericTypesAreRefusedByName(dataset: String, reason: String) {
         let error = #expect(throws: LoaderError.self) { try HDF5File(Fixtures.path("unsupported.h5")).info(dataset) }
         #expect(error?.code == .unsupported)
         #expect(error?.location == .datasetPath(dataset))
+        #expect(error?.message.contains(reason) == true)
     }
 
     @Test func listingSkipsUnreadableTypesAndLinks() throws {
