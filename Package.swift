@@ -38,7 +38,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
-        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "LoadersHDF5"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]

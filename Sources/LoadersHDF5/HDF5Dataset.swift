@@ -3,7 +3,9 @@ import Loaders
 /// Labelled samples from two datasets of one HDF5 file: features and labels, row by row.
 ///
 /// Row `i` of the features dataset (any rank, any supported element type) becomes sample `i`'s
-/// features as Float (uint8 scaled to [0, 1] like IDX images, other types converted as stored);
+/// features as Float: uint8 scaled to [0, 1], and uint8 images `[N, H, W]` arriving as
+/// `[1, H, W]`, exactly as `IDXDataset` gives them; other types converted as stored, with shape
+/// `shape.dropFirst()`;
 /// element `i` of the labels dataset (integers, or floats with integral values; shape `[N]` or
 /// `[N, 1]`) its label. Both random access (`Dataset`) and streaming (`StreamingDataset`) read
 /// without one libhdf5 call per sample: a batch's rows are sorted and read a block at a time,
@@ -13,7 +15,7 @@ import Loaders
 /// ```swift
 /// let train = try HDF5Dataset("mnist.h5", features: "/images", labels: "/labels")
 /// train.count                      // 60000
-/// try train.sample(at: 0).features // Tensor [28, 28], Float in [0, 1]
+/// try train.sample(at: 0).features // Tensor [1, 28, 28], Float in [0, 1]
 /// ```
 public struct HDF5Dataset: Dataset, Sendable {
     public typealias Element = Example
@@ -39,8 +41,8 @@ public struct HDF5Dataset: Dataset, Sendable {
     ///   - path: the HDF5 file.
     ///   - features: the features dataset's path; its first dimension indexes samples.
     ///   - labels: the labels dataset's path, of shape `[N]` or `[N, 1]`.
-    ///   - sampleShape: the shape to give each sample's features (same element count), e.g.
-    ///     `[1, 28, 28]` for a CNN; by default the features dataset's shape without its first dimension.
+    ///   - sampleShape: the shape to give each sample's features (same element count); by default
+    ///     `[1, H, W]` for uint8 `[N, H, W]` images, else the dataset's shape without its first dimension.
     ///   - cacheBytes: the most decoded bytes kept for random access (per dataset).
     ///   - shards: the number of shards for streaming; by default up to 8, split on block edges.
     /// - Throws: `LoaderError` naming the file and dataset: the file or a dataset cannot be read,
@@ -65,7 +67,8 @@ public struct HDF5Dataset: Dataset, Sendable {
                 .mismatch, "\(featureData.rowCount) feature rows in \(features) but \(labelData.rowCount) labels in \(labels)",
                 path: path, location: .datasetPath(labels))
         }
-        let naturalShape = Array(featureData.info.shape.dropFirst())
+        let rowShape = Array(featureData.info.shape.dropFirst())
+        let naturalShape = featureData.info.elementType == .uint8 && rowShape.count == 2 ? [1] + rowShape : rowShape
         if let sampleShape {
             guard sampleShape.allSatisfy({ $0 >= 0 }), Tensor<Float>.elementCount(of: sampleShape) == featureData.rowElementCount else {
                 throw LoaderError(

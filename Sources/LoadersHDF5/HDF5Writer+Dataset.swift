@@ -13,8 +13,10 @@ extension HDF5Writer {
     /// labels `[N]`.
     ///
     /// Features that are all `k / 255` for integers `k` in 0...255 (images read from uint8 IDX,
-    /// HDF5 or CSV pixels) are stored as uint8 `k`, so the file holds the source's bytes exactly;
-    /// anything else as float32. Labels in 0...255 are stored as uint8, others as int64.
+    /// HDF5 or CSV pixels) are stored as uint8 `k`, so the file holds the source's bytes exactly,
+    /// and single-channel images `[1, H, W]` as `[N, H, W]` (which `HDF5Dataset` reads back as
+    /// `[1, H, W]`); anything else as float32 `[N, …sample shape]`. Labels in 0...255 are stored
+    /// as uint8, others as int64.
     /// - Throws: `LoaderError` from reading `dataset` or writing; `.mismatch` when samples differ in shape.
     /// - Complexity: O(total elements); holds the whole dataset in memory once.
     @discardableResult
@@ -39,11 +41,12 @@ extension HDF5Writer {
                 labelValues.append(example.label)
             }
         }
-        let shape = [dataset.count] + (sampleShape ?? [])
         let bytesExact = values.allSatisfy { value in
             let scaled = (value * 255).rounded()
             return scaled >= 0 && scaled <= 255 && Float(UInt8(scaled)) / 255 == value
         }
+        var shape = [dataset.count] + (sampleShape ?? [])
+        if bytesExact, shape.count == 4, shape[1] == 1 { shape.remove(at: 1) }
         if bytesExact {
             try write(Tensor(shape: shape, scalars: values.map { UInt8(($0 * 255).rounded()) }), to: features, chunkRows: chunkRows, gzipLevel: gzipLevel)
         } else {

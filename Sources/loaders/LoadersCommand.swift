@@ -5,6 +5,6 @@ struct LoadersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loaders",
         abstract: "Inspect, convert, benchmark and train on on-disk training data.",
-        subcommands: [InspectCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self]
     )
 }

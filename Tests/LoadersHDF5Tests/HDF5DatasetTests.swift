@@ -25,9 +25,11 @@ import Testing
         let y = try #require(Fixtures.expected(file, labels))
         let rowElements = x.shape.dropFirst().reduce(1, *)
         let values = Fixtures.doubles(x).map { x.dtype == "uint8" ? Float($0) / 255 : Float($0) }
+        // IDX's convention: uint8 images [N, H, W] arrive as [1, H, W].
+        let shape = x.dtype == "uint8" && x.shape.count == 3 ? [1] + x.shape.dropFirst() : Array(x.shape.dropFirst())
         return (0..<x.shape[0]).map { row in
             Example(
-                features: Tensor(shape: Array(x.shape.dropFirst()), scalars: Array(values[(row * rowElements)..<((row + 1) * rowElements)])),
+                features: Tensor(shape: shape, scalars: Array(values[(row * rowElements)..<((row + 1) * rowElements)])),
                 label: Int(Double(y.text[row]) ?? -1))
         }
     }
@@ -61,8 +63,9 @@ import Testing
     }
 
     @Test func sampleShapeReshapesFeatures() throws {
-        let dataset = try HDF5Dataset(Fixtures.path("contiguous_uint8.h5"), sampleShape: [1, 4, 5])
-        #expect(try dataset.sample(at: 2).features.shape == [1, 4, 5])
+        #expect(try HDF5Dataset(Fixtures.path("contiguous_uint8.h5")).sample(at: 2).features.shape == [1, 4, 5])
+        let dataset = try HDF5Dataset(Fixtures.path("contiguous_uint8.h5"), sampleShape: [20])
+        #expect(try dataset.sample(at: 2).features.shape == [20])
         #expect(throws: LoaderError.self) { try HDF5Dataset(Fixtures.path("contiguous_uint8.h5"), sampleShape: [3, 7]) }
     }
 

@@ -1,0 +1,41 @@
+import Foundation
+import Loaders
+import LoadersHDF5
+import Testing
+@testable import loaders
+
+@Suite struct HDF5ConvertTests {
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("loaders-convert-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// Fixtures/hdf5/written_by_loaders.h5 was made by this very command; make_fixtures.py checks
+    /// with h5py that it holds exactly the source's arrays, so matching it means h5py reads ours
+    /// back identically.
+    @Test func convertMatchesTheH5pyVerifiedFixture() throws {
+        let output = Self.temporaryPath("converted.h5")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let command = try ConvertCommand.parse([
+            "--train", HDF5InspectTests.fixture("contiguous_uint8.h5"), "--to", output, "--chunk-rows", "6", "--gzip", "4",
+        ])
+        try command.run()
+        let converted = try HDF5File(output)
+        let verified = try HDF5File(HDF5InspectTests.fixture("written_by_loaders.h5"))
+        for name in ["/images", "/labels"] {
+            #expect(try converted.info(name) == verified.info(name))
+            #expect(try converted.read(name, as: Int.self) == verified.read(name, as: Int.self))
+        }
+    }
+
+    @Test func invalidOptionsAreRefused() {
+        #expect(throws: (any Error).self) { try ConvertCommand.parse(["--train", "x", "--to", "y", "--gzip", "12"]) }
+        #expect(throws: (any Error).self) { try ConvertCommand.parse(["--train", "x", "--to", "y", "--chunk-rows", "0"]) }
+    }
+
+    @Test func idxFileAloneIsRefusedByName() {
+        let path = InspectTests.fixture("mnist/t10k-labels-idx1-ubyte.gz")
+        let error = #expect(throws: LoaderError.self) { try ConversionSource.open(path, features: "/images", labels: "/labels") }
+        #expect(error?.path == path)
+        #expect(error?.code == .unsupported)
+    }
+}
