@@ -39,3 +39,19 @@ import Testing
         #expect(error?.code == .unsupported)
     }
 }
+
+@Suite struct HDF5MatchesIDXTests {
+    /// MNIST's test split converted to HDF5 reads back sample for sample as IDX gives it.
+    @Test func convertedMNISTEqualsIDX() throws {
+        let output = HDF5ConvertTests.temporaryPath("t10k.h5")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let idx = try MNIST(directory: InspectTests.fixture("mnist"), split: .test)
+        try HDF5Writer(creating: output).write(idx, chunkRows: 500, gzipLevel: 1)
+        let hdf5 = try HDF5Dataset(output)
+        #expect(hdf5.count == 10_000)
+        #expect(hdf5.sampleShape == [1, 28, 28])
+        let indices = [0, 1, 9999, 4321] + Array(stride(from: 7, to: 10_000, by: 97))
+        #expect(try hdf5.samples(at: indices) == idx.samples(at: indices))
+        #expect(try HDF5File(output).read("/labels", as: Int.self).scalars.reduce(0, +) == 44_434)
+    }
+}
