@@ -45,17 +45,19 @@ public struct HDF5Dataset: Dataset, Sendable {
     ///     `[1, H, W]` for uint8 `[N, H, W]` images, else the dataset's shape without its first dimension.
     ///   - cacheBytes: the most decoded bytes kept for random access (per dataset).
     ///   - shards: the number of shards for streaming; by default up to 8, split on block edges.
+    ///   - strategy: `.direct` (parallel, the default) or `.libhdf5` (every read through libhdf5).
     /// - Throws: `LoaderError` naming the file and dataset: the file or a dataset cannot be read,
     ///   element types are unsupported, counts differ (`.mismatch`) or labels are not one per row.
     public init(
         _ path: String, features: String = "/images", labels: String = "/labels",
-        sampleShape: [Int]? = nil, cacheBytes: Int = 1 << 30, shards: Int? = nil
+        sampleShape: [Int]? = nil, cacheBytes: Int = 1 << 30, shards: Int? = nil,
+        strategy: HDF5ReadStrategy = .direct
     ) throws {
         precondition(cacheBytes >= 0, "cacheBytes must not be negative")
         precondition(shards.map { $0 > 0 } ?? true, "shards must be positive")
         let file = try HDF5File(path)
-        let featureData = try StoredDataset(file: file, datasetPath: features)
-        let labelData = try StoredDataset(file: file, datasetPath: labels)
+        let featureData = try StoredDataset(file: file, datasetPath: features, strategy: strategy)
+        let labelData = try StoredDataset(file: file, datasetPath: labels, strategy: strategy)
         guard !featureData.info.shape.isEmpty else {
             throw LoaderError(.unsupported, "features must have a first dimension indexing samples", path: path, location: .datasetPath(features))
         }

@@ -56,10 +56,10 @@ final class StoredDataset: Sendable {
     let rowByteCount: Int
     let blockRows: Int
 
-    /// Opens `datasetPath` in `file` and plans how to read it.
+    /// Opens `datasetPath` in `file` and plans how to read it (`.libhdf5` sends every read through libhdf5).
     /// - Throws: `LoaderError` naming the file and dataset when it is missing, of an unsupported
     ///   type or layout, too large, or when its stored bytes lie beyond the end of the file.
-    init(file: HDF5File, datasetPath: String) throws {
+    init(file: HDF5File, datasetPath: String, strategy: HDF5ReadStrategy = .direct) throws {
         let (handle, type) = try HDF5Calls.openDataset(datasetPath, file: file.handle, linkAccess: file.linkAccess, path: file.path)
         let description = try HDF5Calls.describe(handle, type: type, datasetPath: datasetPath, path: file.path)
         let info = HDF5DatasetInfo(
@@ -134,7 +134,7 @@ final class StoredDataset: Sendable {
         self.file = file
         self.handle = handle
         self.type = type
-        self.source = source
+        self.source = strategy == .libhdf5 ? .library : source
         self.fillElement = description.fillValue
         self.rowCount = rowCount
         self.rowElementCount = rowElements

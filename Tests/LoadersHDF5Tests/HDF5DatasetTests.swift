@@ -41,6 +41,8 @@ import Testing
         let dataset = try HDF5Dataset(Fixtures.path(parts[0]), features: parts[1], labels: parts[2])
         #expect(dataset.count == expected.count)
         #expect(try dataset.samples(at: Array(0..<dataset.count)) == expected)
+        let throughLibrary = try HDF5Dataset(Fixtures.path(parts[0]), features: parts[1], labels: parts[2], strategy: .libhdf5)
+        #expect(try throughLibrary.samples(at: Array(0..<dataset.count).reversed()) == expected.reversed())
         var random = SeededGenerator(seed: 3)
         let order = (0..<dataset.count).shuffled(using: &random) + [0, 0, dataset.count - 1]
         #expect(try dataset.samples(at: order) == order.map { expected[$0] })
