@@ -132,6 +132,21 @@ with open(path("corrupt_chunk.h5"), "r+b") as raw:
         raw.seek(chunk.byte_offset + 3)
         raw.write(bytes([byte[0] ^ 0x5A]))
 
+# A compact dataset whose dataspace was damaged to claim far more elements than it stores
+# (libhdf5 1.10 would copy past its buffer if asked to read it).
+import struct
+with h5py.File(path("compact_damaged.h5"), "w") as f:
+    space = h5py.h5s.create_simple((6, 4))
+    plist = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    plist.set_layout(h5py.h5d.COMPACT)
+    compact = h5py.h5d.create(f.id, b"images", h5py.h5t.STD_U16LE, space, plist)
+    compact.write(h5py.h5s.ALL, h5py.h5s.ALL, np.arange(24, dtype=np.uint16).reshape(6, 4))
+    f["labels"] = np.arange(6, dtype=np.uint8)
+damaged = bytearray(open(path("compact_damaged.h5"), "rb").read())
+dims = damaged.find(struct.pack("<QQ", 6, 4))
+damaged[dims + 10] = 147  # second dimension 4 -> 9,633,796
+open(path("compact_damaged.h5"), "wb").write(bytes(damaged))
+
 # Not HDF5 at all, or cut short.
 whole = open(path("contiguous_uint8.h5"), "rb").read()
 open(path("truncated.h5"), "wb").write(whole[: len(whole) // 2])

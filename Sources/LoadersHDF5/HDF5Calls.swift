@@ -45,6 +45,8 @@ enum HDF5Calls {
         var contiguousAddress: UInt64?
         /// The bytes of one element of the fill value, in the file's byte order.
         var fillValue: [UInt8]
+        /// The bytes the file stores for the dataset (libhdf5's H5Dget_storage_size).
+        var storageSize: Int
     }
 
     /// Where one chunk's (filtered) bytes live in the file.
@@ -306,12 +308,13 @@ enum HDF5Calls {
                     throw failure("cannot read the fill value", file: path, dataset: datasetPath)
                 }
             }
+            let storageSize = Int(clamping: H5Dget_storage_size(dataset.id))
             _ = H5Eclear2(chdf5_e_default())
             return DatasetDescription(
                 element: element, byteOrder: order, shape: dims.map { Int($0) },
                 maxShape: maxDims.map { $0 == hsize_t.max ? nil : Int(clamping: $0) },
                 layout: layout, chunkShape: chunkShape, filters: filters, contiguousAddress: address,
-                fillValue: fill)
+                fillValue: fill, storageSize: storageSize)
         }
     }
 

@@ -83,6 +83,12 @@ final class StoredDataset: Sendable {
         guard rowBytes <= Self.maximumBlockBytes else {
             throw failure(.unsupported, "rows of \(rowBytes) bytes exceed the \(Self.maximumBlockBytes)-byte limit")
         }
+        // libhdf5 1.10 trusts a compact or contiguous dataset's dataspace over its stored size and
+        // reads past its buffer when a damaged file makes them disagree; refuse such files here.
+        if description.layout != .chunked, description.contiguousAddress != nil || description.layout == .compact,
+           description.storageSize < totalBytes {
+            throw failure(.malformed, "the shape \(description.shape) needs \(totalBytes) bytes but the file stores \(description.storageSize)")
+        }
         var blockRows = max(1, min(max(rowCount, 1), Self.targetBlockBytes / max(rowBytes, 1)))
         let source: Source
         switch description.layout {

@@ -131,3 +131,13 @@ import Testing
         #expect(checksum == 0x0504_0402)
     }
 }
+
+@Suite struct HDF5DamagedMetadataTests {
+    @Test func compactDataSmallerThanItsShapeIsRefusedBeforeReading() {
+        let path = Fixtures.path("compact_damaged.h5")
+        let error = #expect(throws: LoaderError.self) { try HDF5File(path).read("/images", as: Int.self) }
+        #expect(error?.code == .malformed)
+        #expect(error?.location == .datasetPath("/images"))
+        #expect(throws: LoaderError.self) { try HDF5Dataset(path) }
+    }
+}
