@@ -53,6 +53,9 @@ with h5py.File(path("chunked_gzip_shuffle.h5"), "w") as f:
                               compression="gzip", fillvalue=7)
     sparse[8:16] = rng.integers(-300, 300, size=(8, 3), dtype=np.int16)
     sparse[33:35] = -1
+    # Chunks wider than the current extent of a growable inner dimension.
+    f.create_dataset("wide", data=rng.integers(-5000, 5000, size=(9, 3), dtype=np.int32), maxshape=(None, 10),
+                     chunks=(4, 8), compression="gzip", shuffle=True)
 record("chunked_gzip_shuffle.h5")
 
 # Nested groups: float32 4-D features with fletcher32, int64 and float64 labels.

@@ -131,7 +131,7 @@ final class StoredDataset: Sendable {
                 source = .chunks(ChunkPlan(
                     chunkShape: chunkShape, chunkByteCount: chunkBytes,
                     innerGrid: inner.map { extent, chunk in (extent + chunk - 1) / chunk },
-                    spansRows: inner.allSatisfy { extent, chunk in chunk >= extent }))
+                    spansRows: inner.allSatisfy { extent, chunk in chunk == extent }))
             } else {
                 source = .library
             }
