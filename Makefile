@@ -19,3 +19,24 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+SHARED ?= ../shared
+PYTORCH_PYTHON ?= $(HOME)/.cache/pytorch-ref/bin/python
+BENCH_DATA := .build/bench-data
+BENCH_REPEATS ?= 3
+
+demo: deps
+	$(RELEASE)
+	$(LOADERS) inspect Fixtures/mnist/train-images-idx3-ubyte.gz
+	$(LOADERS) bench --train Fixtures/mnist --workers 2 --epochs 3
+
+# Our benchmarks beside PyTorch's reference scripts, alternating, medians (Docs/Performance.md).
+bench: deps
+	$(RELEASE)
+	bash $(SHARED)/bench/setup-pytorch.sh
+	test -f $(BENCH_DATA)/mnist_train.csv || { mkdir -p $(BENCH_DATA).tmp && \
+		$(PYTORCH_PYTHON) $(SHARED)/bench/make_formats.py $(SHARED)/datasets/mnist $(BENCH_DATA).tmp && \
+		rm -rf $(BENCH_DATA) && mv $(BENCH_DATA).tmp $(BENCH_DATA); }
+	mkdir -p bench-out
+	python3 Benchmarks/run.py $(LOADERS) Fixtures/mnist $(BENCH_DATA) $(PYTORCH_PYTHON) \
+		--reference $(SHARED)/bench --repeats $(BENCH_REPEATS) --out bench-out/table.md

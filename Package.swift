@@ -3,6 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "SwiftLoaders",
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Loaders", targets: ["Loaders"]),
         .library(name: "LoadersHDF5", targets: ["LoadersHDF5"]),

@@ -36,10 +36,7 @@ struct InspectCommand: ParsableCommand {
             }
             print(json ? summary.json.text : summary.readable)
         } catch {
-            // Exactly one line on stderr, naming the file and the place.
-            let line = (error as? LoaderError)?.description ?? "\(file): \(error)"
-            FileHandle.standardError.write(Data("loaders inspect: \(line.replacingOccurrences(of: "\n", with: " "))\n".utf8))
-            throw ExitCode.failure
+            throw reportFailure(of: "inspect", error)
         }
     }
 }

@@ -1,0 +1,88 @@
+"""Runs SwiftLoaders' benchmarks beside the PyTorch reference scripts, in one run, alternating the
+two systems so that both see the same machine, and prints a Markdown table of medians and ratios.
+
+usage: run.py LOADERS_BINARY MNIST_DIR FORMATS_DIR PYTHON --reference SHARED_BENCH_DIR
+              [--repeats N] [--cases a,b] [--out FILE]
+"""
+import argparse, json, statistics, subprocess, sys
+
+# case: (our `loaders bench` arguments, the PyTorch reference case, what is compared)
+LOADER_CASES = {
+    "idx": (["--train", "{mnist}"], "tensor", "gzipped IDX vs gzip+numpy TensorDataset (PyTorch's fastest)"),
+    "idx-torchvision": (["--train", "{mnist}"], "torchvision", "gzipped IDX vs torchvision.datasets.MNIST"),
+    "csv": (["--train", "{formats}/mnist_train.csv", "--label-column", "label", "--shape", "1,28,28"],
+            "csv", "CSV vs pandas.read_csv + TensorDataset"),
+    "h5": (["--train", "{formats}/mnist_train_contiguous.h5", "--features", "/images", "--labels", "/labels"],
+           "h5all", "HDF5 contiguous vs h5py read-all + TensorDataset"),
+    "h5gzip": (["--train", "{formats}/mnist_train_chunked_gzip.h5", "--features", "/images", "--labels", "/labels"],
+               "h5allgzip", "HDF5 chunked+gzip vs h5py read-all + TensorDataset"),
+}
+
+
+def run_json(command):
+    """Runs a command and returns the JSON objects it printed, one per line."""
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stderr}")
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def loader_case(args, name, workers):
+    ours_args, torch_case, what = LOADER_CASES[name]
+    ours_args = [a.format(mnist=args.mnist, formats=args.formats) for a in ours_args]
+    ours, theirs, memory = [], [], []
+    for _ in range(args.repeats):
+        result = run_json([args.loaders, "bench", *ours_args, "--workers", str(workers), "--epochs", "1", "--json"])[0]
+        ours.append(result["open_seconds"] + result["epoch_seconds"])
+        memory.append(result["peak_rss_mb"])
+        reference = run_json([args.python, f"{args.reference}/pytorch_loader.py", args.mnist, args.formats,
+                              "--cases", torch_case, "--workers", str(workers)])[0]
+        theirs.append(reference["setup_s"] + reference["epoch_s"])
+    return {"case": name, "what": what, "workers": workers, "ours_s": statistics.median(ours),
+            "pytorch_s": statistics.median(theirs), "peak_rss_mb": statistics.median(memory),
+            "torch": reference["system"]}
+
+
+def training_case(args):
+    ours, theirs, accuracy, reference_accuracy = [], [], [], []
+    for _ in range(args.repeats):
+        epoch = run_json([args.loaders, "train", "--train", args.mnist, "--model", "cnn", "--optimizer", "adam",
+                          "--epochs", "1", "--batch-size", "64", "--json"])[-1]
+        ours.append(epoch["train_seconds"])
+        accuracy.append(epoch["test_accuracy"])
+        reference = run_json([args.python, f"{args.reference}/pytorch_train.py", args.mnist, "--optimizer", "adam"])[0]
+        theirs.append(reference["epochs"][0]["train_s"])
+        reference_accuracy.append(reference["epochs"][0]["test_acc"])
+    return {"case": "train-cnn-adam", "what": "one epoch of the seed CNN, Adam, batch 64 (train seconds)",
+            "workers": 2, "ours_s": statistics.median(ours), "pytorch_s": statistics.median(theirs),
+            "ours_accuracy": statistics.median(accuracy), "pytorch_accuracy": statistics.median(reference_accuracy),
+            "torch": reference["system"]}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("loaders"); parser.add_argument("mnist"); parser.add_argument("formats"); parser.add_argument("python")
+    parser.add_argument("--reference", required=True, help="the folder of pytorch_loader.py and pytorch_train.py")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cases", default="idx,idx-torchvision,csv,h5,h5gzip,train")
+    parser.add_argument("--out", default=None)
+    args = parser.parse_args()
+    rows = []
+    for name in args.cases.split(","):
+        row = training_case(args) if name == "train" else loader_case(args, name, workers=2)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    lines = ["| case | compared | SwiftLoaders (s) | PyTorch (s) | ratio | notes |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        notes = (f"accuracy {row['ours_accuracy']:.4f} vs {row['pytorch_accuracy']:.4f}" if "ours_accuracy" in row
+                 else f"peak RSS {row['peak_rss_mb']:.0f} MB")
+        lines.append(f"| {row['case']} | {row['what']} | {row['ours_s']:.3f} | {row['pytorch_s']:.3f} | "
+                     f"{row['ours_s'] / row['pytorch_s']:.2f} | {notes} |")
+    table = "\n".join(lines)
+    print(f"\nmedians of {args.repeats} alternating runs, 2 workers, {rows[0]['torch']}\n\n{table}")
+    if args.out:
+        open(args.out, "w").write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()

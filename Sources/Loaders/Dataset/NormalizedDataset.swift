@@ -1,0 +1,52 @@
+/// A dataset of examples whose features are standardised: `(x - mean) / std`, per channel.
+///
+/// Made by `Dataset.normalized(mean:std:)`. With one mean and one std every feature shares them;
+/// with `c` of each, the features' first dimension must be `c` (channels, as in torchvision's
+/// `Normalize`), and channel `k` uses `mean[k]` and `std[k]`.
+public struct NormalizedDataset<Base: Dataset>: Dataset where Base.Element == Example {
+    public let base: Base
+    public let mean: [Float]
+    public let std: [Float]
+
+    /// - Precondition: `mean` and `std` have the same, non-zero count; every `std` is positive.
+    public init(_ base: Base, mean: [Float], std: [Float]) {
+        precondition(!mean.isEmpty && mean.count == std.count, "normalized needs as many means as stds, got \(mean.count) and \(std.count)")
+        precondition(std.allSatisfy { $0 > 0 }, "normalized needs positive standard deviations, got \(std)")
+        self.base = base
+        self.mean = mean
+        self.std = std
+    }
+
+    public var count: Int { base.count }
+
+    /// - Throws: the base dataset's error, or `LoaderError` `.mismatch` when the sample's channel
+    ///   count differs from `mean.count`.
+    public func sample(at index: Int) throws -> Example {
+        try normalize(base.sample(at: index), index: index)
+    }
+
+    public func samples(at indices: [Int]) throws -> [Example] {
+        let examples = try base.samples(at: indices)
+        return try zip(examples, indices).map { try normalize($0, index: $1) }
+    }
+
+    private func normalize(_ example: Example, index: Int) throws -> Example {
+        let channels = mean.count
+        var features = example.features
+        if channels > 1 && features.shape.first != channels {
+            throw LoaderError(
+                .mismatch, "features \(features.shape) do not have \(channels) channels to normalise",
+                location: .sampleIndex(index))
+        }
+        let perChannel = channels == 1 ? features.count : features.count / channels
+        features.scalars.withUnsafeMutableBufferPointer { scalars in
+            for channel in 0..<channels {
+                let offset = mean[channel], scale = 1 / std[channel]
+                for i in (channel * perChannel)..<((channel + 1) * perChannel) {
+                    scalars[i] = (scalars[i] - offset) * scale
+                }
+            }
+        }
+        return Example(features: features, label: example.label)
+    }
+}

@@ -1,0 +1,35 @@
+/// Reads and collates one batch of a map-style dataset: what a loader worker does per batch.
+struct BatchFetcher<Source: Dataset>: Sendable where Source.Element: Collatable {
+    let dataset: Source
+
+    /// The batch of `indices`, or an error naming `worker`, the batch and the failing sample.
+    func load(_ indices: [Int], batch: Int, worker: Int?) -> Result<Source.Element.Collated, LoaderError> {
+        let samples: [Source.Element]
+        do {
+            samples = try dataset.samples(at: indices)
+        } catch {
+            let index = Self.sampleIndex(in: error) ?? firstFailingIndex(in: indices)
+            return .failure(.loading(
+                error, worker: worker, activity: "reading \(index.map { "sample \($0) of " } ?? "")batch \(batch)",
+                location: index.map(LoaderError.Location.sampleIndex)))
+        }
+        do {
+            return .success(try Source.Element.collate(samples, indices: indices))
+        } catch {
+            return .failure(.loading(
+                error, worker: worker, activity: "collating batch \(batch)",
+                location: Self.sampleIndex(in: error).map(LoaderError.Location.sampleIndex)))
+        }
+    }
+
+    private static func sampleIndex(in error: any Error) -> Int? {
+        guard case .sampleIndex(let index)? = (error as? LoaderError)?.location else { return nil }
+        return index
+    }
+
+    /// Finds which sample a bulk read failed on by reading the batch's samples one at a time;
+    /// runs only after a failure, so the normal path pays nothing for it.
+    private func firstFailingIndex(in indices: [Int]) -> Int? {
+        indices.first { index in (try? dataset.sample(at: index)) == nil }
+    }
+}

@@ -1,0 +1,107 @@
+import Synchronization
+
+/// Loads a dataset in mini-batches, in parallel, in a reproducible order, like PyTorch's `DataLoader`.
+///
+/// The batch sampler decides each epoch's batches from `(seed, epoch)` alone; `workers` OS threads
+/// read and collate them, at most `prefetch` batches per worker ahead of the consumer, and batches
+/// arrive in order. So a seed gives the same batches whatever the worker count. With `workers: 0`
+/// batches are read on the consumer's thread.
+///
+/// Iterating the loader runs the next epoch each time (the first pass is epoch 0, the next
+/// reshuffles); `epoch(_:)` runs a chosen one. An error reading a sample ends the epoch at that
+/// batch's position, after every earlier batch. Ending the loop early, dropping the iterator or
+/// cancelling the task stops and joins the workers.
+///
+/// ```swift
+/// let loader = DataLoader(train, batchSize: 64, shuffle: true, workers: 2, seed: 42)
+/// for try await batch in loader {          // epoch 0
+///     batch.features.shape                 // [64, 1, 28, 28]
+/// }
+/// var batches = loader.makeIterator()      // epoch 1, consumed synchronously
+/// while let batch = try batches.next() { _ = batch }
+/// ```
+public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where Source.Element: Collatable {
+    public typealias Element = Source.Element.Collated
+    public typealias Failure = any Error
+    public typealias Iterator = DataLoaderIterator<Source>
+    public typealias AsyncIterator = DataLoaderAsyncIterator<Source>
+
+    /// The dataset batches are read from.
+    public let dataset: Source
+    /// Decides each epoch's batches of indices.
+    public let batchSampler: any BatchSampling
+    /// The number of worker threads; 0 reads on the consumer's thread.
+    public let workers: Int
+    /// The number of batches each worker may have ready or in progress ahead of the consumer.
+    public let prefetch: Int
+    private let nextEpoch = Atomic<Int>(0)
+    let recorder = StatisticsRecorder()
+
+    /// A loader visiting `dataset` in order, or in a `(seed, epoch)` permutation with `shuffle`.
+    /// - Parameters:
+    ///   - batchSize: samples per batch.
+    ///   - shuffle: visit a fresh permutation each epoch.
+    ///   - dropLast: drop a final batch smaller than `batchSize`.
+    ///   - workers: worker threads; 0 reads on the consumer's thread.
+    ///   - prefetch: batches each worker may prepare ahead.
+    ///   - seed: the seed of every epoch's permutation.
+    /// - Precondition: `batchSize >= 1`, `workers >= 0`, `prefetch >= 1`.
+    public convenience init(
+        _ dataset: Source, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false, workers: Int = 0,
+        prefetch: Int = 2, seed: UInt64 = 0
+    ) {
+        if shuffle {
+            self.init(dataset, sampler: RandomSampler(count: dataset.count, seed: seed), batchSize: batchSize,
+                      dropLast: dropLast, workers: workers, prefetch: prefetch)
+        } else {
+            self.init(dataset, sampler: SequentialSampler(count: dataset.count), batchSize: batchSize,
+                      dropLast: dropLast, workers: workers, prefetch: prefetch)
+        }
+    }
+
+    /// A loader batching the indices `sampler` chooses.
+    /// - Precondition: `batchSize >= 1`, `workers >= 0`, `prefetch >= 1`.
+    public convenience init(
+        _ dataset: Source, sampler: some Sampler, batchSize: Int = 1, dropLast: Bool = false, workers: Int = 0,
+        prefetch: Int = 2
+    ) {
+        self.init(dataset, batchSampler: BatchSampler(sampler, batchSize: batchSize, dropLast: dropLast),
+                  workers: workers, prefetch: prefetch)
+    }
+
+    /// A loader reading the batches `batchSampler` forms.
+    /// - Precondition: `workers >= 0`, `prefetch >= 1`.
+    public init(_ dataset: Source, batchSampler: some BatchSampling, workers: Int = 0, prefetch: Int = 2) {
+        precondition(workers >= 0, "DataLoader workers must not be negative, got \(workers)")
+        precondition(prefetch >= 1, "DataLoader prefetch must be at least 1, got \(prefetch)")
+        self.dataset = dataset
+        self.batchSampler = batchSampler
+        self.workers = workers
+        self.prefetch = prefetch
+    }
+
+    /// Batches per epoch.
+    public var count: Int { batchSampler.count }
+
+    /// What the loader has done so far, over all epochs.
+    public var statistics: LoaderStatistics { recorder.snapshot }
+
+    /// Epoch `n`, to iterate once: its batches depend only on the sampler's seed and `n`.
+    public func epoch(_ n: Int) -> DataLoaderEpoch<Source> {
+        DataLoaderEpoch(loader: self, number: n)
+    }
+
+    /// Starts the next epoch, consumed asynchronously.
+    public func makeAsyncIterator() -> DataLoaderAsyncIterator<Source> {
+        epoch(takeEpochNumber()).makeAsyncIterator()
+    }
+
+    /// Starts the next epoch, consumed synchronously with `try iterator.next()`.
+    public func makeIterator() -> DataLoaderIterator<Source> {
+        epoch(takeEpochNumber()).makeIterator()
+    }
+
+    private func takeEpochNumber() -> Int {
+        nextEpoch.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+}

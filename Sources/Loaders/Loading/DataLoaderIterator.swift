@@ -1,0 +1,21 @@
+/// Reads one epoch of a `DataLoader` synchronously, blocking the calling thread while batches load.
+///
+/// ```swift
+/// var batches = loader.makeIterator()
+/// while let batch = try batches.next() { train(batch) }
+/// ```
+/// Dropping the iterator stops and joins the epoch's workers.
+public struct DataLoaderIterator<Source: Dataset> where Source.Element: Collatable {
+    private let run: EpochRun<Source>
+
+    init(run: EpochRun<Source>) {
+        self.run = run
+    }
+
+    /// The next batch, or `nil` after the last.
+    /// - Throws: the `LoaderError` of the first batch that failed, once every earlier batch was
+    ///   returned; the epoch then ends.
+    public mutating func next() throws -> Source.Element.Collated? {
+        try run.next()
+    }
+}

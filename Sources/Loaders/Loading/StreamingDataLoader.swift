@@ -1,0 +1,101 @@
+import Synchronization
+
+/// Loads a streaming dataset in mini-batches, reading its shards on worker threads, reproducibly.
+///
+/// An epoch visits the shards in an order shuffled by `(seed, epoch)` (unless `shuffleShards` is
+/// false), passes each shard's samples through a shuffle buffer of `shuffleBuffer` samples seeded by
+/// `(seed, epoch, shard)`, concatenates the shards in that order and batches the result. Workers
+/// each read one shard at a time, holding at most `prefetch` chunks of `batchSize` samples ahead,
+/// so memory stays bounded and a seed gives the same batches whatever the worker count.
+///
+/// ```swift
+/// let loader = StreamingDataLoader(csv, batchSize: 32, shuffleBuffer: 1_000, workers: 2, seed: 7)
+/// for try await batch in loader { … }   // one pass = one epoch; the next reshuffles
+/// ```
+public final class StreamingDataLoader<Source: StreamingDataset>: AsyncSequence, Sendable
+where Source.Element: Collatable {
+    public typealias Element = Source.Element.Collated
+    public typealias Failure = any Error
+    public typealias Iterator = StreamingDataLoaderIterator<Source>
+    public typealias AsyncIterator = StreamingDataLoaderAsyncIterator<Source>
+
+    public let dataset: Source
+    public let batchSize: Int
+    public let dropLast: Bool
+    /// Samples held per shard for shuffling; 0 or 1 keeps each shard's order.
+    public let shuffleBuffer: Int
+    /// Whether each epoch visits the shards in a shuffled order.
+    public let shuffleShards: Bool
+    /// Worker threads; 0 reads on the consumer's thread.
+    public let workers: Int
+    /// Chunks of `batchSize` samples each worker may hold ahead of the consumer.
+    public let prefetch: Int
+    public let seed: UInt64
+    private let nextEpoch = Atomic<Int>(0)
+    let recorder = StatisticsRecorder()
+
+    /// - Parameters:
+    ///   - batchSize: samples per batch.
+    ///   - dropLast: drop a final batch smaller than `batchSize`.
+    ///   - shuffleBuffer: samples held per shard for shuffling; 0 keeps each shard's order.
+    ///   - shuffleShards: visit the shards in a `(seed, epoch)` order instead of `0..<shardCount`.
+    ///   - workers: worker threads; 0 reads on the consumer's thread.
+    ///   - prefetch: chunks of `batchSize` samples each worker may prepare ahead.
+    ///   - seed: the seed of shard orders and shuffle buffers.
+    /// - Precondition: `batchSize >= 1`, `shuffleBuffer >= 0`, `workers >= 0`, `prefetch >= 1`.
+    public init(
+        _ dataset: Source, batchSize: Int = 1, dropLast: Bool = false, shuffleBuffer: Int = 0,
+        shuffleShards: Bool = true, workers: Int = 0, prefetch: Int = 2, seed: UInt64 = 0
+    ) {
+        precondition(batchSize >= 1, "StreamingDataLoader batchSize must be at least 1, got \(batchSize)")
+        precondition(shuffleBuffer >= 0, "StreamingDataLoader shuffleBuffer must not be negative, got \(shuffleBuffer)")
+        precondition(workers >= 0, "StreamingDataLoader workers must not be negative, got \(workers)")
+        precondition(prefetch >= 1, "StreamingDataLoader prefetch must be at least 1, got \(prefetch)")
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.dropLast = dropLast
+        self.shuffleBuffer = shuffleBuffer
+        self.shuffleShards = shuffleShards
+        self.workers = workers
+        self.prefetch = prefetch
+        self.seed = seed
+    }
+
+    /// What the loader has done so far, over all epochs.
+    public var statistics: LoaderStatistics { recorder.snapshot }
+
+    /// The order in which epoch `epoch` visits the shards.
+    public func shardOrder(epoch: Int) -> [Int] {
+        guard shuffleShards else { return Array(0..<dataset.shardCount) }
+        var random = SeededGenerator(seed: seed, epoch: epoch)
+        return random.permutation(of: dataset.shardCount)
+    }
+
+    /// Epoch `n`, to iterate once.
+    public func epoch(_ n: Int) -> StreamingDataLoaderEpoch<Source> {
+        StreamingDataLoaderEpoch(loader: self, number: n)
+    }
+
+    /// Starts the next epoch, consumed asynchronously.
+    public func makeAsyncIterator() -> StreamingDataLoaderAsyncIterator<Source> {
+        epoch(takeEpochNumber()).makeAsyncIterator()
+    }
+
+    /// Starts the next epoch, consumed synchronously with `try iterator.next()`.
+    public func makeIterator() -> StreamingDataLoaderIterator<Source> {
+        epoch(takeEpochNumber()).makeIterator()
+    }
+
+    private func takeEpochNumber() -> Int {
+        nextEpoch.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    /// The reader of `shard` in `epoch`, with its own shuffle-buffer generator.
+    func openShard(_ shard: Int, epoch: Int) throws -> ShardReader<Source.Stream> {
+        // Derive a distinct stream per (epoch, shard) from the seed: epoch in the high half.
+        let stream = UInt64(truncatingIfNeeded: epoch) << 32 ^ UInt64(truncatingIfNeeded: shard) ^ 0x5348_4152_0000_0000
+        return ShardReader(
+            try dataset.stream(shard: shard), shuffleBuffer: shuffleBuffer,
+            random: SeededGenerator(seed: seed, stream: stream))
+    }
+}

@@ -1,0 +1,39 @@
+/// Groups a sampler's indices into mini-batches, like PyTorch's `BatchSampler`.
+///
+/// Every batch holds `batchSize` indices except possibly the last, which holds the remainder unless
+/// `dropLast` discards it: `count` is `⌈n / batchSize⌉`, or `⌊n / batchSize⌋` with `dropLast`.
+///
+/// ```swift
+/// let batches = BatchSampler(SequentialSampler(count: 5), batchSize: 2, dropLast: false)
+/// batches.batches(epoch: 0)   // [[0, 1], [2, 3], [4]]
+/// ```
+public struct BatchSampler<Base: Sampler>: BatchSampling {
+    public let base: Base
+    public let batchSize: Int
+    public let dropLast: Bool
+
+    /// - Parameters:
+    ///   - base: the sampler whose indices are grouped, in its order.
+    ///   - batchSize: the number of indices per batch.
+    ///   - dropLast: discard a final batch smaller than `batchSize`.
+    /// - Precondition: `batchSize >= 1`.
+    public init(_ base: Base, batchSize: Int, dropLast: Bool) {
+        precondition(batchSize >= 1, "BatchSampler batchSize must be at least 1, got \(batchSize)")
+        self.base = base
+        self.batchSize = batchSize
+        self.dropLast = dropLast
+    }
+
+    public var count: Int {
+        dropLast ? base.count / batchSize : (base.count + batchSize - 1) / batchSize
+    }
+
+    /// - Complexity: O(`base.count`).
+    public func batches(epoch: Int) -> [[Int]] {
+        let indices = base.indices(epoch: epoch)
+        return (0..<count).map { batch in
+            let start = batch * batchSize
+            return Array(indices[start..<min(start + batchSize, indices.count)])
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Loaders
+
+/// `loaders bench`: opens a source and times shuffled epochs of normalised float batches.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time opening a data source and shuffled epochs of float batches.",
+        discussion: """
+            Features are normalised as (x - mean) / std on the way, as the PyTorch reference \
+            (../shared/bench/pytorch_loader.py) does. The JSON reports the median epoch.
+            """)
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(help: "Samples per batch.")
+    var batchSize = 64
+
+    @Option(help: "Worker threads; 0 loads on the consuming thread.")
+    var workers = 2
+
+    @Option(help: "Shuffled epochs to time.")
+    var epochs = 1
+
+    @Option(help: "Subtracted from every feature.")
+    var mean: Float = 0.1307
+
+    @Option(help: "Divides every feature after the mean is subtracted.")
+    var std: Float = 0.3081
+
+    @Flag(help: "Read the source front to back (StreamingDataLoader) instead of by random access.")
+    var streaming = false
+
+    @Option(help: "Streaming: shards the source is split into.")
+    var shards = 1
+
+    @Option(help: "Streaming: samples held per shard for shuffling.")
+    var shuffleBuffer = 10_000
+
+    @Option(help: "The shuffling seed.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Print one line of JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard shards >= 1 else { throw ValidationError("--shards must be at least 1") }
+        guard shuffleBuffer >= 0 else { throw ValidationError("--shuffle-buffer must not be negative") }
+    }
+
+    func run() throws {
+        let report: BenchReport
+        do {
+            report = try measure()
+        } catch {
+            throw reportFailure(of: "bench", error)
+        }
+        print(json ? report.json.text : report.table)
+    }
+
+    /// Opens the source and times its epochs.
+    /// - Throws: `LoaderError` from opening or reading the source.
+    func measure() throws -> BenchReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        if streaming {
+            let opened = try source.openStreaming(source.train, shards: shards)
+            let openTime = clock.now - start
+            let (samples, epochTimes) = try timeStreamingEpochs(of: opened.dataset)
+            return BenchReport(
+                format: opened.format, mode: "streaming", samples: samples, workers: workers,
+                openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds),
+                peakResidentMegabytes: peakResidentMegabytes())
+        }
+        let opened = try source.open(source.train)
+        let openTime = clock.now - start
+        let epochTimes = try timeEpochs(of: opened.dataset)
+        return BenchReport(
+            format: opened.format, mode: "random access", samples: opened.dataset.count, workers: workers,
+            openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds),
+            peakResidentMegabytes: peakResidentMegabytes())
+    }
+
+    /// Runs `epochs` shuffled epochs and returns each one's time.
+    private func timeEpochs<Source: Dataset<Example>>(of dataset: Source) throws -> [Duration] {
+        let loader = DataLoader(
+            dataset.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: true, workers: workers, seed: seed)
+        let clock = ContinuousClock()
+        return try (0..<epochs).map { _ in
+            var delivered = 0
+            let start = clock.now
+            var iterator = loader.makeIterator()
+            while let batch = try iterator.next() {
+                delivered += batch.count
+            }
+            precondition(delivered == dataset.count, "an epoch delivered \(delivered) of \(dataset.count) samples")
+            return clock.now - start
+        }
+    }
+
+    /// Runs `epochs` streamed epochs (features as read, not normalised) and returns the sample
+    /// count and each epoch's time.
+    private func timeStreamingEpochs<Source: StreamingDataset<Example>>(of dataset: Source) throws -> (Int, [Duration]) {
+        let loader = StreamingDataLoader(
+            dataset, batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, seed: seed)
+        let clock = ContinuousClock()
+        var samples = 0
+        let times = try (0..<epochs).map { _ in
+            samples = 0
+            let start = clock.now
+            var iterator = loader.makeIterator()
+            while let batch = try iterator.next() {
+                samples += batch.count
+            }
+            return clock.now - start
+        }
+        return (samples, times)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Loaders
+
+/// The options naming a data source, shared by `bench`, `convert` and `train`.
+struct SourceOptions: ParsableArguments {
+    @Option(help: "An MNIST folder, an IDX images file (its labels file found beside it), or a data file.")
+    var train: String = "Fixtures/mnist"
+
+    /// Opens `path` as a dataset of examples, decoded and ready for random access.
+    /// - Parameter split: for an MNIST folder, which split to read.
+    /// - Throws: `LoaderError` naming the file and the place.
+    func open(_ path: String, split: MNIST.Split = .train) throws -> OpenedSource {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let mnist = try MNIST(directory: path, split: split)
+            try mnist.load()
+            return OpenedSource(format: "idx", dataset: mnist)
+        }
+        switch try FileFormat.detect(path: path) {
+        case .idx:
+            let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path))
+            try idx.load()
+            return OpenedSource(format: "idx", dataset: idx)
+        }
+    }
+
+    /// Opens `path` for reading front to back in `shards` shards, holding only what a shard reads.
+    /// - Throws: `LoaderError` naming the file and the place.
+    func openStreaming(_ path: String, shards: Int) throws -> OpenedStreamingSource {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return OpenedStreamingSource(format: "idx", dataset: try MNIST(directory: path, split: .train, shards: shards))
+        }
+        switch try FileFormat.detect(path: path) {
+        case .idx:
+            let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path), shards: shards)
+            return OpenedStreamingSource(format: "idx", dataset: idx)
+        }
+    }
+
+    /// MNIST's naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`.
+    static func labelsPath(besideImages path: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent.replacingOccurrences(of: "images-idx3", with: "labels-idx1")
+        return directory.isEmpty ? name : directory + "/" + name
+    }
+}
+
+/// A dataset opened from the command line, with the name of its format.
+struct OpenedSource {
+    var format: String
+    var dataset: any Dataset<Example>
+}
+
+/// A streaming dataset opened from the command line, with the name of its format.
+struct OpenedStreamingSource {
+    var format: String
+    var dataset: any StreamingDataset<Example>
+}

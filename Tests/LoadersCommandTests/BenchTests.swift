@@ -1,0 +1,39 @@
+import ArgumentParser
+import Loaders
+import Testing
+@testable import loaders
+
+@Suite struct BenchTests {
+    @Test func benchReadsEveryTestSampleFromAnImagesFile() throws {
+        let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
+        let command = try BenchCommand.parse(["--train", images, "--workers", "2", "--epochs", "2", "--batch-size", "100"])
+        let report = try command.measure()
+        #expect(report.format == "idx")
+        #expect(report.samples == 10_000)
+        #expect(report.epochSeconds.count == 2)
+        #expect(report.epochSeconds.allSatisfy { $0 > 0 })
+        #expect(report.peakResidentMegabytes > 0)
+        #expect(report.json.text.hasPrefix(#"{"format":"idx","mode":"random access","samples":10000,"workers":2,"open_seconds":"#))
+    }
+
+    @Test func labelsAreFoundBesideImagesByMNISTNaming() {
+        #expect(SourceOptions.labelsPath(besideImages: "data/train-images-idx3-ubyte.gz") == "data/train-labels-idx1-ubyte.gz")
+        #expect(SourceOptions.labelsPath(besideImages: "t10k-images-idx3-ubyte") == "t10k-labels-idx1-ubyte")
+    }
+
+    @Test func aMissingSourceIsATypedError() throws {
+        let command = try BenchCommand.parse(["--train", "/nonexistent/file.idx"])
+        #expect(throws: LoaderError.self) { try command.measure() }
+    }
+}
+
+extension BenchTests {
+    @Test func streamingBenchReadsEverySampleOncePerEpoch() throws {
+        let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
+        let command = try BenchCommand.parse(["--train", images, "--streaming", "--shuffle-buffer", "500", "--epochs", "2"])
+        let report = try command.measure()
+        #expect(report.mode == "streaming")
+        #expect(report.samples == 10_000)
+        #expect(report.epochSeconds.count == 2)
+    }
+}
