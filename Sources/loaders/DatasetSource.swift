@@ -1,11 +1,18 @@
 import ArgumentParser
 import Foundation
 import Loaders
+import LoadersHDF5
 
 /// The options naming a data source, shared by `bench`, `convert` and `train`.
 struct SourceOptions: ParsableArguments {
     @Option(help: "An MNIST folder, an IDX images file (its labels file found beside it), or a data file.")
     var train: String = "Fixtures/mnist"
+
+    @Option(help: "HDF5: the features dataset.")
+    var features = "/images"
+
+    @Option(help: "HDF5: the labels dataset.")
+    var labels = "/labels"
 
     /// Opens `path` as a dataset of examples, decoded and ready for random access.
     /// - Parameter split: for an MNIST folder, which split to read.
@@ -22,6 +29,9 @@ struct SourceOptions: ParsableArguments {
             let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path))
             try idx.load()
             return OpenedSource(format: "idx", dataset: idx)
+        case .hdf5:
+            // Blocks are read and decoded on first use, by the loader's workers in parallel.
+            return OpenedSource(format: "hdf5", dataset: try HDF5Dataset(path, features: features, labels: labels))
         }
     }
 
@@ -36,6 +46,9 @@ struct SourceOptions: ParsableArguments {
         case .idx:
             let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path), shards: shards)
             return OpenedStreamingSource(format: "idx", dataset: idx)
+        case .hdf5:
+            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, shards: shards)
+            return OpenedStreamingSource(format: "hdf5", dataset: hdf5)
         }
     }
 

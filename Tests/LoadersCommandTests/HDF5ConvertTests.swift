@@ -32,11 +32,22 @@ import Testing
         #expect(throws: (any Error).self) { try ConvertCommand.parse(["--train", "x", "--to", "y", "--chunk-rows", "0"]) }
     }
 
-    @Test func idxFileAloneIsRefusedByName() {
-        let path = InspectTests.fixture("mnist/t10k-labels-idx1-ubyte.gz")
-        let error = #expect(throws: LoaderError.self) { try ConversionSource.open(path, features: "/images", labels: "/labels") }
-        #expect(error?.path == path)
-        #expect(error?.code == .unsupported)
+    @Test func missingDatasetFailsWithoutWriting() throws {
+        let output = Self.temporaryPath("never.h5")
+        let command = try ConvertCommand.parse([
+            "--train", HDF5InspectTests.fixture("nested.h5"), "--features", "/nope", "--to", output,
+        ])
+        #expect(throws: (any Error).self) { try command.run() }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func hdf5SourcesOpenForBenchAndStreaming() throws {
+        let options = try SourceOptions.parse(["--features", "/data/train/x", "--labels", "/data/train/y"])
+        let opened = try options.open(HDF5InspectTests.fixture("nested.h5"))
+        #expect(opened.format == "hdf5")
+        #expect(opened.dataset.count == 12)
+        let streaming = try options.openStreaming(HDF5InspectTests.fixture("nested.h5"), shards: 2)
+        #expect(streaming.dataset.shardCount == 2)
     }
 }
 
