@@ -14,6 +14,9 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "HDF5: the labels dataset.")
     var labels = "/labels"
 
+    @Option(help: "HDF5: decode blocks in the workers in parallel (direct), or read everything through libhdf5, one call at a time (libhdf5).")
+    var hdf5Read: HDF5ReadStrategy = .direct
+
     /// Opens `path` as a dataset of examples, decoded and ready for random access.
     /// - Parameter split: for an MNIST folder, which split to read.
     /// - Throws: `LoaderError` naming the file and the place.
@@ -31,7 +34,7 @@ struct SourceOptions: ParsableArguments {
             return OpenedSource(format: "idx", dataset: idx)
         case .hdf5:
             // Blocks are read and decoded on first use, by the loader's workers in parallel.
-            return OpenedSource(format: "hdf5", dataset: try HDF5Dataset(path, features: features, labels: labels))
+            return OpenedSource(format: "hdf5", dataset: try HDF5Dataset(path, features: features, labels: labels, strategy: hdf5Read))
         }
     }
 
@@ -47,7 +50,7 @@ struct SourceOptions: ParsableArguments {
             let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path), shards: shards)
             return OpenedStreamingSource(format: "idx", dataset: idx)
         case .hdf5:
-            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, shards: shards)
+            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, shards: shards, strategy: hdf5Read)
             return OpenedStreamingSource(format: "hdf5", dataset: hdf5)
         }
     }
@@ -71,3 +74,5 @@ struct OpenedStreamingSource {
     var format: String
     var dataset: any StreamingDataset<Example>
 }
+
+extension HDF5ReadStrategy: ExpressibleByArgument {}
