@@ -87,23 +87,6 @@ enum HDF5Calls {
         return LoaderError(chosen, message, path: file, location: dataset.map { .datasetPath($0) })
     }
 
-    /// Whether this libhdf5 was built thread-safe (reported by the benchmark; our lock is taken either way).
-    static func libraryIsThreadSafe() -> Bool {
-        withLibrary {
-            var safe: hbool_t = false
-            return H5is_library_threadsafe(&safe) >= 0 && safe
-        }
-    }
-
-    /// libhdf5's version, e.g. `1.10.8`.
-    static func libraryVersion() -> String {
-        withLibrary {
-            var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
-            _ = H5get_libversion(&major, &minor, &release)
-            return "\(major).\(minor).\(release)"
-        }
-    }
-
     // MARK: - Handles
 
     static func close(_ id: Int64, kind: HDF5Handle.Kind) {
@@ -118,7 +101,6 @@ enum HDF5Calls {
     private static func closeLocked(_ id: Int64, kind: HDF5Handle.Kind) {
         switch kind {
         case .file: _ = H5Fclose(id)
-        case .group: _ = H5Gclose(id)
         case .dataset: _ = H5Dclose(id)
         case .dataspace: _ = H5Sclose(id)
         case .datatype: _ = H5Tclose(id)

@@ -3,7 +3,7 @@
 /// Identifiers are plain integers in C; wrapping each in a class ties its lifetime to Swift's, so
 /// no path through the code (errors included) leaks or double-closes one.
 final class HDF5Handle: Sendable {
-    enum Kind: Sendable { case file, group, dataset, dataspace, datatype, propertyList, object }
+    enum Kind: Sendable { case file, dataset, dataspace, datatype, propertyList, object }
 
     let id: Int64
     let kind: Kind
