@@ -3,12 +3,25 @@ import Synchronization
 /// Decoded blocks shared by every thread reading one dataset, each decoded once, bounded in bytes.
 ///
 /// A block's first reader decodes it while holding only that block's lock, so other threads keep
-/// decoding other blocks in parallel and a thread wanting the same block waits for it instead of
-/// decoding it twice. When the blocks held exceed `capacity` bytes the oldest are dropped (they
-/// are decoded again if asked for).
+/// decoding other blocks in parallel, and a thread wanting the same block waits for it instead of
+/// decoding it twice. Once decoded, a block is read without any lock (an atomic load), and a
+/// batch finds all its blocks' entries under one lock of the table, so workers reading the same
+/// blocks do not contend. When the blocks held exceed `capacity` bytes the oldest are dropped
+/// (decoded again if asked for).
 final class RowBlockCache: Sendable {
-    private final class Entry: Sendable {
-        let bytes = Mutex<[UInt8]?>(nil)
+    /// A decoded block's bytes, never mutated after decoding.
+    final class Block: Sendable {
+        let bytes: [UInt8]
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+        }
+    }
+
+    /// One block's slot: set once, read lock-free.
+    final class Entry: Sendable {
+        fileprivate let block = AtomicLazyReference<Block>()
+        fileprivate let decoding = Mutex<Void>(())
     }
 
     private struct State {
@@ -29,22 +42,28 @@ final class RowBlockCache: Sendable {
         self.capacity = capacity
     }
 
-    /// Block `index`'s bytes, calling `decode` if no thread has decoded it yet.
-    /// - Throws: what `decode` throws; the next request retries.
-    func block(_ index: Int, decode: () throws -> [UInt8]) throws -> [UInt8] {
-        let entry = state.withLock { state in
-            if let entry = state.entries[index] { return entry }
-            let entry = Entry()
-            state.entries[index] = entry
-            state.order.append(index)
-            return entry
+    /// The entries of `blocks` (created empty where missing), under one lock.
+    func entries(_ blocks: [Int]) -> [Entry] {
+        state.withLock { state in
+            blocks.map { index in
+                if let entry = state.entries[index] { return entry }
+                let entry = Entry()
+                state.entries[index] = entry
+                state.order.append(index)
+                return entry
+            }
         }
-        return try entry.bytes.withLock { stored in
-            if let stored { return stored }
-            let decoded = try decode()
-            stored = decoded
-            account(decoded.count, for: index, entry: entry)
-            return decoded
+    }
+
+    /// The block held by `entry` (for block `index`), calling `decode` if no thread has decoded it yet.
+    /// - Throws: what `decode` throws; the next request retries.
+    func block(_ entry: Entry, index: Int, decode: () throws -> [UInt8]) throws -> Block {
+        if let block = entry.block.load() { return block }
+        return try entry.decoding.withLock { _ in
+            if let block = entry.block.load() { return block }
+            let block = entry.block.storeIfNil(Block(try decode()))
+            account(block.bytes.count, for: index, entry: entry)
+            return block
         }
     }
 

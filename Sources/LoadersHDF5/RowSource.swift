@@ -24,11 +24,16 @@ final class RowSource: Sendable {
         let rowBytes = stored.rowByteCount
         var next = 0
         if let cache {
-            while next < order.count {
-                let block = rows[order[next]] / stored.blockRows
+            // The distinct blocks in row order, and their entries fetched under one lock.
+            var blocks: [Int] = []
+            for position in order {
+                let block = rows[position] / stored.blockRows
+                if blocks.last != block { blocks.append(block) }
+            }
+            for (block, entry) in zip(blocks, cache.entries(blocks)) {
                 let first = stored.blockRange(block).lowerBound
-                let bytes = try cache.block(block) { try stored.readBlock(block) }
-                try bytes.withUnsafeBytes { raw in
+                let decoded = try cache.block(entry, index: block) { try stored.readBlock(block) }
+                try decoded.bytes.withUnsafeBytes { raw in
                     let base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
                     while next < order.count, rows[order[next]] / stored.blockRows == block {
                         try body(order[next], base + (rows[order[next]] - first) * rowBytes)
