@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Loaders", targets: ["Loaders"]),
+        .library(name: "Training", targets: ["Training"]),
         .library(name: "LoadersHDF5", targets: ["LoadersHDF5"]),
         .executable(name: "loaders", targets: ["loaders"]),
     ],
@@ -25,6 +26,12 @@ let package = Package(
         ),
         .target(name: "Loaders", dependencies: ["CZlib", "CLibdeflate"]),
         .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Training", dependencies: ["Loaders", "COpenBLAS"]),
+        .systemLibrary(
             name: "CHDF5",
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
@@ -34,12 +41,14 @@ let package = Package(
             name: "loaders",
             dependencies: [
                 "Loaders",
+                "Training",
                 "LoadersHDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
-        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "LoadersHDF5"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,57 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// How many threads the training kernels use; defaults to every core.
+///
+/// On a machine shared with data-loading workers, fewer compute threads than cores can keep
+/// the two from competing; `loaders train --threads N` sets this.
+public enum ComputeThreads {
+    private static let storage = Atomic<Int>(0)
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The number of threads a kernel splits its work across, at least 1.
+    public static var count: Int {
+        get {
+            let value = storage.load(ordering: .relaxed)
+            return value > 0 ? value : cores
+        }
+        set {
+            precondition(newValue >= 1, "ComputeThreads.count must be at least 1, got \(newValue)")
+            storage.store(newValue, ordering: .relaxed)
+        }
+    }
+
+    /// Splits `0..<count` into at most `ComputeThreads.count` contiguous ranges of at least
+    /// `minimumChunk` elements and runs `body(part, range)` for each, concurrently.
+    ///
+    /// `part` numbers the ranges from 0, so a caller can give each its own scratch memory.
+    static func parallelChunks(_ count: Int, minimumChunk: Int = 1, _ body: (Int, Range<Int>) -> Void) {
+        let parts = Self.partCount(count, minimumChunk: minimumChunk)
+        if parts <= 1 {
+            if count > 0 { body(0, 0..<count) }
+            return
+        }
+        // The callers' parts write disjoint memory (their own rows, columns or scratch).
+        let pool = ComputePool.shared
+        if parts <= pool.width {
+            pool.run(parts: parts) { part in body(part, chunk(part, of: parts, count: count)) }
+        } else {
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                body(part, chunk(part, of: parts, count: count))
+            }
+        }
+    }
+
+    /// The number of ranges `parallelChunks` uses for `count` elements.
+    static func partCount(_ count: Int, minimumChunk: Int = 1) -> Int {
+        max(1, min(Self.count, count / max(1, minimumChunk)))
+    }
+
+    /// The `part`-th of `parts` near-equal contiguous ranges covering `0..<count`.
+    static func chunk(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
+        (count * part / parts)..<(count * (part + 1) / parts)
+    }
+}
+

@@ -1,0 +1,240 @@
+import Loaders
+
+/// A 2-D convolution over `[batch, channels, height, width]` inputs, like PyTorch's `nn.Conv2d`
+/// with square kernels, zero padding, and a bias.
+///
+/// Each image is unfolded into columns (im2col) and multiplied by the `[out, in·k·k]` weight
+/// matrix; images are split across `ComputeThreads`. Inside a `Sequential`, a following `ReLU`
+/// is fused into the output pass and its mask into the backward pass.
+///
+/// ```swift
+/// let conv = Conv2d(inputChannels: 1, outputChannels: 32, kernelSize: 3, seed: 0)
+/// let y = conv.forward(images)   // [64, 1, 28, 28] -> [64, 32, 26, 26]
+/// ```
+public final class Conv2d: Layer {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Int
+    /// `[outputChannels, inputChannels, kernelSize, kernelSize]`.
+    public let weight: Parameter
+    /// `[outputChannels]`.
+    public let bias: Parameter
+    public var isTraining = true
+    public var computesInputGradient = true
+    /// Applies max(0, ·) to the output and masks the gradient accordingly (set by `Sequential`).
+    var fusesReLU = false
+
+    private var output = Tensor<Float>.empty
+    private var inputGradient = Tensor<Float>.empty
+    private var savedInput: Tensor<Float>?
+    private var scratch: [Float] = []
+
+    /// A convolution with PyTorch's default initialisation drawn from `generator`.
+    /// - Precondition: every size is positive (padding may be zero).
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        generator: inout SeededGenerator
+    ) {
+        precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
+                     "Conv2d sizes must be positive")
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        let fanIn = inputChannels * kernelSize * kernelSize
+        weight = Parameter(
+            name: "weight",
+            value: Initialization.uniform(shape: [outputChannels, inputChannels, kernelSize, kernelSize],
+                                          fanIn: fanIn, using: &generator))
+        bias = Parameter(name: "bias", value: Initialization.uniform(shape: [outputChannels], fanIn: fanIn, using: &generator))
+    }
+
+    /// A convolution initialised from `seed`.
+    public convenience init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, seed: UInt64 = 0
+    ) {
+        var generator = SeededGenerator(seed: seed)
+        self.init(inputChannels: inputChannels, outputChannels: outputChannels, kernelSize: kernelSize,
+                  stride: stride, padding: padding, generator: &generator)
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    private func geometry(of input: Tensor<Float>) -> Im2col.Geometry {
+        precondition(input.rank == 4 && input.shape[1] == inputChannels,
+                     "Conv2d expects [batch, \(inputChannels), height, width], got \(input.shape)")
+        let g = Im2col.Geometry(channels: inputChannels, height: input.shape[2], width: input.shape[3],
+                                kernelSize: kernelSize, stride: stride, padding: padding)
+        precondition(g.outputHeight > 0 && g.outputWidth > 0, "Conv2d kernel larger than padded input \(input.shape)")
+        return g
+    }
+
+    /// Per-thread scratch: columns, masked gradient, column gradient, weight and bias partials.
+    private func scratchStride(_ g: Im2col.Geometry) -> Int {
+        2 * g.patchSize * g.outputPixels + outputChannels * g.outputPixels + outputChannels * g.patchSize + outputChannels
+    }
+
+    public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
+        let g = geometry(of: input)
+        let batch = input.shape[0]
+        let (channels, pixels, patch) = (outputChannels, g.outputPixels, g.patchSize)
+        output.reuse(shape: [batch, channels, g.outputHeight, g.outputWidth])
+        let parts = ComputeThreads.partCount(batch)
+        let stride = scratchStride(g)
+        if scratch.count < parts * stride { scratch = [Float](repeating: 0, count: parts * stride) }
+        let relu = fusesReLU
+        input.scalars.withUnsafeBufferPointer { x in
+            weight.value.scalars.withUnsafeBufferPointer { w in
+                bias.value.scalars.withUnsafeBufferPointer { bias in
+                    scratch.withUnsafeMutableBufferPointer { scratch in
+                        output.scalars.withUnsafeMutableBufferPointer { y in
+                            ComputeThreads.parallelChunks(batch) { part, images in
+                                let col = scratch.baseAddress! + part * stride
+                                for image in images {
+                                    let out = y.baseAddress! + image * channels * pixels
+                                    let source = x.baseAddress! + image * g.channels * g.height * g.width
+                                    Im2col.unfold(source, g, into: col)
+                                    // Starting from the bias (beta 1) spares OpenBLAS a zeroing pass.
+                                    Kernels.fillRows(out, with: bias.baseAddress!, rows: channels, columns: pixels)
+                                    BLAS.gemm(.plain, .plain, m: channels, n: pixels, k: patch,
+                                              a: w.baseAddress!, lda: patch, b: col, ldb: pixels,
+                                              beta: 1, c: out, ldc: pixels)
+                                    if relu { Kernels.rectify(out, count: channels * pixels) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        savedInput = isTraining ? input : nil
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
+        precondition(outputGradient.shape == output.shape, "Conv2d gradient \(outputGradient.shape) for output \(output.shape)")
+        return outputGradient.scalars.withUnsafeBufferPointer { dy in
+            backward(from: .stored(dy.baseAddress!))
+        }
+    }
+
+    /// Where the backward pass reads the loss gradient with respect to the output.
+    enum GradientSource {
+        /// A `[batch, out, h, w]` buffer.
+        case stored(UnsafePointer<Float>)
+        /// Written on demand for a range of images into the given buffer, a few images at a
+        /// time, so it stays in cache (`Sequential` passes the following `Linear` layer's input
+        /// gradient this way instead of storing it for the whole batch).
+        case produced((Range<Int>, UnsafeMutablePointer<Float>) -> Void)
+    }
+
+    /// Images per call of a `.produced` gradient source: 8 × 32 × 26 × 26 floats is 692 KB,
+    /// within a core's L2 cache.
+    static let producedGroup = 8
+
+    /// The backward pass reading the output gradient from `source`.
+    func backward(from source: GradientSource) -> Tensor<Float> {
+        guard let input = savedInput else { preconditionFailure("Conv2d.backward needs a training-mode forward first") }
+        let g = geometry(of: input)
+        let batch = input.shape[0]
+        let (channels, pixels, patch) = (outputChannels, g.outputPixels, g.patchSize)
+        let imageSize = g.channels * g.height * g.width
+        let wantsInput = computesInputGradient
+        if wantsInput { inputGradient.reuse(shape: input.shape) }
+        let parts = ComputeThreads.partCount(batch)
+        let group = Self.producedGroup
+        let stride = scratchStride(g) + group * channels * pixels
+        if scratch.count < parts * stride { scratch = [Float](repeating: 0, count: parts * stride) }
+        let relu = fusesReLU
+        // Offsets inside one thread's scratch.
+        let gradOffset = patch * pixels, dcolOffset = gradOffset + channels * pixels
+        let weightOffset = dcolOffset + patch * pixels, biasOffset = weightOffset + channels * patch
+        let producedOffset = biasOffset + channels
+        input.scalars.withUnsafeBufferPointer { x in
+            output.scalars.withUnsafeBufferPointer { y in
+                weight.value.scalars.withUnsafeBufferPointer { w in
+                    scratch.withUnsafeMutableBufferPointer { scratch in
+                        inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
+                            ComputeThreads.parallelChunks(batch) { part, images in
+                                let base = scratch.baseAddress! + part * stride
+                                let col = base, dcol = base + dcolOffset, masked = base + gradOffset
+                                let dw = base + weightOffset, db = base + biasOffset, produced = base + producedOffset
+                                dw.update(repeating: 0, count: channels * patch + channels)
+                                var first = images.lowerBound
+                                while first < images.upperBound {
+                                    let members: Range<Int>
+                                    let gradients: UnsafeMutablePointer<Float>?
+                                    switch source {
+                                    case .stored:
+                                        members = first..<images.upperBound
+                                        gradients = nil
+                                    case .produced(let produce):
+                                        members = first..<min(first + group, images.upperBound)
+                                        produce(members, produced)
+                                        gradients = produced
+                                    }
+                                    for image in members {
+                                        let activation = y.baseAddress! + image * channels * pixels
+                                        var grad: UnsafePointer<Float>
+                                        var summed = false
+                                        switch (source, gradients) {
+                                        case (.stored(let dy), _):
+                                            grad = dy + image * channels * pixels
+                                            if relu {
+                                                Kernels.maskPositive(grad, by: activation, count: channels * pixels, into: masked)
+                                                grad = UnsafePointer(masked)
+                                            }
+                                        case (_, let gradients?):
+                                            let own = gradients + (image - members.lowerBound) * channels * pixels
+                                            grad = UnsafePointer(own)
+                                            if relu {
+                                                // Mask and bias-gradient sums in one pass over the cached rows.
+                                                for c in 0..<channels {
+                                                    db[c] += Kernels.maskPositiveSumming(own + c * pixels, by: activation + c * pixels, count: pixels)
+                                                }
+                                                summed = true
+                                            }
+                                        default:
+                                            preconditionFailure("a produced gradient source fills its buffer")
+                                        }
+                                        let source = x.baseAddress! + image * imageSize
+                                        if !summed { Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db) }
+                                        Im2col.unfold(source, g, into: col)
+                                        BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
+                                                  a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
+                                        if wantsInput {
+                                            BLAS.gemm(.transposed, .plain, m: patch, n: pixels, k: channels,
+                                                      a: w.baseAddress!, lda: patch, b: grad, ldb: pixels,
+                                                      beta: 0, c: dcol, ldc: pixels)
+                                            let target = dx.baseAddress! + image * imageSize
+                                            target.update(repeating: 0, count: imageSize)
+                                            Im2col.foldAdding(dcol, g, into: target)
+                                        }
+                                    }
+                                    first = members.upperBound
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let partials = scratch
+        weight.gradient.scalars.withUnsafeMutableBufferPointer { dw in
+            bias.gradient.scalars.withUnsafeMutableBufferPointer { db in
+                partials.withUnsafeBufferPointer { partials in
+                    for part in 0..<parts {
+                        let base = partials.baseAddress! + part * stride
+                        Kernels.add(base + weightOffset, to: dw.baseAddress!, count: channels * patch)
+                        Kernels.add(base + biasOffset, to: db.baseAddress!, count: channels)
+                    }
+                }
+            }
+        }
+        savedInput = nil
+        return wantsInput ? inputGradient : .empty
+    }
+}

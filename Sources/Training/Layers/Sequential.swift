@@ -1,0 +1,91 @@
+import Loaders
+
+/// Layers applied in order, like PyTorch's `nn.Sequential`.
+///
+/// A `ReLU` right after a `Conv2d` or `Linear` is fused into that layer (one pass over the data
+/// instead of two), and the first layer skips its input gradient, which nothing would read.
+/// Parameters are named `"<index>.weight"`/`"<index>.bias"` as in a PyTorch `state_dict`.
+///
+/// ```swift
+/// let model = Sequential([
+///     Conv2d(inputChannels: 1, outputChannels: 32, kernelSize: 3, seed: 1), ReLU(), Flatten(),
+///     Linear(inputFeatures: 32 * 26 * 26, outputFeatures: 10, seed: 2),
+/// ])
+/// let logits = model.forward(batch.features)
+/// ```
+public final class Sequential: Layer {
+    /// The layers in order.
+    public let layers: [any Layer]
+    /// The layers that actually run: each fused `ReLU` is left out.
+    private let plan: [any Layer]
+    /// Positions in `plan` of `Conv2d → Flatten → Linear` runs: the convolution reads the
+    /// linear layer's input gradient a few images at a time instead of a stored batch of it.
+    private let handOffs: Set<Int>
+
+    public var isTraining = true {
+        didSet { for layer in layers { layer.isTraining = isTraining } }
+    }
+
+    public var computesInputGradient: Bool {
+        get { plan.first?.computesInputGradient ?? true }
+        set { plan.first?.computesInputGradient = newValue }
+    }
+
+    /// - Parameter layers: the layers, applied first to last.
+    public init(_ layers: [any Layer]) {
+        self.layers = layers
+        var plan: [any Layer] = []
+        var index = 0
+        while index < layers.count {
+            let layer = layers[index]
+            let nextIsReLU = index + 1 < layers.count && layers[index + 1] is ReLU
+            if nextIsReLU, let conv = layer as? Conv2d {
+                conv.fusesReLU = true
+                index += 1
+            } else if nextIsReLU, let linear = layer as? Linear {
+                linear.fusesReLU = true
+                index += 1
+            }
+            plan.append(layer)
+            index += 1
+        }
+        self.plan = plan
+        plan.first?.computesInputGradient = false
+        var handOffs: Set<Int> = []
+        for position in plan.indices.dropLast(2)
+        where plan[position] is Conv2d && plan[position + 1] is Flatten && plan[position + 2] is Linear {
+            plan[position + 2].computesInputGradient = false
+            handOffs.insert(position)
+        }
+        self.handOffs = handOffs
+        for (position, layer) in layers.enumerated() {
+            for parameter in layer.parameters {
+                parameter.name = "\(position).\(parameter.name)"
+            }
+        }
+    }
+
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
+        var x = input
+        for layer in plan { x = layer.forward(x) }
+        return x
+    }
+
+    public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
+        var gradient = outputGradient
+        var position = plan.count - 1
+        while position >= 0 {
+            if handOffs.contains(position - 2), let conv = plan[position - 2] as? Conv2d, let linear = plan[position] as? Linear {
+                _ = linear.backward(gradient)
+                gradient = conv.backward(from: .produced { rows, target in linear.writeInputGradient(rows: rows, into: target) })
+                position -= 3
+            } else {
+                gradient = plan[position].backward(gradient)
+                position -= 1
+            }
+        }
+        return gradient
+    }
+}

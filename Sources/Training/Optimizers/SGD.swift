@@ -1,0 +1,64 @@
+/// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight
+/// decay, following PyTorch's `torch.optim.SGD` update exactly:
+///
+/// ```text
+/// d = g + weightDecay · p
+/// b = d (first step) or momentum · b + (1 − dampening) · d
+/// d = d + momentum · b (Nesterov) or b
+/// p = p − learningRate · d
+/// ```
+///
+/// ```swift
+/// let optimizer = SGD(model.parameters, learningRate: 0.01, momentum: 0.9)
+/// optimizer.zeroGradients(); model.backward(loss.backward()); optimizer.step()
+/// ```
+public final class SGD: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    public let momentum: Float
+    public let dampening: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+    /// One momentum buffer per parameter, created on the first step.
+    private var momentumBuffers: [[Float]]
+    private var steps = 0
+
+    /// - Precondition: rates are non-negative; Nesterov needs momentum > 0 and no dampening.
+    public init(
+        _ parameters: [Parameter], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
+        nesterov: Bool = false, weightDecay: Float = 0
+    ) {
+        precondition(learningRate >= 0 && momentum >= 0 && weightDecay >= 0, "SGD rates must be non-negative")
+        precondition(!nesterov || (momentum > 0 && dampening == 0), "Nesterov momentum requires a momentum and zero dampening")
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.dampening = dampening
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        momentumBuffers = momentum > 0 ? parameters.map { [Float](repeating: 0, count: $0.value.count) } : []
+    }
+
+    public func step() {
+        let (lr, mu, damp, decay, nesterov) = (learningRate, momentum, dampening, weightDecay, nesterov)
+        let first = steps == 0
+        for (index, parameter) in parameters.enumerated() {
+            parameter.gradient.scalars.withUnsafeBufferPointer { g in
+                parameter.value.scalars.withUnsafeMutableBufferPointer { p in
+                    if mu == 0 {
+                        for i in 0..<p.count { p[i] -= lr * (g[i] + decay * p[i]) }
+                        return
+                    }
+                    momentumBuffers[index].withUnsafeMutableBufferPointer { b in
+                        for i in 0..<p.count {
+                            let d = g[i] + decay * p[i]
+                            b[i] = first ? d : mu * b[i] + (1 - damp) * d
+                            p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
+                        }
+                    }
+                }
+            }
+        }
+        steps += 1
+    }
+}

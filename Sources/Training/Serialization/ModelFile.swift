@@ -1,0 +1,132 @@
+import Foundation
+import Loaders
+
+/// Saves and loads a model's parameters in a small binary format, so a trained model can be
+/// evaluated later.
+///
+/// The format (all integers unsigned 32-bit little-endian):
+///
+/// ```text
+/// "SLPM"                       4-byte magic
+/// version = 1
+/// parameter count N
+/// N times:
+///   name byte count, name (UTF-8)
+///   rank R, R dimensions
+///   the values: product of dimensions × float32 little-endian, row-major
+/// ```
+///
+/// Loading checks every name and shape against the model's own parameters, so weights never
+/// land in the wrong layer.
+///
+/// ```swift
+/// try ModelFile.save(model.parameters, to: "model.bin")
+/// try ModelFile.load(into: model.parameters, from: "model.bin")
+/// ```
+public enum ModelFile {
+    static let magic: [UInt8] = Array("SLPM".utf8)
+    static let version: UInt32 = 1
+
+    /// Writes `parameters` (their names, shapes and values) to `path`, replacing any file there.
+    /// - Throws: `LoaderError` `.io` when the file cannot be written.
+    /// - Complexity: O(total parameter count).
+    public static func save(_ parameters: [Parameter], to path: String) throws {
+        var bytes = magic
+        append(version, to: &bytes)
+        append(UInt32(parameters.count), to: &bytes)
+        for parameter in parameters {
+            let name = Array(parameter.name.utf8)
+            append(UInt32(name.count), to: &bytes)
+            bytes += name
+            append(UInt32(parameter.shape.count), to: &bytes)
+            for dimension in parameter.shape { append(UInt32(dimension), to: &bytes) }
+            for value in parameter.value.scalars { append(value.bitPattern, to: &bytes) }
+        }
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw LoaderError(.io, "cannot write model file", path: path, underlying: error)
+        }
+    }
+
+    /// Reads the file at `path` into `parameters`, which must match the saved names and shapes
+    /// in order.
+    /// - Throws: `LoaderError` `.io` (unreadable), `.malformed` (not this format, or an unknown
+    ///   version), `.truncated` (ends early), `.mismatch` (a name, shape or count that differs
+    ///   from the model's), each naming the file and byte offset. The parameters are unchanged
+    ///   when it throws.
+    /// - Complexity: O(file size).
+    public static func load(into parameters: [Parameter], from path: String) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw LoaderError(.io, "cannot read model file", path: path, underlying: error)
+        }
+        var reader = Reader(bytes: [UInt8](data), path: path)
+        guard Array(try reader.take(4)) == magic else {
+            throw LoaderError(.malformed, "not a model file (magic is not \"SLPM\")", path: path, location: .byteOffset(0))
+        }
+        let versionOffset = reader.offset
+        let fileVersion = try reader.uint32()
+        guard fileVersion == version else {
+            throw LoaderError(.malformed, "unsupported model file version \(fileVersion)", path: path, location: .byteOffset(versionOffset))
+        }
+        let countOffset = reader.offset
+        let count = Int(try reader.uint32())
+        guard count == parameters.count else {
+            throw LoaderError(.mismatch, "file has \(count) parameters, the model \(parameters.count)",
+                              path: path, location: .byteOffset(countOffset))
+        }
+        var values: [[Float]] = []
+        for parameter in parameters {
+            let recordOffset = reader.offset
+            let nameLength = Int(try reader.uint32())
+            let name = String(decoding: try reader.take(nameLength), as: UTF8.self)
+            let rank = Int(try reader.uint32())
+            var shape: [Int] = []
+            for _ in 0..<rank { shape.append(Int(try reader.uint32())) }
+            guard name == parameter.name, shape == parameter.shape else {
+                throw LoaderError(.mismatch, "file has \(name) \(shape) where the model has \(parameter.name) \(parameter.shape)",
+                                  path: path, location: .byteOffset(recordOffset))
+            }
+            var scalars = [Float](repeating: 0, count: parameter.value.count)
+            for index in scalars.indices { scalars[index] = Float(bitPattern: try reader.uint32()) }
+            values.append(scalars)
+        }
+        guard reader.offset == reader.bytes.count else {
+            throw LoaderError(.malformed, "\(reader.bytes.count - reader.offset) bytes after the last parameter",
+                              path: path, location: .byteOffset(reader.offset))
+        }
+        for (parameter, scalars) in zip(parameters, values) { parameter.value.scalars = scalars }
+    }
+
+    private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    }
+
+    /// Reads little-endian fields front to back, throwing `.truncated` at the end of the bytes.
+    private struct Reader {
+        let bytes: [UInt8]
+        let path: String
+        var offset = 0
+
+        init(bytes: [UInt8], path: String) {
+            self.bytes = bytes
+            self.path = path
+        }
+
+        mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
+            guard count <= bytes.count - offset else {
+                throw LoaderError(.truncated, "model file ends after \(bytes.count) bytes, \(count) more needed",
+                                  path: path, location: .byteOffset(offset))
+            }
+            defer { offset += count }
+            return bytes[offset..<(offset + count)]
+        }
+
+        mutating func uint32() throws -> UInt32 {
+            try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// What one training epoch measured.
+public struct EpochReport: Sendable, Equatable {
+    /// 1-based epoch number.
+    public var epoch: Int
+    /// The mean training loss over the epoch's samples (each batch weighted by its size).
+    public var trainLoss: Double
+    /// The fraction of test samples classified correctly after the epoch, if a test set was given.
+    public var testAccuracy: Double?
+    /// Wall-clock seconds spent in the training pass, including waiting for batches.
+    public var trainSeconds: Double
+    /// The number of training samples seen.
+    public var samples: Int
+
+    public init(epoch: Int, trainLoss: Double, testAccuracy: Double?, trainSeconds: Double, samples: Int) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.testAccuracy = testAccuracy
+        self.trainSeconds = trainSeconds
+        self.samples = samples
+    }
+
+    /// Training throughput.
+    public var samplesPerSecond: Double {
+        trainSeconds > 0 ? Double(samples) / trainSeconds : 0
+    }
+}

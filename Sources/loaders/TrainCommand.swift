@@ -1,0 +1,231 @@
+import ArgumentParser
+import Foundation
+import Loaders
+import Training
+
+/// `loaders train`: trains a classifier on IDX/MNIST data with the Training module and reports
+/// loss, test accuracy and speed per epoch.
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a CNN, MLP or linear classifier on MNIST-style data and report loss, accuracy and speed.",
+        discussion: """
+            --train and --test take an MNIST directory (its train or test split) or an IDX images file \
+            with its labels file beside it. Features are normalised as (x - mean) / std on the way, \
+            MNIST's 0.1307 and 0.3081 by default, as the PyTorch reference does.
+            Example: loaders train --model cnn --optimizer adam --epochs 2 --plot loss.svg
+            """)
+
+    enum Model: String, ExpressibleByArgument, CaseIterable {
+        case cnn, mlp, linear
+    }
+
+    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
+        case sgd, adam
+    }
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(help: "Test data (default: the test split of the --train folder).")
+    var test: String?
+
+    @Option(help: "cnn (Conv2d(1,32,3)-ReLU-Linear), mlp, or linear.")
+    var model: Model = .cnn
+
+    @Option(help: "The MLP's hidden layer sizes, comma-separated.")
+    var hidden = "128"
+
+    @Option(help: "sgd or adam.")
+    var optimizer: OptimizerChoice = .sgd
+
+    @Option(help: "Learning rate (default 0.01 for sgd, 0.001 for adam).")
+    var learningRate: Float?
+
+    @Option(help: "SGD momentum.")
+    var momentum: Float = 0
+
+    @Option(help: "Samples per batch.")
+    var batchSize = 64
+
+    @Option(help: "Passes over the training data.")
+    var epochs = 1
+
+    @Option(help: "Data-loading worker threads; 0 loads on the training thread.")
+    var workers = 2
+
+    @Option(help: "Compute threads for the training kernels (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Seed for the initial weights and the shuffling.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Number of classes (labels are 0..<classes).")
+    var classes = 10
+
+    @Option(help: "Subtracted from every feature.")
+    var mean: Float = 0.1307
+
+    @Option(help: "Divides every feature after the mean is subtracted.")
+    var std: Float = 0.3081
+
+    @Flag(help: "Print one JSON line per epoch instead of readable lines.")
+    var json = false
+
+    @Option(help: "Write an SVG plot of the loss per batch and per epoch to this path.")
+    var plot: String?
+
+    @Option(help: "Save the trained parameters to this path (see Docs/Training.md for the format).")
+    var save: String?
+
+    @Option(help: "Start from parameters saved with --save (same --model and sizes); with --epochs 0, only test them.")
+    var load: String?
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard epochs >= 0 else { throw ValidationError("--epochs must not be negative") }
+        guard epochs > 0 || load != nil else { throw ValidationError("--epochs 0 needs --load") }
+        guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
+        guard (threads ?? 1) > 0 else { throw ValidationError("--threads must be positive") }
+        guard classes > 1 else { throw ValidationError("--classes must be at least 2") }
+        guard std > 0 else { throw ValidationError("--std must be positive") }
+        guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
+    }
+
+    private func hiddenSizes() throws -> [Int] {
+        let sizes = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("bad --hidden") }
+        return sizes.map { $0! }
+    }
+
+    func run() async throws {
+        do {
+            if let threads { ComputeThreads.count = threads }
+            let trainSet = try source.open(source.train, split: .train).dataset
+            let testSet = try test.map { try source.open($0, split: .test).dataset }
+                ?? (isDirectory(source.train) ? source.open(source.train, split: .test).dataset : nil)
+            if let testSet {
+                try await Self.open(testSet) { test in try await self.train(on: trainSet, testingOn: test) }
+            } else {
+                try await train(on: trainSet, testingOn: Optional<NoTestSet>.none)
+            }
+        } catch {
+            throw reportFailure(of: "train", error)
+        }
+    }
+
+    /// Calls `body` with `dataset` as its concrete type.
+    private static func open<Test: Dataset<Example>>(
+        _ dataset: Test, _ body: (Test) async throws -> Void
+    ) async throws {
+        try await body(dataset)
+    }
+
+    /// Trains the chosen model for `epochs` epochs, printing a line (or JSON) per epoch.
+    private func train<Train: Dataset<Example>, Test: Dataset<Example>>(on trainSet: Train, testingOn testSet: Test?) async throws {
+        let sampleShape = try trainSet.sample(at: 0).features.shape
+        let network = try makeModel(sampleShape: sampleShape)
+        let rate = learningRate ?? (optimizer == .sgd ? 0.01 : 0.001)
+        let update: any Optimizer = optimizer == .sgd
+            ? SGD(network.parameters, learningRate: rate, momentum: momentum)
+            : Adam(network.parameters, learningRate: rate)
+        if let load { try ModelFile.load(into: network.parameters, from: load) }
+        let trainer = Trainer(model: network, optimizer: update)
+
+        // Normalisation runs on the loader's workers, overlapped with training.
+        let trainLoader = DataLoader(trainSet.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: true,
+                                     dropLast: false, workers: workers, prefetch: 2, seed: seed)
+        let testLoader = testSet.map {
+            DataLoader($0.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: false, dropLast: false,
+                       workers: workers, prefetch: 2, seed: seed)
+        }
+        if !json && epochs > 0 {
+            print("training \(model.rawValue) (\(network.parameterCount) parameters) on \(trainSet.count) samples"
+                  + (testSet.map { ", testing on \($0.count)" } ?? "")
+                  + "; \(optimizer.rawValue) lr \(rate), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers")
+        }
+        var lossPlot = LossPlot()
+        lossPlot.title = "\(model.rawValue) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue), batch \(batchSize)"
+        var samplesBefore = 0
+        if epochs == 0 {
+            guard let testLoader else {
+                throw ValidationError("--epochs 0 tests the loaded model, but there is no test set (--test)")
+            }
+            let accuracy = try await trainer.accuracy(on: testLoader)
+            print(json ? JSON.object([("test_accuracy", .double(accuracy))]).text : String(format: "test accuracy %.2f%%", accuracy * 100))
+            return
+        }
+        for epoch in 1...epochs {
+            var bar = ProgressLine(epoch: epoch, epochs: epochs, total: trainSet.count)
+            let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: testLoader) { progress in
+                if !json { bar.update(progress) }
+                if plot != nil { lossPlot.batches.append((samplesBefore + progress.samples, progress.batchLoss)) }
+            }
+            if !json { bar.finish() }
+            samplesBefore += report.samples
+            lossPlot.epochs.append((samplesBefore, report.trainLoss))
+            print(json ? jsonLine(report) : readableLine(report))
+        }
+        if let save { try ModelFile.save(network.parameters, to: save) }
+        if let plot {
+            do {
+                try lossPlot.write(to: plot)
+            } catch {
+                throw LoaderError(.io, "cannot write the plot", path: plot, underlying: error)
+            }
+            if !json { print("loss plot written to \(plot)") }
+        }
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+
+    /// The chosen network for samples of `sampleShape` (`[channels, height, width]` or `[features]`).
+    private func makeModel(sampleShape: [Int]) throws -> Sequential {
+        var generator = SeededGenerator(seed: seed)
+        let features = sampleShape.reduce(1, *)
+        switch model {
+        case .cnn:
+            guard sampleShape.count == 3 || sampleShape.count == 2, sampleShape.suffix(2).allSatisfy({ $0 >= 3 }) else {
+                throw LoaderError(.unsupported, "the CNN needs images of at least 3×3, the samples are \(sampleShape)", path: source.train)
+            }
+            let (channels, height, width) = sampleShape.count == 3
+                ? (sampleShape[0], sampleShape[1], sampleShape[2]) : (1, sampleShape[0], sampleShape[1])
+            return Sequential([
+                Conv2d(inputChannels: channels, outputChannels: 32, kernelSize: 3, generator: &generator), ReLU(), Flatten(),
+                Linear(inputFeatures: 32 * (height - 2) * (width - 2), outputFeatures: classes, generator: &generator),
+            ])
+        case .mlp:
+            var layers: [any Layer] = [Flatten()]
+            var inputs = features
+            for size in try hiddenSizes() {
+                layers += [Linear(inputFeatures: inputs, outputFeatures: size, generator: &generator), ReLU()]
+                inputs = size
+            }
+            layers.append(Linear(inputFeatures: inputs, outputFeatures: classes, generator: &generator))
+            return Sequential(layers)
+        case .linear:
+            return Sequential([Flatten(), Linear(inputFeatures: features, outputFeatures: classes, generator: &generator)])
+        }
+    }
+
+    private func readableLine(_ report: EpochReport) -> String {
+        let accuracy = report.testAccuracy.map { String(format: ", test accuracy %.2f%%", $0 * 100) } ?? ""
+        return String(format: "epoch %d: loss %.4f%@, %.2f s (%.0f samples/s)",
+                      report.epoch, report.trainLoss, accuracy, report.trainSeconds, report.samplesPerSecond)
+    }
+
+    private func jsonLine(_ report: EpochReport) -> String {
+        JSON.object([
+            ("epoch", .integer(Int128(report.epoch))),
+            ("train_loss", .double(report.trainLoss)),
+            ("test_accuracy", report.testAccuracy.map { .double($0) } ?? .null),
+            ("train_seconds", .double(report.trainSeconds)),
+            ("samples_per_second", .double(report.samplesPerSecond)),
+        ]).text
+    }
+}
+
+/// The test-set type when there is none.
+private typealias NoTestSet = NormalizedDataset<IDXDataset>

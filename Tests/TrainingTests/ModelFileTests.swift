@@ -1,0 +1,75 @@
+import Foundation
+import Loaders
+import Testing
+@testable import Training
+
+@Suite struct ModelFileTests {
+    static func model(seed: UInt64) -> Sequential {
+        Sequential([
+            Conv2d(inputChannels: 1, outputChannels: 2, kernelSize: 3, seed: seed), ReLU(), Flatten(),
+            Linear(inputFeatures: 18, outputFeatures: 3, seed: seed + 1),
+        ])
+    }
+
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("modelfile-\(UUID().uuidString)-\(name)").path
+    }
+
+    @Test func roundTripsBitForBit() throws {
+        let original = Self.model(seed: 1)
+        original.parameters[0].value.scalars[0] = -.zero   // signs and odd values survive too
+        original.parameters[0].value.scalars[1] = .leastNonzeroMagnitude
+        let path = Self.temporaryPath("roundtrip.bin")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelFile.save(original.parameters, to: path)
+
+        let restored = Self.model(seed: 7)
+        #expect(restored.parameters[3].value != original.parameters[3].value)
+        try ModelFile.load(into: restored.parameters, from: path)
+        for (a, b) in zip(original.parameters, restored.parameters) {
+            #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern))
+        }
+        // 4 magic + 4 version + 4 count; per parameter 4 + name + 4 + 4·rank + 4·count.
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        let expected = 12 + (4 + 8 + 4 + 16 + 4 * 18) + (4 + 6 + 4 + 4 + 4 * 2) + (4 + 8 + 4 + 8 + 4 * 54) + (4 + 6 + 4 + 4 + 4 * 3)
+        #expect(size == expected)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(Array(bytes[0..<12]) == Array("SLPM".utf8) + [1, 0, 0, 0, 4, 0, 0, 0])
+        #expect(Array(bytes[12..<24]) == [8, 0, 0, 0] + Array("0.weight".utf8))
+    }
+
+    @Test func rejectsShapeMismatchNamingTheRecord() throws {
+        let path = Self.temporaryPath("mismatch.bin")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelFile.save(Self.model(seed: 1).parameters, to: path)
+        let other = Sequential([Conv2d(inputChannels: 1, outputChannels: 3, kernelSize: 3), ReLU(), Flatten(),
+                                Linear(inputFeatures: 27, outputFeatures: 3)])
+        let before = other.parameters.map(\.value)
+        let error = try #require(throws: LoaderError.self) { try ModelFile.load(into: other.parameters, from: path) }
+        #expect(error.code == .mismatch)
+        #expect(error.location == .byteOffset(12))
+        #expect(error.path == path)
+        #expect(other.parameters.map(\.value) == before)
+    }
+
+    @Test func rejectsTruncatedAndForeignFiles() throws {
+        let path = Self.temporaryPath("truncated.bin")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = Self.model(seed: 1)
+        try ModelFile.save(model.parameters, to: path)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count - 2).write(to: URL(fileURLWithPath: path))
+        let truncated = try #require(throws: LoaderError.self) { try ModelFile.load(into: model.parameters, from: path) }
+        #expect(truncated.code == .truncated)
+
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: path))
+        let foreign = try #require(throws: LoaderError.self) { try ModelFile.load(into: model.parameters, from: path) }
+        #expect(foreign.code == .malformed)
+        #expect(foreign.location == .byteOffset(0))
+
+        let missing = try #require(throws: LoaderError.self) {
+            try ModelFile.load(into: model.parameters, from: path + ".absent")
+        }
+        #expect(missing.code == .io)
+    }
+}
