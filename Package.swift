@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Loaders", targets: ["Loaders"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "LoadersHDF5", targets: ["LoadersHDF5"]),
         .executable(name: "loaders", targets: ["loaders"]),
     ],
     dependencies: [
@@ -30,17 +31,25 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Training", dependencies: ["Loaders", "COpenBLAS"]),
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
+        ),
+        .target(name: "LoadersHDF5", dependencies: ["Loaders", "CHDF5", "CLibdeflate"]),
         .executableTarget(
             name: "loaders",
             dependencies: [
                 "Loaders",
                 "Training",
+                "LoadersHDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders"]),
-        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training"]),
+        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
+        .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Loaders
+import LoadersHDF5
 
 /// The options naming a data source, shared by `bench`, `convert` and `train`.
 struct SourceOptions: ParsableArguments {
@@ -50,6 +51,15 @@ struct SourceOptions: ParsableArguments {
         return dimensions.map { $0! }
     }
 
+    @Option(help: "HDF5: the features dataset.")
+    var features = "/images"
+
+    @Option(help: "HDF5: the labels dataset.")
+    var labels = "/labels"
+
+    @Option(help: "HDF5: decode blocks in the workers in parallel (direct), or read everything through libhdf5, one call at a time (libhdf5).")
+    var hdf5Read: HDF5ReadStrategy = .direct
+
     /// Opens `path` as a dataset of examples, decoded and ready for random access.
     /// - Parameter split: for an MNIST folder, which split to read.
     /// - Throws: `LoaderError` naming the file and the place.
@@ -69,6 +79,9 @@ struct SourceOptions: ParsableArguments {
             let csv = try CSVDataset(
                 path, labelColumn: labelColumn, shape: try sampleShape(), format: try csvFormat(default: delimiter))
             return OpenedSource(format: "csv", dataset: csv)
+        case .hdf5:
+            // Blocks are read and decoded on first use, by the loader's workers in parallel.
+            return OpenedSource(format: "hdf5", dataset: try HDF5Dataset(path, features: features, labels: labels, strategy: hdf5Read))
         }
     }
 
@@ -88,6 +101,9 @@ struct SourceOptions: ParsableArguments {
                 path, labelColumn: labelColumn, shape: try sampleShape(), format: try csvFormat(default: delimiter),
                 shards: shards)
             return OpenedStreamingSource(format: "csv", dataset: csv)
+        case .hdf5:
+            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, shards: shards, strategy: hdf5Read)
+            return OpenedStreamingSource(format: "hdf5", dataset: hdf5)
         }
     }
 
@@ -110,3 +126,5 @@ struct OpenedStreamingSource {
     var format: String
     var dataset: any StreamingDataset<Example>
 }
+
+extension HDF5ReadStrategy: ExpressibleByArgument {}

@@ -7,6 +7,10 @@ enum FileFormat: Equatable {
     case idx
     /// Comma-separated text (`.csv`), or tab-separated (`.tsv`).
     case csv(delimiter: Character)
+    case hdf5
+
+    /// HDF5's format signature, found at byte 0 or, after a user block, at 512, 1024, 2048, ….
+    static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Decides the format of `path` from its leading bytes.
     /// - Throws: `LoaderError` `.io` when the file cannot be read, `.unsupported` when no format matches.
@@ -24,7 +28,10 @@ enum FileFormat: Equatable {
             throw LoaderError(.io, "cannot open file: \(String(cString: strerror(errno)))", path: path)
         }
         defer { try? handle.close() }
-        let leading = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+        let leading = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+        if leading == hdf5Signature || hasHDF5SignatureAfterUserBlock(handle) {
+            return .hdf5
+        }
         switch leading.count >= 2 ? (leading[0], leading[1]) : (0xFF, 0xFF) {
         case (0x1F, 0x8B), (0x00, 0x00):
             // gzip-compressed IDX, or IDX's two zero bytes; the IDX reader validates the rest.
@@ -38,5 +45,17 @@ enum FileFormat: Equatable {
                 "unrecognised file format (leading bytes: \(leading.map { String(format: "%02x", $0) }.joined(separator: " ")))",
                 path: path, location: .byteOffset(0))
         }
+    }
+
+    /// Whether the HDF5 signature sits at a user-block boundary (512, 1024, … up to 64 KiB).
+    private static func hasHDF5SignatureAfterUserBlock(_ handle: FileHandle) -> Bool {
+        var offset: UInt64 = 512
+        while offset <= 65536 {
+            guard (try? handle.seek(toOffset: offset)) != nil,
+                  let bytes = try? handle.read(upToCount: 8), bytes.count == 8 else { return false }
+            if [UInt8](bytes) == hdf5Signature { return true }
+            offset *= 2
+        }
+        return false
     }
 }

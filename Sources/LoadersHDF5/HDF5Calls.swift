@@ -1,0 +1,498 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CHDF5
+import Loaders
+import Synchronization
+
+/// Serialises every libhdf5 call in the process.
+///
+/// Debian's libhdf5 is built thread-safe with one global lock of its own, but other builds are
+/// not, and the error stack that turns a failure into a message must be read on the failing
+/// thread before another call clears it; one lock of ours makes both hold on every build.
+private let libraryLock = Mutex<Void>(())
+
+/// The thread holding `libraryLock` (0 when none), so that a handle released inside a locked
+/// call (an error path dropping what it opened) closes without locking again.
+private let libraryLockOwner = Atomic<UInt>(0)
+
+private func currentThreadID() -> UInt {
+    #if canImport(Darwin)
+    UInt(bitPattern: pthread_self())
+    #else
+    UInt(pthread_self())
+    #endif
+}
+
+/// Every call into libhdf5 goes through here: each takes the library lock, checks the return
+/// code and turns a failure into a `LoaderError` carrying libhdf5's own message, the file and the
+/// dataset path. No other file imports CHDF5.
+enum HDF5Calls {
+    /// What a dataset's creation properties and dataspace say about it, in Swift types.
+    struct DatasetDescription {
+        var element: HDF5ElementType
+        var byteOrder: HDF5ByteOrder
+        var shape: [Int]
+        var maxShape: [Int?]
+        var layout: HDF5Layout
+        var chunkShape: [Int]?
+        var filters: [HDF5Filter]
+        /// The file offset of a contiguous dataset's bytes.
+        var contiguousAddress: UInt64?
+        /// The bytes of one element of the fill value, in the file's byte order.
+        var fillValue: [UInt8]
+        /// The bytes the file stores for the dataset (libhdf5's H5Dget_storage_size).
+        var storageSize: Int
+    }
+
+    /// Where one chunk's (filtered) bytes live in the file.
+    struct ChunkLocation: Sendable {
+        var address: UInt64
+        var size: Int
+        var filterMask: UInt32
+    }
+
+    enum LinkKind: Sendable { case hard, soft, external, other }
+    enum ObjectKind: Sendable { case group, dataset, other }
+
+    // MARK: - Locking and errors
+
+    private static func withLibrary<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try libraryLock.withLock { _ in
+            libraryLockOwner.store(currentThreadID(), ordering: .relaxed)
+            defer { libraryLockOwner.store(0, ordering: .relaxed) }
+            chdf5_silence_errors()
+            return try body()
+        }
+    }
+
+    /// Builds the error for a failed call; must run inside `withLibrary`, before the next call.
+    private static func failure(
+        _ action: String, file: String, dataset: String? = nil, code: LoaderError.Code = .hdf5
+    ) -> LoaderError {
+        var buffer = [CChar](repeating: 0, count: 768)
+        _ = chdf5_error_message(&buffer, buffer.count, 3)
+        let detail = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var chosen = code
+        if detail.contains("truncated file") || detail.contains("addr overflow") {
+            chosen = .truncated
+        } else if code == .hdf5, detail.contains("signature") || detail.contains("bad object header") {
+            chosen = .malformed
+        }
+        let message = detail.isEmpty ? action : "\(action): \(detail)"
+        return LoaderError(chosen, message, path: file, location: dataset.map { .datasetPath($0) })
+    }
+
+    // MARK: - Handles
+
+    static func close(_ id: Int64, kind: HDF5Handle.Kind) {
+        // Only this thread can have stored its own identifier, so the check is race-free.
+        if libraryLockOwner.load(ordering: .relaxed) == currentThreadID() {
+            closeLocked(id, kind: kind)
+        } else {
+            withLibrary { closeLocked(id, kind: kind) }
+        }
+    }
+
+    private static func closeLocked(_ id: Int64, kind: HDF5Handle.Kind) {
+        switch kind {
+        case .file: _ = H5Fclose(id)
+        case .dataset: _ = H5Dclose(id)
+        case .dataspace: _ = H5Sclose(id)
+        case .datatype: _ = H5Tclose(id)
+        case .propertyList: _ = H5Pclose(id)
+        case .object: _ = H5Oclose(id)
+        }
+        _ = H5Eclear2(chdf5_e_default())
+    }
+
+    // MARK: - Files and groups
+
+    /// Opens `path` read-only, with a link-access list that never follows external links.
+    static func openFile(_ path: String) throws -> (file: HDF5Handle, linkAccess: HDF5Handle, size: Int, userBlock: Int) {
+        try withLibrary {
+            let linkAccess = chdf5_create_safe_link_access()
+            guard linkAccess >= 0 else { throw failure("cannot create link access properties", file: path) }
+            let access = HDF5Handle(linkAccess, .propertyList)
+            let id = H5Fopen(path, chdf5_f_acc_rdonly(), chdf5_p_default())
+            // The file itself opened (ReadOnlyFile did), so a failure here is about its content.
+            guard id >= 0 else { throw failure("not a readable HDF5 file", file: path, code: .malformed) }
+            let file = HDF5Handle(id, .file)
+            var size: hsize_t = 0
+            guard H5Fget_filesize(id, &size) >= 0 else { throw failure("cannot read the file size", file: path) }
+            let creation = H5Fget_create_plist(id)
+            guard creation >= 0 else { throw failure("cannot read file creation properties", file: path) }
+            let creationList = HDF5Handle(creation, .propertyList)
+            var userBlock: hsize_t = 0
+            guard H5Pget_userblock(creationList.id, &userBlock) >= 0 else { throw failure("cannot read the user block size", file: path) }
+            return (file, access, Int(clamping: size), Int(clamping: userBlock))
+        }
+    }
+
+    /// Creates (or truncates) `path` for writing.
+    static func createFile(_ path: String) throws -> HDF5Handle {
+        try withLibrary {
+            let id = H5Fcreate(path, chdf5_f_acc_trunc(), chdf5_p_default(), chdf5_p_default())
+            guard id >= 0 else { throw failure("cannot create HDF5 file", file: path, code: .io) }
+            return HDF5Handle(id, .file)
+        }
+    }
+
+    /// Flushes a file opened for writing.
+    static func flush(_ file: HDF5Handle, path: String) throws {
+        try withLibrary {
+            guard H5Fflush(file.id, H5F_SCOPE_GLOBAL) >= 0 else { throw failure("cannot flush", file: path, code: .io) }
+        }
+    }
+
+    /// The links directly inside the group at `groupPath`, in name order, none followed.
+    static func links(in groupPath: String, file: HDF5Handle, linkAccess: HDF5Handle, path: String) throws -> [(name: String, kind: LinkKind)] {
+        try withLibrary {
+            let id = H5Oopen(file.id, groupPath, linkAccess.id)
+            guard id >= 0 else { throw failure("cannot open group", file: path, dataset: groupPath) }
+            let group = HDF5Handle(id, .object)
+            let collected = LinkCollector()
+            let context = Unmanaged.passUnretained(collected).toOpaque()
+            let status = chdf5_iterate_links(group.id, { name, kind, context in
+                guard let name, let context else { return -1 }
+                let collector = Unmanaged<LinkCollector>.fromOpaque(context).takeUnretainedValue()
+                let linkKind: LinkKind = switch Int(kind) {
+                case Int(CHDF5_LINK_HARD): .hard
+                case Int(CHDF5_LINK_SOFT): .soft
+                case Int(CHDF5_LINK_EXTERNAL): .external
+                default: .other
+                }
+                collector.links.append((String(cString: name), linkKind))
+                // Stop early rather than grow without bound on a hostile file.
+                return collector.links.count > HDF5File.maximumObjectCount ? 1 : 0
+            }, context)
+            withExtendedLifetime(collected) {}
+            guard status >= 0 else { throw failure("cannot list group", file: path, dataset: groupPath) }
+            return collected.links
+        }
+    }
+
+    private final class LinkCollector {
+        var links: [(String, LinkKind)] = []
+    }
+
+    /// Whether the object at `objectPath` (reached by hard links only) is a group or a dataset.
+    static func objectKind(at objectPath: String, file: HDF5Handle, linkAccess: HDF5Handle, path: String) throws -> ObjectKind {
+        try withLibrary {
+            let id = H5Oopen(file.id, objectPath, linkAccess.id)
+            guard id >= 0 else { throw failure("cannot open object", file: path, dataset: objectPath) }
+            let object = HDF5Handle(id, .object)
+            switch H5Iget_type(object.id) {
+            case H5I_GROUP: return .group
+            case H5I_DATASET: return .dataset
+            default: return .other
+            }
+        }
+    }
+
+    // MARK: - Datasets
+
+    /// Opens the dataset at `datasetPath` and its file datatype, refusing external links.
+    static func openDataset(_ datasetPath: String, file: HDF5Handle, linkAccess: HDF5Handle, path: String) throws -> (dataset: HDF5Handle, type: HDF5Handle) {
+        try withLibrary {
+            // H5Oopen takes a link-access list (H5Dopen2 does not), and the identifier it returns
+            // for a dataset is a dataset identifier.
+            let id = H5Oopen(file.id, datasetPath, linkAccess.id)
+            guard id >= 0 else { throw failure("cannot open dataset", file: path, dataset: datasetPath) }
+            guard H5Iget_type(id) == H5I_DATASET else {
+                _ = H5Oclose(id)
+                throw LoaderError(.mismatch, "not a dataset", path: path, location: .datasetPath(datasetPath))
+            }
+            let dataset = HDF5Handle(id, .dataset)
+            let type = H5Dget_type(id)
+            guard type >= 0 else { throw failure("cannot read the element type", file: path, dataset: datasetPath) }
+            return (dataset, HDF5Handle(type, .datatype))
+        }
+    }
+
+    /// Reads a dataset's element type, shape, layout, filters and storage address.
+    static func describe(_ dataset: HDF5Handle, type: HDF5Handle, datasetPath: String, path: String) throws -> DatasetDescription {
+        try withLibrary {
+            let (element, order) = try elementType(type.id, datasetPath: datasetPath, path: path)
+            let space = H5Dget_space(dataset.id)
+            guard space >= 0 else { throw failure("cannot read the dataspace", file: path, dataset: datasetPath) }
+            let spaceHandle = HDF5Handle(space, .dataspace)
+            let rank = H5Sget_simple_extent_ndims(spaceHandle.id)
+            guard rank >= 0, rank <= 32 else {
+                throw failure("unreadable or unsupported dataspace of rank \(rank)", file: path, dataset: datasetPath)
+            }
+            var dims = [hsize_t](repeating: 0, count: Int(rank))
+            var maxDims = [hsize_t](repeating: 0, count: Int(rank))
+            guard H5Sget_simple_extent_dims(spaceHandle.id, &dims, &maxDims) >= 0 else {
+                throw failure("cannot read the dataset's shape", file: path, dataset: datasetPath)
+            }
+            guard dims.allSatisfy({ $0 <= hsize_t(Int.max) }) else {
+                throw LoaderError(.unsupported, "dimension too large: \(dims)", path: path, location: .datasetPath(datasetPath))
+            }
+            let creation = H5Dget_create_plist(dataset.id)
+            guard creation >= 0 else { throw failure("cannot read creation properties", file: path, dataset: datasetPath) }
+            let plist = HDF5Handle(creation, .propertyList)
+            if H5Pget_external_count(plist.id) > 0 {
+                throw LoaderError(.unsupported, "raw data stored in external files is not read", path: path, location: .datasetPath(datasetPath))
+            }
+            let layout: HDF5Layout
+            var chunkShape: [Int]?
+            switch H5Pget_layout(plist.id) {
+            case H5D_CONTIGUOUS: layout = .contiguous
+            case H5D_COMPACT: layout = .compact
+            case H5D_CHUNKED:
+                layout = .chunked
+                var chunk = [hsize_t](repeating: 0, count: max(Int(rank), 1))
+                let chunkRank = H5Pget_chunk(plist.id, max(rank, 1), &chunk)
+                guard chunkRank == rank, chunk.allSatisfy({ $0 > 0 && $0 <= hsize_t(UInt32.max) }) else {
+                    throw failure("unreadable chunk shape", file: path, dataset: datasetPath, code: .malformed)
+                }
+                chunkShape = chunk.map { Int($0) }
+            case H5D_VIRTUAL:
+                throw LoaderError(.unsupported, "virtual datasets (which map other files) are not read", path: path, location: .datasetPath(datasetPath))
+            default:
+                throw failure("unknown storage layout", file: path, dataset: datasetPath, code: .unsupported)
+            }
+            let filterCount = H5Pget_nfilters(plist.id)
+            guard filterCount >= 0 else { throw failure("cannot read the filter pipeline", file: path, dataset: datasetPath) }
+            var filters: [HDF5Filter] = []
+            for index in 0..<UInt32(filterCount) {
+                var flags: UInt32 = 0
+                var valueCount = 8
+                var values = [UInt32](repeating: 0, count: 8)
+                var name = [CChar](repeating: 0, count: 64)
+                var config: UInt32 = 0
+                let id = H5Pget_filter2(plist.id, index, &flags, &valueCount, &values, name.count, &name, &config)
+                guard id >= 0 else { throw failure("cannot read filter \(index)", file: path, dataset: datasetPath) }
+                let used = Array(values.prefix(min(valueCount, values.count)))
+                switch id {
+                case H5Z_FILTER_DEFLATE: filters.append(.deflate(level: Int(used.first ?? 0)))
+                case H5Z_FILTER_SHUFFLE: filters.append(.shuffle)
+                case H5Z_FILTER_FLETCHER32: filters.append(.fletcher32)
+                default:
+                    let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    filters.append(.other(id: Int(id), name: text))
+                }
+            }
+            var address: UInt64?
+            if layout == .contiguous {
+                let offset = H5Dget_offset(dataset.id)
+                address = offset == chdf5_haddr_undef() ? nil : UInt64(offset)
+            }
+            var fill = [UInt8](repeating: 0, count: element.byteCount)
+            var defined = H5D_FILL_VALUE_UNDEFINED
+            if H5Pfill_value_defined(plist.id, &defined) >= 0, defined != H5D_FILL_VALUE_UNDEFINED {
+                guard H5Pget_fill_value(plist.id, type.id, &fill) >= 0 else {
+                    throw failure("cannot read the fill value", file: path, dataset: datasetPath)
+                }
+            }
+            let storageSize = Int(clamping: H5Dget_storage_size(dataset.id))
+            _ = H5Eclear2(chdf5_e_default())
+            return DatasetDescription(
+                element: element, byteOrder: order, shape: dims.map { Int($0) },
+                maxShape: maxDims.map { $0 == hsize_t.max ? nil : Int(clamping: $0) },
+                layout: layout, chunkShape: chunkShape, filters: filters, contiguousAddress: address,
+                fillValue: fill, storageSize: storageSize)
+        }
+    }
+
+    /// Classifies a file datatype; anything but plain integers and IEEE floats is refused.
+    private static func elementType(_ type: Int64, datasetPath: String, path: String) throws -> (HDF5ElementType, HDF5ByteOrder) {
+        let typeClass = H5Tget_class(type)
+        guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT else {
+            let name = switch typeClass {
+            case H5T_STRING: "string"
+            case H5T_COMPOUND: "compound"
+            case H5T_ENUM: "enum"
+            case H5T_ARRAY: "array"
+            case H5T_VLEN: "variable-length"
+            case H5T_OPAQUE: "opaque"
+            case H5T_REFERENCE: "reference"
+            case H5T_BITFIELD: "bitfield"
+            case H5T_TIME: "time"
+            default: "unknown"
+            }
+            throw LoaderError(.unsupported, "elements of \(name) type are not numbers: only integers and floats are read", path: path, location: .datasetPath(datasetPath))
+        }
+        let size = H5Tget_size(type)
+        let order: HDF5ByteOrder
+        switch H5Tget_order(type) {
+        case H5T_ORDER_LE: order = .little
+        case H5T_ORDER_BE: order = .big
+        default:
+            throw LoaderError(.unsupported, "element type has an unsupported byte order", path: path, location: .datasetPath(datasetPath))
+        }
+        let plainBits = H5Tget_precision(type) == size * 8 && H5Tget_offset(type) == 0
+        switch typeClass {
+        case H5T_INTEGER:
+            let signed = H5Tget_sign(type) == H5T_SGN_2
+            let element: HDF5ElementType? = switch (size, signed) {
+            case (1, true): .int8
+            case (1, false): .uint8
+            case (2, true): .int16
+            case (2, false): .uint16
+            case (4, true): .int32
+            case (4, false): .uint32
+            case (8, true): .int64
+            case (8, false): .uint64
+            default: nil
+            }
+            guard let element, plainBits else {
+                throw LoaderError(.unsupported, "unsupported integer type of \(size) bytes", path: path, location: .datasetPath(datasetPath))
+            }
+            return (element, order)
+        default:  // H5T_FLOAT, the only class left
+            let reference: Int64 = switch (size, order) {
+            case (4, .little): chdf5_t_ieee_f32le()
+            case (4, .big): chdf5_t_ieee_f32be()
+            case (8, .little): chdf5_t_ieee_f64le()
+            default: chdf5_t_ieee_f64be()
+            }
+            guard size == 4 || size == 8, H5Tequal(type, reference) > 0 else {
+                throw LoaderError(.unsupported, "unsupported floating-point type of \(size) bytes (only IEEE float32 and float64)", path: path, location: .datasetPath(datasetPath))
+            }
+            return (size == 4 ? .float32 : .float64, order)
+        }
+    }
+
+    /// Where the chunk starting at element `origin` is stored, or nil when it was never written.
+    static func chunkLocation(_ dataset: HDF5Handle, origin: [Int], datasetPath: String, path: String) throws -> ChunkLocation? {
+        try withLibrary {
+            let offsets = origin.map { hsize_t($0) }
+            var mask: UInt32 = 0
+            var address: haddr_t = 0
+            var size: hsize_t = 0
+            guard H5Dget_chunk_info_by_coord(dataset.id, offsets, &mask, &address, &size) >= 0 else {
+                throw failure("cannot locate the chunk at \(origin)", file: path, dataset: datasetPath)
+            }
+            if address == chdf5_haddr_undef() { return nil }
+            return ChunkLocation(address: UInt64(address), size: Int(clamping: size), filterMask: mask)
+        }
+    }
+
+    /// Reads the stored (still filtered) bytes of the chunk starting at element `origin` into `buffer`.
+    static func readRawChunk(
+        _ dataset: HDF5Handle, origin: [Int], into buffer: UnsafeMutableRawBufferPointer, datasetPath: String, path: String
+    ) throws {
+        try withLibrary {
+            let offsets = origin.map { hsize_t($0) }
+            var mask: UInt32 = 0
+            guard H5Dread_chunk(dataset.id, chdf5_p_default(), offsets, &mask, buffer.baseAddress) >= 0 else {
+                throw failure("cannot read the chunk at \(origin)", file: path, dataset: datasetPath)
+            }
+        }
+    }
+
+    /// Reads rows `rows` (along the first dimension; all of a scalar dataset) into `buffer` in the
+    /// file's own element type, so libhdf5 decodes filters but converts nothing.
+    static func readRows(
+        _ dataset: HDF5Handle, type: HDF5Handle, shape: [Int], rows: Range<Int>,
+        into buffer: UnsafeMutableRawBufferPointer, datasetPath: String, path: String
+    ) throws {
+        try withLibrary {
+            if shape.isEmpty {
+                guard H5Dread(dataset.id, type.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress) >= 0 else {
+                    throw failure("cannot read", file: path, dataset: datasetPath)
+                }
+                return
+            }
+            if rows.isEmpty { return }
+            let fileSpace = H5Dget_space(dataset.id)
+            guard fileSpace >= 0 else { throw failure("cannot read the dataspace", file: path, dataset: datasetPath) }
+            let fileSpaceHandle = HDF5Handle(fileSpace, .dataspace)
+            var start = [hsize_t](repeating: 0, count: shape.count)
+            start[0] = hsize_t(rows.lowerBound)
+            var count = shape.map { hsize_t($0) }
+            count[0] = hsize_t(rows.count)
+            guard H5Sselect_hyperslab(fileSpaceHandle.id, H5S_SELECT_SET, start, nil, count, nil) >= 0 else {
+                throw failure("cannot select rows \(rows)", file: path, dataset: datasetPath)
+            }
+            let memorySpace = H5Screate_simple(Int32(shape.count), count, nil)
+            guard memorySpace >= 0 else { throw failure("cannot create a dataspace", file: path, dataset: datasetPath) }
+            let memoryHandle = HDF5Handle(memorySpace, .dataspace)
+            guard H5Dread(dataset.id, type.id, memoryHandle.id, fileSpaceHandle.id, chdf5_p_default(), buffer.baseAddress) >= 0 else {
+                throw failure("cannot read rows \(rows.lowerBound)..<\(rows.upperBound)", file: path, dataset: datasetPath)
+            }
+        }
+    }
+
+    // MARK: - Writing
+
+    /// The file datatype `HDF5Writer` stores an element type as (little-endian).
+    private static func fileType(_ element: HDF5ElementType) -> Int64 {
+        switch element {
+        case .int8: chdf5_t_std_i8le()
+        case .uint8: chdf5_t_std_u8le()
+        case .int16: chdf5_t_std_i16le()
+        case .uint16: chdf5_t_std_u16le()
+        case .int32: chdf5_t_std_i32le()
+        case .uint32: chdf5_t_std_u32le()
+        case .int64: chdf5_t_std_i64le()
+        case .uint64: chdf5_t_std_u64le()
+        case .float32: chdf5_t_ieee_f32le()
+        case .float64: chdf5_t_ieee_f64le()
+        }
+    }
+
+    /// The in-memory datatype of Swift's `element` on this machine.
+    private static func memoryType(_ element: HDF5ElementType) -> Int64 {
+        switch element {
+        case .int8: chdf5_t_native_int8()
+        case .uint8: chdf5_t_native_uint8()
+        case .int16: chdf5_t_native_int16()
+        case .uint16: chdf5_t_native_uint16()
+        case .int32: chdf5_t_native_int32()
+        case .uint32: chdf5_t_native_uint32()
+        case .int64: chdf5_t_native_int64()
+        case .uint64: chdf5_t_native_uint64()
+        case .float32: chdf5_t_native_float()
+        case .float64: chdf5_t_native_double()
+        }
+    }
+
+    /// Creates dataset `datasetPath` (with intermediate groups), stored little-endian, and writes
+    /// `bytes` (native elements, row-major) into it, chunked by `chunkRows` rows and deflated at
+    /// `gzipLevel` if given.
+    static func writeDataset(
+        _ file: HDF5Handle, datasetPath: String, element: HDF5ElementType, shape: [Int],
+        bytes: UnsafeRawBufferPointer, chunkRows: Int?, gzipLevel: Int?, shuffle: Bool, path: String
+    ) throws {
+        try withLibrary {
+            let dims = shape.map { hsize_t($0) }
+            let space = H5Screate_simple(Int32(shape.count), dims, nil)
+            guard space >= 0 else { throw failure("cannot create a dataspace", file: path, dataset: datasetPath, code: .io) }
+            let spaceHandle = HDF5Handle(space, .dataspace)
+            let creation = H5Pcreate(chdf5_p_dataset_create())
+            guard creation >= 0 else { throw failure("cannot create properties", file: path, dataset: datasetPath, code: .io) }
+            let creationHandle = HDF5Handle(creation, .propertyList)
+            if let chunkRows, !shape.isEmpty {
+                var chunk = dims
+                chunk[0] = hsize_t(max(1, min(chunkRows, max(shape[0], 1))))
+                guard H5Pset_chunk(creationHandle.id, Int32(shape.count), chunk) >= 0 else {
+                    throw failure("cannot set chunking", file: path, dataset: datasetPath, code: .io)
+                }
+                if shuffle, H5Pset_shuffle(creationHandle.id) < 0 {
+                    throw failure("cannot add the shuffle filter", file: path, dataset: datasetPath, code: .io)
+                }
+                if let gzipLevel, H5Pset_deflate(creationHandle.id, UInt32(gzipLevel)) < 0 {
+                    throw failure("cannot add the deflate filter", file: path, dataset: datasetPath, code: .io)
+                }
+            }
+            let linkCreation = H5Pcreate(chdf5_p_link_create())
+            guard linkCreation >= 0 else { throw failure("cannot create properties", file: path, dataset: datasetPath, code: .io) }
+            let linkCreationHandle = HDF5Handle(linkCreation, .propertyList)
+            _ = H5Pset_create_intermediate_group(linkCreationHandle.id, 1)
+            let type = fileType(element)
+            let id = H5Dcreate2(file.id, datasetPath, type, spaceHandle.id, linkCreationHandle.id, creationHandle.id, chdf5_p_default())
+            guard id >= 0 else { throw failure("cannot create dataset", file: path, dataset: datasetPath, code: .io) }
+            let dataset = HDF5Handle(id, .dataset)
+            guard H5Dwrite(dataset.id, memoryType(element), chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), bytes.baseAddress) >= 0 else {
+                throw failure("cannot write", file: path, dataset: datasetPath, code: .io)
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Loaders
+
+extension HDF5Dataset: StreamingDataset {
+    /// Opens shard `shard`: a run of whole blocks of rows, read in order with one block of
+    /// features and one of labels in memory at a time (no shared cache), so memory stays bounded
+    /// however large the file.
+    public func stream(shard: Int) throws -> HDF5SampleStream {
+        precondition(shard >= 0 && shard < shardCount, "shard \(shard) outside 0..<\(shardCount)")
+        return HDF5SampleStream(dataset: self, rows: rows(ofShard: shard))
+    }
+
+    /// The rows of shard `shard`, split on the features' block edges.
+    func rows(ofShard shard: Int) -> Range<Int> {
+        let blocks = features.stored.blockCount
+        let firstBlock = blocks * shard / shardCount
+        let endBlock = blocks * (shard + 1) / shardCount
+        let blockRows = features.stored.blockRows
+        return min(count, firstBlock * blockRows)..<min(count, endBlock * blockRows)
+    }
+}

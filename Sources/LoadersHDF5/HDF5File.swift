@@ -1,0 +1,138 @@
+import Loaders
+
+/// An HDF5 file opened read-only: list its datasets, describe one, read one whole.
+///
+/// Links to other files are never followed, and walking the group tree stops at
+/// `maximumDepth` levels and `maximumObjectCount` objects, so a hostile file cannot make us
+/// open other files or loop.
+///
+/// ```swift
+/// let file = try HDF5File("train.h5")
+/// for dataset in try file.datasets() { print(dataset.path, dataset.elementType, dataset.shape) }
+/// let labels = try file.read("/labels", as: Int.self)     // Tensor<Int> of shape [60000]
+/// ```
+public final class HDF5File: Sendable {
+    /// The deepest group nesting `datasets()` walks.
+    public static let maximumDepth = 32
+    /// The most links `datasets()` visits in total.
+    public static let maximumObjectCount = 100_000
+
+    /// The path the file was opened with.
+    public let path: String
+    let handle: HDF5Handle
+    let linkAccess: HDF5Handle
+    /// A second descriptor on the same file for positioned reads outside libhdf5's lock.
+    let raw: ReadOnlyFile
+    /// The file's size in bytes.
+    let size: Int
+    /// The bytes reserved before the HDF5 data (0 unless the file has a user block).
+    let userBlock: Int
+
+    /// Opens the HDF5 file at `path` for reading.
+    /// - Throws: `LoaderError` with code `.io` when the file cannot be opened, `.malformed` when it
+    ///   is not HDF5, `.truncated` when it was cut short, carrying libhdf5's message.
+    public init(_ path: String) throws {
+        raw = try ReadOnlyFile(path: path)
+        let opened = try HDF5Calls.openFile(path)
+        self.path = path
+        handle = opened.file
+        linkAccess = opened.linkAccess
+        size = opened.size
+        userBlock = opened.userBlock
+    }
+
+    /// Every dataset reachable from the root group through hard links, in path order.
+    ///
+    /// Datasets of types SwiftLoaders cannot read (strings, compounds) are left out; soft and
+    /// external links are not followed.
+    /// - Throws: `LoaderError` when a group cannot be read or the tree exceeds the bounds above.
+    /// - Complexity: O(objects in the file).
+    public func datasets() throws -> [HDF5DatasetInfo] {
+        var found: [HDF5DatasetInfo] = []
+        var visited = 0
+        func walk(_ group: String, depth: Int) throws {
+            guard depth <= Self.maximumDepth else {
+                throw LoaderError(.unsupported, "groups nest deeper than \(Self.maximumDepth) levels", path: path, location: .datasetPath(group))
+            }
+            for link in try HDF5Calls.links(in: group, file: handle, linkAccess: linkAccess, path: path) where link.kind == .hard {
+                visited += 1
+                guard visited <= Self.maximumObjectCount else {
+                    throw LoaderError(.unsupported, "more than \(Self.maximumObjectCount) objects", path: path, location: .datasetPath(group))
+                }
+                let child = group == "/" ? "/" + link.name : group + "/" + link.name
+                switch try HDF5Calls.objectKind(at: child, file: handle, linkAccess: linkAccess, path: path) {
+                case .group: try walk(child, depth: depth + 1)
+                case .dataset:
+                    do {
+                        found.append(try info(child))
+                    } catch let error as LoaderError where error.code == .unsupported {
+                        continue
+                    }
+                case .other: continue
+                }
+            }
+        }
+        try walk("/", depth: 0)
+        return found
+    }
+
+    /// Describes the dataset at `datasetPath` (e.g. `/data/train/x`).
+    /// - Throws: `LoaderError` naming the file and dataset when it does not exist, is not a
+    ///   dataset, or holds elements other than integers and floats.
+    public func info(_ datasetPath: String) throws -> HDF5DatasetInfo {
+        try StoredDataset(file: self, datasetPath: datasetPath).info
+    }
+
+    /// Reads the whole dataset at `datasetPath`, converting each element to `Scalar`.
+    ///
+    /// Integer targets take only values they hold exactly; floating-point targets round.
+    /// - Throws: `LoaderError` naming the file and dataset when it cannot be read, is larger than
+    ///   this machine's memory, or holds a value `Scalar` cannot represent (naming its index).
+    /// - Complexity: O(elements); chunked datasets decode in this thread.
+    public func read<Scalar: HDF5Scalar>(_ datasetPath: String, as: Scalar.Type = Scalar.self) throws -> Tensor<Scalar> {
+        let stored = try StoredDataset(file: self, datasetPath: datasetPath)
+        return try read(stored, rows: 0..<stored.rowCount, as: Scalar.self)
+    }
+
+    /// Reads rows `rows` (along the first dimension) of the dataset at `datasetPath`, converting
+    /// each element to `Scalar`; the result's shape is the dataset's with `rows.count` first.
+    ///
+    /// ```swift
+    /// let first100 = try file.read("/images", rows: 0..<100, as: UInt8.self)   // [100, 28, 28]
+    /// ```
+    /// - Precondition: the dataset has at least one dimension and `rows` lies within its first.
+    /// - Throws: as `read(_:as:)`.
+    public func read<Scalar: HDF5Scalar>(_ datasetPath: String, rows: Range<Int>, as: Scalar.Type = Scalar.self) throws -> Tensor<Scalar> {
+        let stored = try StoredDataset(file: self, datasetPath: datasetPath)
+        precondition(!stored.info.shape.isEmpty, "\(datasetPath) is a scalar; read it whole")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= stored.rowCount, "rows \(rows) outside 0..<\(stored.rowCount)")
+        return try read(stored, rows: rows, as: Scalar.self)
+    }
+
+    private func read<Scalar: HDF5Scalar>(_ stored: StoredDataset, rows: Range<Int>, as: Scalar.Type) throws -> Tensor<Scalar> {
+        let byteCount = rows.count * stored.rowByteCount
+        guard byteCount <= physicalMemoryBytes() else {
+            throw LoaderError(.unsupported, "\(byteCount) bytes do not fit in memory", path: path, location: .datasetPath(stored.info.path))
+        }
+        let bytes = try [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initialized in
+            try stored.readRows(rows, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = buffer.count
+        }
+        let count = rows.count * stored.rowElementCount
+        var shape = stored.info.shape
+        if !shape.isEmpty { shape[0] = rows.count }
+        guard count > 0 else { return Tensor(shape: shape, scalars: []) }
+        let converted = bytes.withUnsafeBytes { raw in
+            ElementConversion.scalars(
+                raw.baseAddress!, count: count, element: stored.info.elementType, order: stored.info.byteOrder, as: Scalar.self)
+        }
+        switch converted {
+        case .success(let values):
+            return Tensor(shape: shape, scalars: values)
+        case .failure(let outOfRange):
+            throw LoaderError(
+                .unsupported, "element \(rows.lowerBound * stored.rowElementCount + outOfRange.index) does not fit in \(Scalar.self)",
+                path: path, location: .datasetPath(stored.info.path))
+        }
+    }
+}

@@ -1,0 +1,377 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Loaders
+
+/// One dataset opened for reading rows (slices along the first dimension), knowing where its
+/// bytes are and how to decode them without libhdf5 where it can.
+///
+/// Rows are grouped into blocks, the unit of decoding and caching: a block is one row-chunk of a
+/// chunked dataset, or about 1 MiB of rows otherwise. Contiguous data is read with `pread` at the
+/// dataset's file offset, and chunks written with h5py's default filters (gzip, shuffle,
+/// fletcher32) are read raw, checked and inflated in the calling thread, so many threads read at
+/// once; libhdf5 (one call at a time) is asked only for chunk addresses, compact datasets and
+/// filters it alone can decode.
+final class StoredDataset: Sendable {
+    /// Where a dataset's element bytes come from.
+    enum Source: Sendable {
+        /// One run of bytes at this absolute file offset.
+        case contiguous(offset: Int)
+        /// Storage never allocated: every element is the fill value.
+        case fill
+        /// Chunks decoded here.
+        case chunks(ChunkPlan)
+        /// Everything through libhdf5 (compact layout, filters only libhdf5 knows).
+        case library
+    }
+
+    /// The chunk grid of a chunked dataset whose filters are all decoded here.
+    struct ChunkPlan: Sendable {
+        var chunkShape: [Int]
+        var chunkByteCount: Int
+        /// Chunks along each dimension after the first.
+        var innerGrid: [Int]
+        /// Whether one chunk spans whole rows, so a block is exactly one chunk.
+        var spansRows: Bool
+    }
+
+    /// The largest block or chunk held in memory at once.
+    static let maximumBlockBytes = 1 << 30
+    /// Rows per block when the layout does not fix it.
+    static let targetBlockBytes = 1 << 20
+
+    let info: HDF5DatasetInfo
+    let file: HDF5File
+    private let handle: HDF5Handle
+    private let type: HDF5Handle
+    let source: Source
+    private let fillElement: [UInt8]
+    /// `shape[0]`, or 1 for a scalar dataset.
+    let rowCount: Int
+    let rowElementCount: Int
+    let rowByteCount: Int
+    let blockRows: Int
+
+    /// Opens `datasetPath` in `file` and plans how to read it (`.libhdf5` sends every read through libhdf5).
+    /// - Throws: `LoaderError` naming the file and dataset when it is missing, of an unsupported
+    ///   type or layout, too large, or when its stored bytes lie beyond the end of the file.
+    init(file: HDF5File, datasetPath: String, strategy: HDF5ReadStrategy = .direct) throws {
+        let (handle, type) = try HDF5Calls.openDataset(datasetPath, file: file.handle, linkAccess: file.linkAccess, path: file.path)
+        let description = try HDF5Calls.describe(handle, type: type, datasetPath: datasetPath, path: file.path)
+        let info = HDF5DatasetInfo(
+            path: datasetPath, elementType: description.element, byteOrder: description.byteOrder,
+            shape: description.shape, maxShape: description.maxShape, layout: description.layout,
+            chunkShape: description.chunkShape, filters: description.filters)
+        func failure(_ code: LoaderError.Code, _ message: String) -> LoaderError {
+            LoaderError(code, message, path: file.path, location: .datasetPath(datasetPath))
+        }
+        let elementSize = description.element.byteCount
+        let rowCount = description.shape.first ?? 1
+        let (rowElements, elementsOverflow) = description.shape.dropFirst().reduce((1, false)) { partial, extent in
+            let (product, overflow) = partial.0.multipliedReportingOverflow(by: extent)
+            return (product, partial.1 || overflow)
+        }
+        let (rowBytes, rowOverflow) = rowElements.multipliedReportingOverflow(by: elementSize)
+        let (totalBytes, totalOverflow) = rowBytes.multipliedReportingOverflow(by: rowCount)
+        guard !elementsOverflow, !rowOverflow, !totalOverflow else {
+            throw failure(.unsupported, "shape \(description.shape) is too large to address")
+        }
+        guard rowBytes <= Self.maximumBlockBytes else {
+            throw failure(.unsupported, "rows of \(rowBytes) bytes exceed the \(Self.maximumBlockBytes)-byte limit")
+        }
+        // libhdf5 1.10 trusts a compact or contiguous dataset's dataspace over its stored size and
+        // reads past its buffer when a damaged file makes them disagree; refuse such files here.
+        if description.layout != .chunked, description.contiguousAddress != nil || description.layout == .compact,
+           description.storageSize < totalBytes {
+            throw failure(.malformed, "the shape \(description.shape) needs \(totalBytes) bytes but the file stores \(description.storageSize)")
+        }
+        var blockRows = max(1, min(max(rowCount, 1), Self.targetBlockBytes / max(rowBytes, 1)))
+        let source: Source
+        switch description.layout {
+        case .contiguous:
+            if let address = description.contiguousAddress {
+                // libhdf5 reports absolute file offsets (a user block already counted).
+                let offset = Int(clamping: address)
+                guard offset <= file.size, totalBytes <= file.size - offset else {
+                    throw LoaderError(
+                        .truncated, "\(totalBytes) bytes of data stored at byte \(offset) run past the file's end (\(file.size) bytes)",
+                        path: file.path, location: .datasetPath(datasetPath))
+                }
+                source = .contiguous(offset: offset)
+            } else {
+                source = .fill
+            }
+        case .compact:
+            source = .library
+        case .chunked:
+            let chunkShape = description.chunkShape ?? []
+            let (chunkElements, chunkOverflow) = chunkShape.reduce((1, false)) { partial, extent in
+                let (product, overflow) = partial.0.multipliedReportingOverflow(by: extent)
+                return (product, partial.1 || overflow)
+            }
+            let (chunkBytes, bytesOverflow) = chunkElements.multipliedReportingOverflow(by: elementSize)
+            guard !chunkOverflow, !bytesOverflow, chunkBytes <= Self.maximumBlockBytes, !chunkShape.isEmpty else {
+                throw failure(.unsupported, "chunks of shape \(chunkShape) exceed the \(Self.maximumBlockBytes)-byte limit")
+            }
+            blockRows = chunkShape[0]
+            guard rowBytes.multipliedReportingOverflow(by: blockRows).partialValue <= Self.maximumBlockBytes,
+                  !rowBytes.multipliedReportingOverflow(by: blockRows).overflow else {
+                throw failure(.unsupported, "a row of chunks of shape \(chunkShape) exceeds the \(Self.maximumBlockBytes)-byte limit")
+            }
+            let decodable = description.filters.allSatisfy {
+                if case .other = $0 { return false }
+                return true
+            }
+            if decodable {
+                let inner = Array(zip(description.shape, chunkShape).dropFirst())
+                source = .chunks(ChunkPlan(
+                    chunkShape: chunkShape, chunkByteCount: chunkBytes,
+                    innerGrid: inner.map { extent, chunk in (extent + chunk - 1) / chunk },
+                    spansRows: inner.allSatisfy { extent, chunk in chunk == extent }))
+            } else {
+                source = .library
+            }
+        }
+        self.info = info
+        self.file = file
+        self.handle = handle
+        self.type = type
+        self.source = strategy == .libhdf5 ? .library : source
+        self.fillElement = description.fillValue
+        self.rowCount = rowCount
+        self.rowElementCount = rowElements
+        self.rowByteCount = rowBytes
+        self.blockRows = blockRows
+    }
+
+    /// The number of blocks; block `b` holds rows `blockRange(b)`.
+    var blockCount: Int { (rowCount + blockRows - 1) / blockRows }
+
+    func blockRange(_ block: Int) -> Range<Int> {
+        block * blockRows..<min(rowCount, (block + 1) * blockRows)
+    }
+
+    /// The bytes of every element in `info`'s type and byte order, for reads sized by the caller.
+    var totalByteCount: Int { rowCount * rowByteCount }
+
+    /// Whether rows can be read directly (no decoding) at any position.
+    var isContiguous: Bool {
+        if case .contiguous = source { return true }
+        return false
+    }
+
+    // MARK: - Reading
+
+    /// Decodes block `block`: its rows' bytes, row-major, in the stored type and byte order.
+    /// - Throws: `LoaderError` naming the file, the dataset and the chunk on bad or missing bytes.
+    func readBlock(_ block: Int) throws -> [UInt8] {
+        let rows = blockRange(block)
+        switch source {
+        case .chunks(let plan):
+            return try assembleBlock(rows, plan: plan)
+        case .contiguous, .fill, .library:
+            return try [UInt8](unsafeUninitializedCapacity: rows.count * rowByteCount) { buffer, initialized in
+                try readRows(rows, into: UnsafeMutableRawBufferPointer(buffer))
+                initialized = buffer.count
+            }
+        }
+    }
+
+    /// Reads rows `rows` into `buffer` (exactly `rows.count * rowByteCount` bytes).
+    func readRows(_ rows: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+        precondition(buffer.count == rows.count * rowByteCount, "buffer size must match the rows read")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= rowCount, "rows \(rows) outside 0..<\(rowCount)")
+        guard !rows.isEmpty else { return }
+        switch source {
+        case .contiguous(let offset):
+            try file.raw.read(into: buffer, at: offset + rows.lowerBound * rowByteCount)
+        case .fill:
+            fill(buffer)
+        case .library:
+            try readRowsThroughLibrary(rows, into: buffer)
+        case .chunks:
+            var row = rows.lowerBound
+            while row < rows.upperBound {
+                let block = row / blockRows
+                let blockRows = blockRange(block)
+                let end = min(rows.upperBound, blockRows.upperBound)
+                let bytes = try readBlock(block)
+                bytes.withUnsafeBytes { source in
+                    let from = (row - blockRows.lowerBound) * rowByteCount
+                    buffer.baseAddress!.advanced(by: (row - rows.lowerBound) * rowByteCount)
+                        .copyMemory(from: source.baseAddress! + from, byteCount: (end - row) * rowByteCount)
+                }
+                row = end
+            }
+        }
+    }
+
+    /// Reads rows through libhdf5 itself: the reference every faster path must equal.
+    func readRowsThroughLibrary(_ rows: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+        try HDF5Calls.readRows(handle, type: type, shape: info.shape, rows: rows, into: buffer, datasetPath: info.path, path: file.path)
+    }
+
+    private func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        if fillElement.allSatisfy({ $0 == 0 }) {
+            buffer.initializeMemory(as: UInt8.self, repeating: 0)
+            return
+        }
+        let size = fillElement.count
+        for start in stride(from: 0, to: buffer.count, by: size) {
+            for byte in 0..<size { buffer[start + byte] = fillElement[byte] }
+        }
+    }
+
+    /// Builds the block of rows `rows` from every chunk that intersects it.
+    private func assembleBlock(_ rows: Range<Int>, plan: ChunkPlan) throws -> [UInt8] {
+        let blockBytes = rows.count * rowByteCount
+        if plan.spansRows {
+            var origin = [Int](repeating: 0, count: info.shape.count)
+            origin[0] = rows.lowerBound
+            guard var chunk = try decodeChunk(at: origin, plan: plan) else {
+                return [UInt8](unsafeUninitializedCapacity: blockBytes) { buffer, initialized in
+                    fill(UnsafeMutableRawBufferPointer(buffer))
+                    initialized = blockBytes
+                }
+            }
+            // The last row-chunk is stored whole; drop the rows past the dataset's end.
+            chunk.removeLast(chunk.count - blockBytes)
+            return chunk
+        }
+        var block = [UInt8](unsafeUninitializedCapacity: blockBytes) { buffer, initialized in
+            fill(UnsafeMutableRawBufferPointer(buffer))
+            initialized = blockBytes
+        }
+        var blockShape = info.shape
+        blockShape[0] = rows.count
+        var blockOrigin = [Int](repeating: 0, count: info.shape.count)
+        blockOrigin[0] = rows.lowerBound
+        // Odometer over the chunk grid of the dimensions after the first.
+        var gridIndex = [Int](repeating: 0, count: plan.innerGrid.count)
+        gridLoop: while true {
+            var origin = [rows.lowerBound]
+            for (dimension, index) in gridIndex.enumerated() { origin.append(index * plan.chunkShape[dimension + 1]) }
+            if let chunk = try decodeChunk(at: origin, plan: plan) {
+                chunk.withUnsafeBytes { source in
+                    block.withUnsafeMutableBytes { target in
+                        Self.copyIntersection(
+                            from: source, origin: origin, shape: plan.chunkShape,
+                            into: target, origin: blockOrigin, shape: blockShape, elementSize: info.elementType.byteCount)
+                    }
+                }
+            }
+            var dimension = gridIndex.count - 1
+            while dimension >= 0 {
+                gridIndex[dimension] += 1
+                if gridIndex[dimension] < plan.innerGrid[dimension] { continue gridLoop }
+                gridIndex[dimension] = 0
+                dimension -= 1
+            }
+            break
+        }
+        return block
+    }
+
+    /// Copies the elements common to two row-major boxes from `source` into `target`.
+    static func copyIntersection(
+        from source: UnsafeRawBufferPointer, origin sourceOrigin: [Int], shape sourceShape: [Int],
+        into target: UnsafeMutableRawBufferPointer, origin targetOrigin: [Int], shape targetShape: [Int],
+        elementSize: Int
+    ) {
+        let rank = sourceShape.count
+        var low = [Int](repeating: 0, count: rank)
+        var high = [Int](repeating: 0, count: rank)
+        for dimension in 0..<rank {
+            low[dimension] = max(sourceOrigin[dimension], targetOrigin[dimension])
+            high[dimension] = min(sourceOrigin[dimension] + sourceShape[dimension], targetOrigin[dimension] + targetShape[dimension])
+            if low[dimension] >= high[dimension] { return }
+        }
+        func strides(_ shape: [Int]) -> [Int] {
+            var result = [Int](repeating: elementSize, count: rank)
+            for dimension in stride(from: rank - 2, through: 0, by: -1) {
+                result[dimension] = result[dimension + 1] * shape[dimension + 1]
+            }
+            return result
+        }
+        let sourceStrides = strides(sourceShape)
+        let targetStrides = strides(targetShape)
+        let runBytes = (high[rank - 1] - low[rank - 1]) * elementSize
+        var index = low
+        while true {
+            var sourceOffset = 0
+            var targetOffset = 0
+            for dimension in 0..<rank {
+                sourceOffset += (index[dimension] - sourceOrigin[dimension]) * sourceStrides[dimension]
+                targetOffset += (index[dimension] - targetOrigin[dimension]) * targetStrides[dimension]
+            }
+            target.baseAddress!.advanced(by: targetOffset).copyMemory(from: source.baseAddress! + sourceOffset, byteCount: runBytes)
+            var dimension = rank - 2
+            while dimension >= 0 {
+                index[dimension] += 1
+                if index[dimension] < high[dimension] { break }
+                index[dimension] = low[dimension]
+                dimension -= 1
+            }
+            if dimension < 0 { return }
+        }
+    }
+
+    /// Reads the chunk whose first element is at `origin` and undoes its filters, or returns
+    /// nil when the chunk was never written (it reads as the fill value).
+    private func decodeChunk(at origin: [Int], plan: ChunkPlan) throws -> [UInt8]? {
+        guard let location = try HDF5Calls.chunkLocation(handle, origin: origin, datasetPath: info.path, path: file.path) else {
+            return nil
+        }
+        let describe = { "\(self.info.path): chunk at \(origin)" }
+        let start = Int(clamping: location.address)
+        guard file.userBlock != 0 || start <= file.size && location.size <= file.size - start else {
+            throw LoaderError(
+                .truncated, "\(describe()): \(location.size) bytes at byte \(start) run past the file's end (\(file.size) bytes)",
+                path: file.path, location: .byteOffset(start))
+        }
+        var bytes = try [UInt8](unsafeUninitializedCapacity: location.size) { buffer, initialized in
+            if file.userBlock == 0 {
+                try file.raw.read(into: UnsafeMutableRawBufferPointer(buffer), at: start)
+            } else {
+                // Whether chunk addresses count the user block differs between libhdf5 versions
+                // (1.10 leaves it out), so such files read their chunks through libhdf5.
+                try HDF5Calls.readRawChunk(handle, origin: origin, into: UnsafeMutableRawBufferPointer(buffer), datasetPath: info.path, path: file.path)
+            }
+            initialized = location.size
+        }
+        // Filters were applied in pipeline order when writing; undo them last to first, skipping
+        // any the chunk's mask says were not applied to it.
+        for (stage, filter) in info.filters.enumerated().reversed() where location.filterMask & (1 << UInt32(stage)) == 0 {
+            switch filter {
+            case .fletcher32:
+                bytes = try ChunkFilters.verifyFletcher32(bytes, path: file.path, describe: describe())
+            case .deflate:
+                let checksumsBelow = info.filters.prefix(stage).filter { $0 == .fletcher32 }.count
+                bytes = try bytes.withUnsafeBytes {
+                    try Inflate.zlib($0, capacity: plan.chunkByteCount + 4 * checksumsBelow, path: file.path, describe: describe())
+                }
+            case .shuffle:
+                bytes = ChunkFilters.unshuffle(bytes, elementSize: info.elementType.byteCount)
+            case .other:
+                preconditionFailure("chunks with filters decoded only by libhdf5 are planned as .library")
+            }
+        }
+        guard bytes.count == plan.chunkByteCount else {
+            throw LoaderError(
+                .malformed, "\(describe()): decodes to \(bytes.count) bytes, expected \(plan.chunkByteCount)",
+                path: file.path, location: .datasetPath(info.path))
+        }
+        return bytes
+    }
+}
+
+/// The machine's memory in bytes, the bound for reading a whole dataset at once.
+func physicalMemoryBytes() -> Int {
+    let pages = sysconf(Int32(_SC_PHYS_PAGES))
+    let pageSize = sysconf(Int32(_SC_PAGESIZE))
+    return pages > 0 && pageSize > 0 ? pages.multipliedReportingOverflow(by: pageSize).partialValue : Int.max
+}

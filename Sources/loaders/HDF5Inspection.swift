@@ -1,0 +1,121 @@
+import Loaders
+import LoadersHDF5
+
+/// The HDF5 part of `loaders inspect`: every dataset's type and shape, or one dataset's exact
+/// sum, minimum and maximum.
+struct HDF5Inspection {
+    let file: HDF5File
+
+    /// Opens the HDF5 file at `path`.
+    /// - Throws: `LoaderError` naming the file when it is not readable HDF5.
+    init(path: String) throws {
+        file = try HDF5File(path)
+    }
+
+    /// `{"format":"hdf5","datasets":[{"path":…,"dtype":…,"shape":[…]},…]}` and a readable listing.
+    func listing() throws -> InspectionSummary {
+        let datasets = try file.datasets()
+        let json = JSON.object([
+            ("format", .string("hdf5")),
+            ("datasets", .array(datasets.map { info in
+                .object([
+                    ("path", .string(info.path)),
+                    ("dtype", .string(info.elementType.name)),
+                    ("shape", .array(info.shape.map { .integer(Int128($0)) })),
+                ])
+            })),
+        ])
+        var lines = ["\(file.path): HDF5, \(datasets.count) dataset\(datasets.count == 1 ? "" : "s")"]
+        for info in datasets {
+            var storage = info.layout.rawValue
+            if let chunks = info.chunkShape { storage += " \(chunks.map(String.init).joined(separator: "x"))" }
+            if !info.filters.isEmpty { storage += ", " + info.filters.map(\.description).joined(separator: "+") }
+            if info.isResizable { storage += ", resizable" }
+            lines.append("  \(info.path)  \(info.elementType.name)  \(Self.shapeText(info.shape))  (\(storage))")
+        }
+        return InspectionSummary(json: json, readable: lines.joined(separator: "\n"))
+    }
+
+    /// `{"format":"hdf5","path":…,"dtype":…,"shape":[…],"sum":…,"min":…,"max":…}`; integer sums
+    /// are exact. Reads the dataset a slice of rows at a time.
+    /// - Throws: `LoaderError` naming the file and dataset.
+    func summary(dataset datasetPath: String) throws -> InspectionSummary {
+        let info = try file.info(datasetPath)
+        let (sum, minimum, maximum) = try statistics(info)
+        let json = JSON.object([
+            ("format", .string("hdf5")),
+            ("path", .string(info.path)),
+            ("dtype", .string(info.elementType.name)),
+            ("shape", .array(info.shape.map { .integer(Int128($0)) })),
+            ("sum", sum),
+            ("min", minimum),
+            ("max", maximum),
+        ])
+        let readable = """
+            \(file.path): HDF5 dataset \(info.path), \(info.elementType.name), shape \(Self.shapeText(info.shape))
+              sum \(sum.text)  min \(minimum.text)  max \(maximum.text)
+            """
+        return InspectionSummary(json: json, readable: readable)
+    }
+
+    private static func shapeText(_ shape: [Int]) -> String {
+        shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: " x ")
+    }
+
+    /// Visits the dataset in slices of about 1 Mi elements, each converted to `Scalar`.
+    private func forEachSlice<Scalar: HDF5Scalar>(_ info: HDF5DatasetInfo, as: Scalar.Type, _ body: ([Scalar]) -> Void) throws {
+        guard let rowCount = info.shape.first else {
+            body(try file.read(info.path, as: Scalar.self).scalars)
+            return
+        }
+        let rowElements = max(1, info.shape.dropFirst().reduce(1, *))
+        let step = max(1, (1 << 20) / rowElements)
+        for start in stride(from: 0, to: rowCount, by: step) {
+            body(try file.read(info.path, rows: start..<min(rowCount, start + step), as: Scalar.self).scalars)
+        }
+    }
+
+    private func statistics(_ info: HDF5DatasetInfo) throws -> (JSON, JSON, JSON) {
+        switch info.elementType {
+        case .float32, .float64:
+            var sum = 0.0
+            var minimum = Double.infinity
+            var maximum = -Double.infinity
+            var seen = false
+            try forEachSlice(info, as: Double.self) { values in
+                for value in values {
+                    sum += value
+                    minimum = Swift.min(minimum, value)
+                    maximum = Swift.max(maximum, value)
+                }
+                seen = seen || !values.isEmpty
+            }
+            guard seen else { return (.double(0), .null, .null) }
+            if info.elementType == .float32 {
+                return (.double(sum), .float(Float(minimum)), .float(Float(maximum)))
+            }
+            return (.double(sum), .double(minimum), .double(maximum))
+        case .uint64:
+            return try integerStatistics(info, as: UInt64.self)
+        default:
+            return try integerStatistics(info, as: Int64.self)
+        }
+    }
+
+    private func integerStatistics<Scalar: HDF5Scalar & FixedWidthInteger>(_ info: HDF5DatasetInfo, as: Scalar.Type) throws -> (JSON, JSON, JSON) {
+        var sum: Int128 = 0
+        var minimum = Scalar.max
+        var maximum = Scalar.min
+        var seen = false
+        try forEachSlice(info, as: Scalar.self) { values in
+            for value in values {
+                sum += Int128(value)
+                minimum = Swift.min(minimum, value)
+                maximum = Swift.max(maximum, value)
+            }
+            seen = seen || !values.isEmpty
+        }
+        guard seen else { return (.integer(0), .null, .null) }
+        return (.integer(sum), .integer(Int128(minimum)), .integer(Int128(maximum)))
+    }
+}
