@@ -5,26 +5,6 @@
 #include <hdf5.h>
 #else
 #include <hdf5/serial/hdf5.h>
-
-static herr_t chdf5__deny_external_link(const char *parent_file, const char *parent_group,
-                                        const char *child_file, const char *child_object,
-                                        unsigned *flags, hid_t fapl, void *context) {
-    (void)parent_file; (void)parent_group; (void)child_file; (void)child_object;
-    (void)flags; (void)fapl; (void)context;
-    return -1;
-}
-
-/// A link-access property list that refuses to follow external links (they name other files,
-/// which an untrusted file must not make us open) and bounds soft-link chains.
-static inline hid_t chdf5_create_safe_link_access(void) {
-    hid_t list = H5Pcreate(H5P_LINK_ACCESS);
-    if (list < 0) { return list; }
-    if (H5Pset_elink_cb(list, chdf5__deny_external_link, NULL) < 0 || H5Pset_nlinks(list, 16) < 0) {
-        H5Pclose(list);
-        return -1;
-    }
-    return list;
-}
 #endif
 #include <stdio.h>
 #include <string.h>

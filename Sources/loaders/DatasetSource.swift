@@ -17,6 +17,15 @@ struct SourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CSV: the field delimiter, one character or \"tab\" (default: comma; tab for .tsv).", valueName: "char"))
     var delimiter: String?
 
+    @Option(help: "HDF5: the features dataset.")
+    var features = "/images"
+
+    @Option(help: "HDF5: the labels dataset.")
+    var labels = "/labels"
+
+    @Option(help: "HDF5: decode blocks in the workers in parallel (direct), or read everything through libhdf5, one call at a time (libhdf5).")
+    var hdf5Read: HDF5ReadStrategy = .direct
+
     func validate() throws {
         _ = try sampleShape()
         _ = try csvFormat(default: ",")
@@ -50,15 +59,6 @@ struct SourceOptions: ParsableArguments {
         }
         return dimensions.map { $0! }
     }
-
-    @Option(help: "HDF5: the features dataset.")
-    var features = "/images"
-
-    @Option(help: "HDF5: the labels dataset.")
-    var labels = "/labels"
-
-    @Option(help: "HDF5: decode blocks in the workers in parallel (direct), or read everything through libhdf5, one call at a time (libhdf5).")
-    var hdf5Read: HDF5ReadStrategy = .direct
 
     /// Opens `path` as a dataset of examples, decoded and ready for random access.
     /// - Parameter split: for an MNIST folder, which split to read.
