@@ -36,7 +36,7 @@ let package = Package(
             pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
         ),
-        .target(name: "LoadersHDF5", dependencies: ["Loaders", "CHDF5", "CLibdeflate"]),
+        .target(name: "LoadersHDF5", dependencies: ["Loaders", "CHDF5"]),
         .executableTarget(
             name: "loaders",
             dependencies: [

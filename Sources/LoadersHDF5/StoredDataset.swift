@@ -188,7 +188,7 @@ final class StoredDataset: Sendable {
         guard !rows.isEmpty else { return }
         switch source {
         case .contiguous(let offset):
-            try file.raw.read(into: buffer, at: offset + rows.lowerBound * rowByteCount)
+            try file.raw.readExactly(into: buffer, at: offset + rows.lowerBound * rowByteCount)
         case .fill:
             fill(buffer)
         case .library:
@@ -335,7 +335,7 @@ final class StoredDataset: Sendable {
         }
         var bytes = try [UInt8](unsafeUninitializedCapacity: location.size) { buffer, initialized in
             if file.userBlock == 0 {
-                try file.raw.read(into: UnsafeMutableRawBufferPointer(buffer), at: start)
+                try file.raw.readExactly(into: UnsafeMutableRawBufferPointer(buffer), at: start)
             } else {
                 // Whether chunk addresses count the user block differs between libhdf5 versions
                 // (1.10 leaves it out), so such files read their chunks through libhdf5.

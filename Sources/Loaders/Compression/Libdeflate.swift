@@ -1,16 +1,17 @@
 import CLibdeflate
 
-/// Whole-buffer gzip decompression with libdeflate: the only place in SwiftLoaders that calls it.
+/// Whole-buffer decompression with libdeflate: the only place in SwiftLoaders that calls it.
 ///
-/// libdeflate inflates an in-memory member 2-3 times faster than zlib's streaming `inflate`, so
-/// loading a whole file uses it; it reports only "bad data" without a position, so on failure the
-/// caller re-reads the file with `GzipReader` (zlib) to name the precise error and offset.
-final class WholeGzipDecompressor {
+/// libdeflate inflates an in-memory stream 2-3 times faster than zlib's streaming `inflate`, so
+/// loading a whole gzip file and decoding an HDF5 chunk use it. It reports only "bad data" without
+/// a position, so on failure a gzip file is re-read with `GzipReader` (zlib) to name the precise
+/// error and offset. One decompressor serves one thread at a time.
+package final class DeflateDecompressor {
     private let decompressor: OpaquePointer
 
     /// Allocates libdeflate's decompressor state.
     /// - Throws: `LoaderError` `.io` when libdeflate cannot allocate it.
-    init() throws {
+    package init() throws {
         guard let decompressor = libdeflate_alloc_decompressor() else {
             throw LoaderError(.io, "libdeflate could not allocate a decompressor")
         }
@@ -26,7 +27,7 @@ final class WholeGzipDecompressor {
     ///   length checked) whose data fits in `output`; `nil` otherwise (corrupt or truncated data,
     ///   trailing bytes, or more data than `output` holds).
     /// - Complexity: O(`input.count` + bytes written).
-    func decompressMembers(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
+    func decompressGzipMembers(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
         guard let inputBase = input.baseAddress, !input.isEmpty else { return nil }
         var consumed = 0
         var produced = 0
@@ -41,5 +42,26 @@ final class WholeGzipDecompressor {
             produced += memberOut
         }
         return produced
+    }
+
+    /// Why `decompressZlib` failed.
+    package enum Failure: Error {
+        /// The stream holds more data than `output` has room for.
+        case insufficientSpace
+        /// The stream is corrupt or ends early.
+        case badData
+    }
+
+    /// Decompresses the zlib stream `input` (RFC 1950, as HDF5's deflate filter writes) into `output`.
+    /// - Returns: the number of bytes written, or why it failed, for the caller to name the file
+    ///   and place.
+    package func decompressZlib(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Result<Int, Failure> {
+        guard let inputBase = input.baseAddress else { return .failure(.badData) }
+        var produced = 0
+        switch libdeflate_zlib_decompress(decompressor, inputBase, input.count, output.baseAddress, output.count, &produced) {
+        case LIBDEFLATE_SUCCESS: return .success(produced)
+        case LIBDEFLATE_INSUFFICIENT_SPACE: return .failure(.insufficientSpace)
+        default: return .failure(.badData)
+        }
     }
 }

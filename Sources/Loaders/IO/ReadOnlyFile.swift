@@ -10,17 +10,18 @@ import Darwin
 /// file API, turning `errno` into `LoaderError`s that name the file.
 ///
 /// Reads go straight into the caller's buffer, so a whole payload can land in its final home
-/// without intermediate copies. Not thread-safe: one reader owns it.
-final class ReadOnlyFile {
+/// without intermediate copies. Positioned reads (`pread`) share no file offset, so any number of
+/// threads may read through one of these at once.
+package final class ReadOnlyFile: Sendable {
     /// The path the file was opened with, as errors name it.
-    let path: String
+    package let path: String
     /// The file's size in bytes when it was opened.
-    let size: Int
+    package let size: Int
     private let descriptor: Int32
 
     /// Opens `path` for reading.
     /// - Throws: `LoaderError` `.io` naming the file when it cannot be opened or is a directory.
-    init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -47,7 +48,7 @@ final class ReadOnlyFile {
     /// Reads up to `buffer.count` bytes starting at byte `offset`; fewer only at the end of the file.
     /// - Returns: the number of bytes read, 0 at the end of the file.
     /// - Throws: `LoaderError` `.io` naming the file and offset.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws -> Int {
         var total = 0
         while total < buffer.count {
             let count = pread(descriptor, buffer.baseAddress! + total, buffer.count - total, off_t(offset + total))
@@ -61,6 +62,18 @@ final class ReadOnlyFile {
         return total
     }
 
+    /// Fills `buffer` with the bytes starting at byte `offset`.
+    /// - Throws: `LoaderError` `.truncated` at the first missing byte when the file ends early,
+    ///   `.io` on a read error.
+    package func readExactly(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        let count = try read(into: buffer, at: offset)
+        guard count == buffer.count else {
+            throw LoaderError(
+                .truncated, "file ends before the \(buffer.count) bytes stored here", path: path,
+                location: .byteOffset(offset + count))
+        }
+    }
+
     private static func errorText() -> String {
         String(cString: strerror(errno))
     }
@@ -68,5 +81,5 @@ final class ReadOnlyFile {
 
 extension ReadOnlyFile {
     /// The number of processors online, at least 1: the default width of parallel reads.
-    static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    package static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

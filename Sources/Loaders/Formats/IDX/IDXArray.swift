@@ -53,12 +53,12 @@ public struct IDXArray: Sendable {
         let compressed = try [UInt8](unsafeUninitializedCapacity: file.size) { buffer, initialized in
             initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
         }
-        let decompressor = try WholeGzipDecompressor()
+        let decompressor = try DeflateDecompressor()
         let total = header.byteCount + header.payloadByteCount
         var complete = false
         let output = compressed.withUnsafeBytes { input in
             [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-                let produced = decompressor.decompressMembers(input, into: UnsafeMutableRawBufferPointer(buffer))
+                let produced = decompressor.decompressGzipMembers(input, into: UnsafeMutableRawBufferPointer(buffer))
                 complete = produced == total
                 initialized = complete ? total : 0
             }
