@@ -59,8 +59,8 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Seed for the initial weights and the shuffling.")
     var seed: UInt64 = 0
 
-    @Option(help: "Number of classes (labels are 0..<classes).")
-    var classes = 10
+    @Option(help: "Number of classes, labels being 0..<classes (default: one more than the largest training label).")
+    var classes: Int?
 
     @Option(help: "Subtracted from every feature.")
     var mean: Float = 0.1307
@@ -86,7 +86,7 @@ struct TrainCommand: AsyncParsableCommand {
         guard epochs > 0 || load != nil else { throw ValidationError("--epochs 0 needs --load") }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
         guard (threads ?? 1) > 0 else { throw ValidationError("--threads must be positive") }
-        guard classes > 1 else { throw ValidationError("--classes must be at least 2") }
+        guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
         guard std > 0 else { throw ValidationError("--std must be positive") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
     }
@@ -123,7 +123,8 @@ struct TrainCommand: AsyncParsableCommand {
     /// Trains the chosen model for `epochs` epochs, printing a line (or JSON) per epoch.
     private func train<Train: Dataset<Example>, Test: Dataset<Example>>(on trainSet: Train, testingOn testSet: Test?) async throws {
         let sampleShape = try trainSet.sample(at: 0).features.shape
-        let network = try makeModel(sampleShape: sampleShape)
+        let classCount = try checkedClassCount(train: trainSet, test: testSet)
+        let network = try makeModel(sampleShape: sampleShape, classes: classCount)
         let rate = learningRate ?? (optimizer == .sgd ? 0.01 : 0.001)
         let update: any Optimizer = optimizer == .sgd
             ? SGD(network.parameters, learningRate: rate, momentum: momentum)
@@ -176,13 +177,32 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--classes`, or one more than the largest training label; every label, training and test,
+    /// must fall below it, since the loss cannot score a class the model has no output for.
+    /// - Throws: `LoaderError` naming the file when a label does not fit.
+    private func checkedClassCount<Train: Dataset<Example>, Test: Dataset<Example>>(train: Train, test: Test?) throws -> Int {
+        let trainLargest = try largestLabel(in: train, path: source.train)
+        let count = classes ?? max(2, trainLargest + 1)
+        func check(_ largest: Int, _ path: String) throws {
+            guard largest < count else {
+                throw LoaderError(.mismatch, "label \(largest) does not fit \(count) classes (labels 0..<\(count)); see --classes", path: path)
+            }
+        }
+        try check(trainLargest, source.train)
+        if let test {
+            let testPath = self.test ?? source.train
+            try check(try largestLabel(in: test, path: testPath), testPath)
+        }
+        return count
+    }
+
     private func isDirectory(_ path: String) -> Bool {
         var directory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
     /// The chosen network for samples of `sampleShape` (`[channels, height, width]` or `[features]`).
-    private func makeModel(sampleShape: [Int]) throws -> Sequential {
+    private func makeModel(sampleShape: [Int], classes: Int) throws -> Sequential {
         var generator = SeededGenerator(seed: seed)
         let features = sampleShape.reduce(1, *)
         switch model {

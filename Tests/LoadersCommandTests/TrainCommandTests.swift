@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -56,5 +57,31 @@ import Training
                           labels: Tensor(shape: [500], scalars: examples.map { Int32($0.label) }))
         let trainer = Trainer(model: restored, optimizer: SGD(restored.parameters, learningRate: 0))
         #expect(trainer.correctCount(batch) > 400)
+    }
+
+    /// Wine's `target` holds 0, 1 and 2 (../shared/datasets/README.md): without --classes the model
+    /// gets three outputs, which the saved parameters' shapes show.
+    @Test func classesDefaultToOneMoreThanTheLargestLabel() async throws {
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("wine-\(UUID().uuidString).bin").path
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let command = try #require(try TrainCommand.parseAsRoot([
+            "--train", Self.fixture("wine.csv"), "--label-column", "target", "--model", "mlp", "--hidden", "10,10",
+            "--optimizer", "adam", "--batch-size", "32", "--epochs", "1", "--workers", "0", "--json", "--save", model,
+        ]) as? TrainCommand)
+        try await command.run()
+        let restored = Sequential([
+            Flatten(), Linear(inputFeatures: 13, outputFeatures: 10), ReLU(), Linear(inputFeatures: 10, outputFeatures: 10), ReLU(),
+            Linear(inputFeatures: 10, outputFeatures: 3),
+        ])
+        try ModelFile.load(into: restored.parameters, from: model)
+    }
+
+    /// A label the model has no output for ends the command with status 1, not a crash.
+    @Test func aLabelBeyondClassesIsAnError() async throws {
+        let command = try #require(try TrainCommand.parseAsRoot([
+            "--train", Self.fixture("wine.csv"), "--label-column", "target", "--model", "linear", "--classes", "2",
+            "--epochs", "1", "--workers", "0",
+        ]) as? TrainCommand)
+        await #expect(throws: ExitCode.failure) { try await command.run() }
     }
 }
