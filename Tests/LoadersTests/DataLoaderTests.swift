@@ -73,6 +73,50 @@ import Testing
         #expect(try collectSync(custom.epoch(4)) == [[29, 0], [4, 15], [2, 2]])
     }
 
+    /// Expected batch counts from PyTorch's BatchSampler rules: ceil(n / b), or floor(n / b) with dropLast.
+    @Test(arguments: [
+        (count: 0, batchSize: 4, dropLast: false, workers: 3, expected: [[Int]]()),
+        (count: 0, batchSize: 4, dropLast: true, workers: 0, expected: []),
+        (count: 5, batchSize: 8, dropLast: true, workers: 2, expected: []),
+        (count: 5, batchSize: 8, dropLast: false, workers: 2, expected: [[0, 1, 2, 3, 4]]),
+        (count: 5, batchSize: 3, dropLast: false, workers: 8, expected: [[0, 1, 2], [3, 4]]),
+    ])
+    func emptyEpochsAndMoreWorkersThanBatchesEndCleanly(
+        count: Int, batchSize: Int, dropLast: Bool, workers: Int, expected: [[Int]]
+    ) async throws {
+        let loader = DataLoader(RangeDataset(count: count), batchSize: batchSize, dropLast: dropLast, workers: workers)
+        #expect(loader.count == expected.count)
+        let finished = await expectFinishes(within: 10) {
+            do {
+                #expect(try await self.collect(loader.epoch(0)) == expected)
+                #expect(try self.collectSync(loader.epoch(1)) == expected)
+                var iterator = loader.epoch(2).makeAsyncIterator()
+                while try await iterator.next() != nil {}
+                // Asking again after the end stays at the end.
+                #expect(try await iterator.next() == nil)
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+        #expect(finished)
+        #expect(loader.statistics.liveWorkers == 0)
+    }
+
+    @Test(arguments: [1, 4])
+    func aDatasetFailingOnItsFirstBatchThrowsBeforeAnyBatch(workers: Int) async throws {
+        let loader = DataLoader(FailingDataset(count: 30, failingIndex: 1), batchSize: 4, workers: workers, prefetch: 1)
+        var delivered = 0
+        do {
+            for try await _ in loader { delivered += 1 }
+            Issue.record("the failing sample was never reported")
+        } catch let error as LoaderError {
+            #expect(error.location == .sampleIndex(1))
+            #expect(error.message.contains("batch 0"))
+        }
+        #expect(delivered == 0)
+        #expect(loader.statistics.liveWorkers == 0)
+    }
+
     @Test(arguments: [0, 1, 3])
     func anErrorArrivesAtItsBatchAfterEveryEarlierBatch(workers: Int) async throws {
         let loader = DataLoader(FailingDataset(count: 40, failingIndex: 23), batchSize: 5, workers: workers, prefetch: 2)
