@@ -18,6 +18,14 @@ import Testing
         #expect(batches.allSatisfy { $0.count == batchSize } || !dropLast)
     }
 
+    /// A batch size near `Int.max` (e.g. from a command-line option) still follows PyTorch's rules.
+    @Test(arguments: [false, true])
+    func aHugeBatchSizeIsOneBatchOrNone(dropLast: Bool) {
+        let sampler = BatchSampler(SequentialSampler(count: 5), batchSize: Int.max, dropLast: dropLast)
+        #expect(sampler.count == (dropLast ? 0 : 1))
+        #expect(sampler.batches(epoch: 0) == (dropLast ? [] : [[0, 1, 2, 3, 4]]))
+    }
+
     @Test func batchSamplerKeepsSamplerOrder() {
         let sampler = BatchSampler(SequentialSampler(count: 5), batchSize: 2, dropLast: false)
         #expect(sampler.batches(epoch: 0) == [[0, 1], [2, 3], [4]])

@@ -25,7 +25,9 @@ public struct BatchSampler<Base: Sampler>: BatchSampling {
     }
 
     public var count: Int {
-        dropLast ? base.count / batchSize : (base.count + batchSize - 1) / batchSize
+        // Not `(n + batchSize - 1) / batchSize`: that overflows for a batch size near `Int.max`.
+        let (full, remainder) = base.count.quotientAndRemainder(dividingBy: batchSize)
+        return dropLast || remainder == 0 ? full : full + 1
     }
 
     /// - Complexity: O(`base.count`).
