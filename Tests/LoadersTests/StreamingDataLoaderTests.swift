@@ -20,6 +20,16 @@ import Testing
         #expect(try await collect(dropping.epoch(0)).flatMap { $0 } == Array(allIds.prefix(25)))
     }
 
+    /// Buffers and batches far larger than the data hold everything read, in one batch.
+    @Test(arguments: [0, 2])
+    func aHugeShuffleBufferAndBatchSizeHoldOnlyWhatIsRead(workers: Int) async throws {
+        let loader = StreamingDataLoader(
+            ShardedRangeDataset(sizes: sizes), batchSize: Int.max, shuffleBuffer: Int.max, workers: workers, seed: 5)
+        let batches = try await collect(loader.epoch(0))
+        #expect(batches.count == 1)
+        #expect(batches.flatMap { $0 }.sorted() == allIds)
+    }
+
     @Test(arguments: [1, 3])
     func aSeedGivesTheSameBatchesWhateverTheWorkerCount(workers: Int) async throws {
         let dataset = ShardedRangeDataset(sizes: sizes)

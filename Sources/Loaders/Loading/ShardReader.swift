@@ -20,7 +20,8 @@ struct ShardReader<Stream: SampleStream> {
         self.stream = stream
         self.bufferSize = shuffleBuffer
         self.random = random
-        buffer.reserveCapacity(max(shuffleBuffer, 0))
+        // A buffer larger than the shard never fills, so reserve only a bounded start and let it grow.
+        buffer.reserveCapacity(min(max(shuffleBuffer, 0), 1 << 12))
     }
 
     /// The next sample in shuffled order, or `nil` at the shard's end.

@@ -58,7 +58,8 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
             return true
         }
         var chunk: [Sample] = []
-        chunk.reserveCapacity(chunkSize)
+        // A batch size larger than the shard never fills a chunk, so reserve a bounded start.
+        chunk.reserveCapacity(min(chunkSize, 1 << 12))
         while true {
             do {
                 guard let sample = try reader.next() else { break }
