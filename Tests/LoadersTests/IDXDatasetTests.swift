@@ -59,6 +59,19 @@ import Testing
         #expect(try rank4.sample(at: 0).features.scalars == [-4, -3, -2, -1])
     }
 
+    /// No samples of 2^30 x 2^30 bytes each: the payload is empty, so nothing may be allocated.
+    @Test func anEmptyFileOfHugeSamplesStreamsNothing() throws {
+        let images = try IDXFixtures.temporaryFile([0, 0, 8, 3, 0, 0, 0, 0, 0x40, 0, 0, 0, 0x40, 0, 0, 0], name: "empty-images")
+        let labels = try IDXFixtures.temporaryFile([0, 0, 8, 1, 0, 0, 0, 0], name: "empty-labels")
+        let dataset = try IDXDataset(images: images, labels: labels, shards: 2)
+        #expect(dataset.count == 0)
+        #expect(dataset.sampleShape == [1, 1 << 30, 1 << 30])
+        for shard in 0..<2 {
+            var stream = try dataset.stream(shard: shard)
+            #expect(try stream.next() == nil)
+        }
+    }
+
     @Test func countMismatchNamesBothFiles() throws {
         let images = IDXFixtures.idx("small-images-idx3-ubyte")
         let labels = IDXFixtures.idx("four-labels-idx1-ubyte")

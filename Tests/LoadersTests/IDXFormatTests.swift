@@ -42,6 +42,9 @@ import Testing
         ([0, 0], .truncated, 2),  // ends inside the magic number
         // float64, 3 dims of 2^32-1: 8 x (2^32-1)^2 overflows at the second dimension (byte 8).
         ([0, 0, 0x0E, 3] + [UInt8](repeating: 0xFF, count: 12), .unsupported, 8),
+        // No samples, but each would be (2^32-1)^3 bytes: a zero dimension must not hide the
+        // overflow (2^32-1)^2 x (2^32-1) at the third dimension (byte 12) from later products.
+        ([0, 0, 8, 4, 0, 0, 0, 0] + [UInt8](repeating: 0xFF, count: 12), .unsupported, 12),
         // Declares 4 GiB of uint8 with none present: refused at the end of the 8-byte file.
         ([0, 0, 8, 1, 0xFF, 0xFF, 0xFF, 0xFF], .truncated, 8),
         ([0, 0, 8, 1, 0, 0, 0, 3, 1, 2], .truncated, 10),  // payload one byte short

@@ -68,7 +68,9 @@ public struct IDXHeader: Sendable, Hashable {
         for dimension in 0..<rank {
             let base = 4 * dimension
             let size = Int(sizes[base]) << 24 | Int(sizes[base + 1]) << 16 | Int(sizes[base + 2]) << 8 | Int(sizes[base + 3])
-            let (product, overflow) = bytes.multipliedReportingOverflow(by: size)
+            // A zero dimension empties the payload but not the others: their product (one
+            // sample's size, say) must still fit, so zeros are left out of it.
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: max(size, 1))
             guard !overflow, product <= Int.max / 2 else {
                 throw fail(
                     .unsupported,

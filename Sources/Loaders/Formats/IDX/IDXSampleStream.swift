@@ -20,7 +20,10 @@ public struct IDXSampleStream: SampleStream {
         self.checksEnd = checksEnd
         self.sampleShape = dataset.sampleShape
         position = range.lowerBound
-        imageBytes = [UInt8](repeating: 0, count: dataset.featuresPerSample * images.header.elementType.byteWidth)
+        // An empty shard reads nothing, and with no samples at all the header's payload check
+        // does not bound one sample's declared size: allocate it only when a sample will be read.
+        let sampleBytes = range.isEmpty ? 0 : dataset.featuresPerSample * images.header.elementType.byteWidth
+        imageBytes = [UInt8](repeating: 0, count: sampleBytes)
         labelBytes = [UInt8](repeating: 0, count: labels.header.elementType.byteWidth)
         try images.skip(range.lowerBound * imageBytes.count)
         try labels.skip(range.lowerBound * labelBytes.count)
