@@ -17,8 +17,13 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Samples per batch.")
     var batchSize = 64
 
-    @Option(help: "Worker threads; 0 loads on the consuming thread.")
+    @Option(help: "Worker threads (at most 256); 0 loads on the consuming thread.")
     var workers = 2
+
+    /// The most worker threads `--workers` accepts.
+    static let maximumWorkers = 256
+    /// The most shards `--shards` accepts.
+    static let maximumShards = 1 << 16
 
     @Option(help: "Shuffled epochs to time.")
     var epochs = 1
@@ -47,8 +52,16 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
+        // Each worker is an OS thread; far more than the cores only contend, and a huge count would
+        // exhaust the system's threads rather than fail cleanly.
+        guard workers <= Self.maximumWorkers else {
+            throw ValidationError("--workers must be at most \(Self.maximumWorkers)")
+        }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard shards >= 1 else { throw ValidationError("--shards must be at least 1") }
+        // The shard order is an array of every shard number, so their count must stay modest.
+        guard (1...Self.maximumShards).contains(shards) else {
+            throw ValidationError("--shards must be between 1 and \(Self.maximumShards)")
+        }
         guard shuffleBuffer >= 0 else { throw ValidationError("--shuffle-buffer must not be negative") }
     }
 

@@ -21,6 +21,17 @@ import Testing
         #expect(SourceOptions.labelsPath(besideImages: "t10k-images-idx3-ubyte") == "t10k-labels-idx1-ubyte")
     }
 
+    /// A worker count the system could not start threads for is refused while parsing.
+    @Test(arguments: ["-1", "257", "9223372036854775807"])
+    func anOutOfRangeWorkerCountIsRefused(workers: String) {
+        #expect(throws: (any Error).self) { try BenchCommand.parse(["--workers", workers]) }
+    }
+
+    @Test(arguments: ["0", "65537", "9223372036854775807"])
+    func anOutOfRangeShardCountIsRefused(shards: String) {
+        #expect(throws: (any Error).self) { try BenchCommand.parse(["--streaming", "--shards", shards]) }
+    }
+
     @Test func aMissingSourceIsATypedError() throws {
         let command = try BenchCommand.parse(["--train", "/nonexistent/file.idx"])
         #expect(throws: LoaderError.self) { try command.measure() }
