@@ -144,10 +144,13 @@ struct CSVRecordParser {
         }
     }
 
-    /// Splits the record at `start` into field spans, whatever their number (for headers, type
-    /// inference and summaries).
+    /// Splits the record at `start` into field spans (for headers, type inference and summaries).
+    ///
+    /// A record with more than `maxFields` fields fails with `.tooManyFields` at the start of the
+    /// first field too many: without that bound, one long line of delimiters would grow the
+    /// buffer and `fields` with the file.
     func split(
-        _ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool, base: Int,
+        _ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool, base: Int, maxFields: Int,
         into fields: inout [CSVFieldSpan]
     ) -> Outcome {
         fields.removeAll(keepingCapacity: true)
@@ -159,6 +162,9 @@ struct CSVRecordParser {
                 fields.append(span)
                 if after.pointee == delimiter {
                     pointer = after + 1
+                    if fields.count == maxFields {
+                        return .failed(CSVFailure(.tooManyFields, offset: base + (pointer - start), column: maxFields))
+                    }
                     continue
                 }
                 guard let next = Self.lineEnd(after, end: end, isLast: isLast) else { return .needMore }
