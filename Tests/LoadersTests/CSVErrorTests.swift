@@ -49,6 +49,8 @@ let errorCases: [ErrorCase] = [
               line: 1, column: 2 * CSVSchema.maxColumns + 1, mentions: ["first record", "\(CSVSchema.maxColumns) fields"]),
     ErrorCase(name: "one long line of delimiters without a header", text: String(repeating: "1,", count: CSVSchema.maxColumns + 5),
               format: CSVFormat(hasHeader: false), code: .fieldCount, line: 1, column: 2 * CSVSchema.maxColumns + 1),
+    ErrorCase(name: "empty field before a minus delimiter", text: "a-b-label\n1-2-0\n1--2\n", format: CSVFormat(delimiter: "-"),
+              code: .notANumber, line: 3, column: 3, mentions: ["\"b\""]),
     ErrorCase(name: "empty file", text: "", code: .emptyFile),
     ErrorCase(name: "only a byte-order mark and blank lines", text: "\u{FEFF}\n\n", code: .emptyFile),
     ErrorCase(name: "header without records", text: "x,label\n", code: .emptyFile, mentions: ["no data records"]),

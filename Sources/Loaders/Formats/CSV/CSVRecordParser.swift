@@ -24,6 +24,10 @@ struct CSVRecordParser {
 
     let delimiter: UInt8
     let maxFieldLength: Int
+    /// Whether the fast number paths may run: they read digits, `.` and `-` without looking for
+    /// the delimiter, so a delimiter that is one of those (`--delimiter .`) takes the general path,
+    /// which splits the field first.
+    private let numericFastPaths: Bool
     /// Per column: its role and, for features, its slot in the row.
     private let roles: [CSVColumnRole]
     private let slots: [Int]
@@ -37,6 +41,8 @@ struct CSVRecordParser {
         precondition(roles.count == slots.count && !roles.isEmpty)
         delimiter = format.delimiter
         maxFieldLength = format.maxFieldLength
+        numericFastPaths = !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(delimiter)
+            && delimiter != UInt8(ascii: ".") && delimiter != UInt8(ascii: "-")
         self.roles = roles
         self.slots = slots
     }
@@ -56,6 +62,7 @@ struct CSVRecordParser {
         if let blank = Self.blankLine(start, end: end, isLast: isLast) { return blank }
         let delimiter = self.delimiter
         let maxFieldLength = self.maxFieldLength
+        let numericFastPaths = self.numericFastPaths
         let lastColumn = roles.count - 1
         let zeroThenDelimiter = UInt16(littleEndian: UInt16(0x30) | UInt16(delimiter) << 8)
         return roles.withUnsafeBufferPointer { roles in
@@ -69,14 +76,14 @@ struct CSVRecordParser {
                         switch roles[column] {
                         case .feature:
                             // Fastest path: a lone zero, the most common value of sparse data.
-                            if UnsafeRawPointer(pointer).loadUnaligned(as: UInt16.self) == zeroThenDelimiter {
+                            if numericFastPaths, UnsafeRawPointer(pointer).loadUnaligned(as: UInt16.self) == zeroThenDelimiter {
                                 row[slots[column]] = 0
                                 terminator = pointer + 1
                                 break parsing
                             }
                             // Fast path: an unsigned integer of at most 19 digits, nothing around it.
                             var digit = pointer.pointee &- 0x30
-                            if digit < 10 {
+                            if numericFastPaths && digit < 10 {
                                 var value: UInt64 = 0
                                 var cursor = pointer
                                 repeat {
@@ -94,7 +101,7 @@ struct CSVRecordParser {
                                 }
                             }
                             // Next fastest: a plain decimal (`-12.5`, `.25`).
-                            if let (value, after) = plainDecimal(pointer) {
+                            if numericFastPaths, let (value, after) = plainDecimal(pointer) {
                                 row[slots[column]] = value
                                 bits = .max
                                 terminator = after
