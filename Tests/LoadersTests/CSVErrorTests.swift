@@ -81,6 +81,10 @@ func csvReportsError(_ testCase: ErrorCase) throws {
     let path = try CSVFixturePaths.temporary("x,label\n1,0\n")
     #expect(throws: LoaderError.self) { try CSVDataset(path, featureColumns: ["nope"]) }
     #expect(throws: LoaderError.self) { try CSVDataset(path, featureColumns: ["label"]) }
+    // Named twice, a column would leave one feature slot of every row unwritten.
+    let twice = try #require(throws: LoaderError.self) { try CSVDataset(path, featureColumns: ["x", "x"]) }
+    #expect(twice.code == .noSuchColumn && twice.description.contains("named twice"), "\(twice)")
+    #expect(throws: LoaderError.self) { try CSVStreamingDataset(path, featureColumns: ["x", "x"]) }
 }
 
 /// A defect in the last of several pieces parsed in parallel is reported at its true line, and
