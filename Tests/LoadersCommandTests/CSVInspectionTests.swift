@@ -58,6 +58,17 @@ import Testing
         #expect(json.hasSuffix(#"{"name":"target","type":"int","sum":167,"min":0,"max":2}]}"#))
     }
 
+    /// A record with too many fields fails at the first field too many, also when the line has
+    /// no end (so `inspect` never holds more of a long line than the columns need).
+    @Test(arguments: ["a,b\n1,2\n3,4,5,6\n", "a,b\n1,2\n3,4," + String(repeating: "9,", count: 100_000)])
+    func extraFieldsNameLineAndColumn(text: String) throws {
+        let path = try Self.temporary(text)
+        let error = try #require(throws: LoaderError.self) { try CSVInspection(path: path) }
+        #expect(error.code == .fieldCount)
+        #expect(error.path == path)
+        #expect(error.location == .lineColumn(line: 3, column: 5))
+    }
+
     @Test func malformedFileNamesLineAndColumn() throws {
         let path = try Self.temporary("a,b\n1,2\n3,\"4\n")
         let error = try #require(throws: LoaderError.self) { try CSVInspection(path: path) }

@@ -10,6 +10,27 @@ import Testing
     #expect(writer.bytes.isEmpty)
 }
 
+/// With a delimiter that numbers are written with, the numbers are quoted, so they read back.
+@Test(arguments: [".", "-", "e", "5"])
+func csvWriterQuotesNumbersHoldingTheDelimiter(delimiter: String) throws {
+    let format = CSVFormat(delimiter: Character(delimiter))
+    var writer = CSVWriter(featureCount: 3, format: format)
+    let examples = [
+        Example(features: Tensor(shape: [3], scalars: [0.5, -12, 1e-5]), label: 5),
+        Example(features: Tensor(shape: [3], scalars: [.infinity, 255, -0.0]), label: -15),
+    ]
+    for example in examples { writer.append(example) }
+    let path = try CSVFixturePaths.temporary(writer.take())
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let dataset = try CSVDataset(path, format: format)
+    #expect(dataset.featureColumns == ["f0", "f1", "f2"])
+    for (index, example) in examples.enumerated() {
+        let read = try dataset.sample(at: index)
+        #expect(read.label == example.label)
+        #expect(read.features.scalars.map(\.bitPattern) == example.features.scalars.map(\.bitPattern))
+    }
+}
+
 /// What the writer writes, the reader reads back bit for bit: random bit patterns across the
 /// whole Float range (NaN aside), and the wine table.
 @Test func csvWriterRoundTripsThroughCSVDataset() throws {

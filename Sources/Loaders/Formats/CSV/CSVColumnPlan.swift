@@ -21,8 +21,8 @@ struct CSVColumnPlan: Sendable {
     /// - Parameters:
     ///   - featureColumns: the feature columns by name, in the order wanted; nil for every column
     ///     other than the label whose first value is a number.
-    /// - Throws: `LoaderError` `.noSuchColumn` for an unknown name, a label used as a feature, or
-    ///   no feature column at all.
+    /// - Throws: `LoaderError` `.noSuchColumn` for an unknown name, a label used as a feature, a
+    ///   feature named twice, or no feature column at all.
     init(schema: CSVSchema, path: String, labelColumn: String, featureColumns: [String]?) throws {
         self.schema = schema
         labelIndex = try schema.index(of: labelColumn, path: path)
@@ -34,6 +34,11 @@ struct CSVColumnPlan: Sendable {
             featureIndices = try featureColumns.map { try schema.index(of: $0, path: path) }
             if let clash = featureIndices.firstIndex(of: labelIndex) {
                 throw LoaderError(.noSuchColumn, "column \"\(featureColumns[clash])\" is the label; it cannot also be a feature", path: path)
+            }
+            // A column has one slot in the row: named twice, the first slot would never be written.
+            let named = featureIndices
+            if let repeated = named.indices.first(where: { named[..<$0].contains(named[$0]) }) {
+                throw LoaderError(.noSuchColumn, "column \"\(featureColumns[repeated])\" is named twice among the features", path: path)
             }
         } else {
             featureIndices = schema.kinds.indices.filter { $0 != labelIndex && schema.kinds[$0] != .text }

@@ -3,7 +3,7 @@
 struct CSVFailure: Error, Sendable {
     enum Kind: Sendable {
         case unterminatedQuote, quoteInUnquotedField, characterAfterQuote
-        case tooFewFields, tooManyFields, notANumber, notAnIntegerLabel, fieldTooLong
+        case tooFewFields, tooManyFields, tooManyColumns, notANumber, notAnIntegerLabel, fieldTooLong
     }
 
     var kind: Kind
@@ -45,6 +45,8 @@ struct CSVFailure: Error, Sendable {
             (code, message) = (.fieldCount, "the record has \(column) fields, the header has \(columnNames.count)")
         case .tooManyFields:
             (code, message) = (.fieldCount, "the record has more than the header's \(columnNames.count) fields")
+        case .tooManyColumns:
+            (code, message) = (.fieldCount, "the first record has more than \(column) fields, the most a file may have")
         case .notANumber:
             (code, message) = (.notANumber, "not a number in \(name): \(quoted)")
         case .notAnIntegerLabel:

@@ -24,6 +24,10 @@ struct CSVRecordParser {
 
     let delimiter: UInt8
     let maxFieldLength: Int
+    /// Whether the fast number paths may run: they read digits, `.` and `-` without looking for
+    /// the delimiter, so a delimiter that is one of those (`--delimiter .`) takes the general path,
+    /// which splits the field first.
+    private let numericFastPaths: Bool
     /// Per column: its role and, for features, its slot in the row.
     private let roles: [CSVColumnRole]
     private let slots: [Int]
@@ -37,6 +41,8 @@ struct CSVRecordParser {
         precondition(roles.count == slots.count && !roles.isEmpty)
         delimiter = format.delimiter
         maxFieldLength = format.maxFieldLength
+        numericFastPaths = !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(delimiter)
+            && delimiter != UInt8(ascii: ".") && delimiter != UInt8(ascii: "-")
         self.roles = roles
         self.slots = slots
     }
@@ -56,6 +62,7 @@ struct CSVRecordParser {
         if let blank = Self.blankLine(start, end: end, isLast: isLast) { return blank }
         let delimiter = self.delimiter
         let maxFieldLength = self.maxFieldLength
+        let numericFastPaths = self.numericFastPaths
         let lastColumn = roles.count - 1
         let zeroThenDelimiter = UInt16(littleEndian: UInt16(0x30) | UInt16(delimiter) << 8)
         return roles.withUnsafeBufferPointer { roles in
@@ -69,14 +76,14 @@ struct CSVRecordParser {
                         switch roles[column] {
                         case .feature:
                             // Fastest path: a lone zero, the most common value of sparse data.
-                            if UnsafeRawPointer(pointer).loadUnaligned(as: UInt16.self) == zeroThenDelimiter {
+                            if numericFastPaths, UnsafeRawPointer(pointer).loadUnaligned(as: UInt16.self) == zeroThenDelimiter {
                                 row[slots[column]] = 0
                                 terminator = pointer + 1
                                 break parsing
                             }
                             // Fast path: an unsigned integer of at most 19 digits, nothing around it.
                             var digit = pointer.pointee &- 0x30
-                            if digit < 10 {
+                            if numericFastPaths && digit < 10 {
                                 var value: UInt64 = 0
                                 var cursor = pointer
                                 repeat {
@@ -94,7 +101,7 @@ struct CSVRecordParser {
                                 }
                             }
                             // Next fastest: a plain decimal (`-12.5`, `.25`).
-                            if let (value, after) = plainDecimal(pointer) {
+                            if numericFastPaths, let (value, after) = plainDecimal(pointer) {
                                 row[slots[column]] = value
                                 bits = .max
                                 terminator = after
@@ -144,10 +151,13 @@ struct CSVRecordParser {
         }
     }
 
-    /// Splits the record at `start` into field spans, whatever their number (for headers, type
-    /// inference and summaries).
+    /// Splits the record at `start` into field spans (for headers, type inference and summaries).
+    ///
+    /// A record with more than `maxFields` fields fails with `.tooManyFields` at the start of the
+    /// first field too many: without that bound, one long line of delimiters would grow the
+    /// buffer and `fields` with the file.
     func split(
-        _ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool, base: Int,
+        _ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool, base: Int, maxFields: Int,
         into fields: inout [CSVFieldSpan]
     ) -> Outcome {
         fields.removeAll(keepingCapacity: true)
@@ -159,6 +169,9 @@ struct CSVRecordParser {
                 fields.append(span)
                 if after.pointee == delimiter {
                     pointer = after + 1
+                    if fields.count == maxFields {
+                        return .failed(CSVFailure(.tooManyFields, offset: base + (pointer - start), column: maxFields))
+                    }
                     continue
                 }
                 guard let next = Self.lineEnd(after, end: end, isLast: isLast) else { return .needMore }

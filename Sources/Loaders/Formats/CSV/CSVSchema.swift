@@ -14,6 +14,10 @@ struct CSVSchema: Sendable {
 
     var columnCount: Int { names.count }
 
+    /// The most columns a file may have: a bound on the first record, whose width nothing else
+    /// limits, so that a long line of delimiters fails early instead of filling memory.
+    static let maxColumns = 1 << 20
+
     /// Reads the header (when the format has one) and the first data record.
     /// - Throws: `LoaderError` `.emptyFile` when there is no header or no data record, and the
     ///   parse errors of those two records with their line and column.
@@ -31,16 +35,15 @@ struct CSVSchema: Sendable {
                 throw LoaderError(.emptyFile, "the file has \(what)", path: file.path)
             }
             let recordOffset = reader.fileOffset(of: pointer)
-            switch splitter.split(pointer, end: reader.end, isLast: reader.isAtEnd, base: recordOffset, into: &fields) {
+            switch splitter.split(pointer, end: reader.end, isLast: reader.isAtEnd, base: recordOffset,
+                maxFields: names?.count ?? Self.maxColumns, into: &fields) {
             case .blank(let next):
                 pointer = next
             case .needMore:
                 try reader.refill(keepingFrom: pointer)
                 pointer = reader.start
             case .failed(var failure):
-                if let names, failure.kind == .tooManyFields || failure.kind == .tooFewFields {
-                    failure.column = min(failure.column, names.count)
-                }
+                if names == nil && failure.kind == .tooManyFields { failure.kind = .tooManyColumns }
                 throw failure.loaderError(file: file, columnNames: names ?? [], maxFieldLength: format.maxFieldLength)
             case .record(let next):
                 if names == nil && format.hasHeader {
@@ -49,11 +52,9 @@ struct CSVSchema: Sendable {
                     continue
                 }
                 let columnNames = names ?? (1...fields.count).map { "column\($0)" }
-                if fields.count != columnNames.count {
-                    let kind: CSVFailure.Kind = fields.count < columnNames.count ? .tooFewFields : .tooManyFields
-                    let offset = reader.fileOffset(of: fields.count < columnNames.count
-                        ? fields[fields.count - 1].end : fields[columnNames.count].start)
-                    throw CSVFailure(kind, offset: offset, column: min(fields.count, columnNames.count))
+                // (Too many fields failed in `split` already.)
+                if fields.count < columnNames.count {
+                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].end), column: fields.count)
                         .loaderError(file: file, columnNames: columnNames, maxFieldLength: format.maxFieldLength)
                 }
                 return CSVSchema(

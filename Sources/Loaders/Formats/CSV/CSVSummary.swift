@@ -53,12 +53,11 @@ public struct CSVSummary: Sendable {
                 pointer = reader.start
                 continue
             }
-            switch parser.split(pointer, end: reader.end, isLast: reader.isAtEnd, base: recordOffset, into: &fields) {
+            switch parser.split(pointer, end: reader.end, isLast: reader.isAtEnd, base: recordOffset, maxFields: schema.columnCount, into: &fields) {
             case .record(let next):
+                // (Too many fields failed in `split` already.)
                 guard fields.count == schema.columnCount else {
-                    let tooFew = fields.count < schema.columnCount
-                    let offset = reader.fileOffset(of: tooFew ? fields[fields.count - 1].end : fields[schema.columnCount].start)
-                    throw CSVFailure(tooFew ? .tooFewFields : .tooManyFields, offset: offset, column: min(fields.count, schema.columnCount))
+                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].end), column: fields.count)
                         .loaderError(file: file, columnNames: schema.names, maxFieldLength: schema.format.maxFieldLength)
                 }
                 for index in fields.indices { columns[index].add(fields[index]) }

@@ -15,6 +15,10 @@ public struct CSVWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     public let featureCount: Int
     private let delimiter: UInt8
+    /// Whether numbers are written in quotes: only when the delimiter is a character numbers are
+    /// written with (`.`, `-`, a digit, the `e` of an exponent, the letters of `inf` and `nan`),
+    /// which would otherwise split them.
+    private let quotesNumbers: Bool
 
     /// Starts with the header row: `labelName`, then `featureNames` (default `f0`, `f1`, …).
     /// - Precondition: `featureNames`, when given, has `featureCount` names.
@@ -23,6 +27,7 @@ public struct CSVWriter: Sendable {
         precondition(names.count == featureCount, "\(names.count) feature names for \(featureCount) features")
         self.featureCount = featureCount
         delimiter = format.delimiter
+        quotesNumbers = Array("0123456789.-+einfa".utf8).contains(format.delimiter)
         if format.hasHeader {
             for (index, name) in ([labelName] + names).enumerated() {
                 if index > 0 { bytes.append(delimiter) }
@@ -36,10 +41,14 @@ public struct CSVWriter: Sendable {
     /// - Precondition: the example has `featureCount` features.
     public mutating func append(_ example: Example) {
         precondition(example.features.count == featureCount, "example has \(example.features.count) features, the header \(featureCount)")
+        if quotesNumbers { bytes.append(0x22) }
         bytes.append(contentsOf: String(example.label).utf8)
+        if quotesNumbers { bytes.append(0x22) }
         for value in example.features.scalars {
             bytes.append(delimiter)
+            if quotesNumbers { bytes.append(0x22) }
             appendNumber(value)
+            if quotesNumbers { bytes.append(0x22) }
         }
         bytes.append(0x0A)
     }
