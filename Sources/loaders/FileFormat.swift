@@ -24,12 +24,9 @@ enum FileFormat: Equatable {
         case "tsv": return .csv(delimiter: "\t")
         default: break
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw LoaderError(.io, "cannot open file: \(String(cString: strerror(errno)))", path: path)
-        }
-        defer { try? handle.close() }
-        let leading = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
-        if leading == hdf5Signature || hasHDF5SignatureAfterUserBlock(handle) {
+        let file = try ReadOnlyFile(path: path)
+        let leading = try bytes(of: file, count: 8, at: 0)
+        if try leading == hdf5Signature || hasHDF5SignatureAfterUserBlock(file) {
             return .hdf5
         }
         switch leading.count >= 2 ? (leading[0], leading[1]) : (0xFF, 0xFF) {
@@ -48,14 +45,19 @@ enum FileFormat: Equatable {
     }
 
     /// Whether the HDF5 signature sits at a user-block boundary (512, 1024, … up to 64 KiB).
-    private static func hasHDF5SignatureAfterUserBlock(_ handle: FileHandle) -> Bool {
-        var offset: UInt64 = 512
+    private static func hasHDF5SignatureAfterUserBlock(_ file: ReadOnlyFile) throws -> Bool {
+        var offset = 512
         while offset <= 65536 {
-            guard (try? handle.seek(toOffset: offset)) != nil,
-                  let bytes = try? handle.read(upToCount: 8), bytes.count == 8 else { return false }
-            if [UInt8](bytes) == hdf5Signature { return true }
+            if try bytes(of: file, count: 8, at: offset) == hdf5Signature { return true }
             offset *= 2
         }
         return false
+    }
+
+    /// Up to `count` bytes of `file` from `offset`; fewer at its end.
+    private static func bytes(of file: ReadOnlyFile, count: Int, at offset: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = try bytes.withUnsafeMutableBytes { try file.read(into: $0, at: offset) }
+        return Array(bytes.prefix(read))
     }
 }

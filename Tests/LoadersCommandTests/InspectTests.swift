@@ -45,3 +45,19 @@ import Testing
         }
     }
 }
+
+extension InspectTests {
+    /// Opening a named pipe would wait for a writer forever; every reader refuses it at once.
+    @Test func aNamedPipeIsRefusedWithoutWaiting() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let idx = directory.appendingPathComponent("data.idx").path
+        let csv = directory.appendingPathComponent("data.csv").path
+        #expect(mkfifo(idx, 0o600) == 0 && mkfifo(csv, 0o600) == 0)
+        #expect(throws: LoaderError.self) { _ = try FileFormat.detect(path: idx) }  // reads the leading bytes
+        #expect(throws: LoaderError.self) { _ = try IDXArray(contentsOf: idx) }
+        #expect(try FileFormat.detect(path: csv) == .csv(delimiter: ","))          // by its extension
+        #expect(throws: LoaderError.self) { _ = try CSVDataset(csv, labelColumn: "label") }
+    }
+}

@@ -20,10 +20,13 @@ package final class ReadOnlyFile: Sendable {
     private let descriptor: Int32
 
     /// Opens `path` for reading.
-    /// - Throws: `LoaderError` `.io` naming the file when it cannot be opened or is a directory.
+    /// - Throws: `LoaderError` `.io` naming the file when it cannot be opened or is not a regular file
+    ///   (a directory, a pipe, a device).
     package init(path: String) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that opening a named pipe cannot wait forever for a writer; only regular
+        // files are read (below), where the flag changes nothing.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             throw LoaderError(.io, "cannot open: \(Self.errorText())", path: path)
         }
@@ -33,9 +36,10 @@ package final class ReadOnlyFile: Sendable {
             close(descriptor)
             throw LoaderError(.io, "cannot stat: \(text)", path: path)
         }
-        guard (status.st_mode & S_IFMT) != S_IFDIR else {
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
             close(descriptor)
-            throw LoaderError(.io, "is a directory", path: path)
+            let kind = (status.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
+            throw LoaderError(.io, "is \(kind)", path: path)
         }
         self.descriptor = descriptor
         self.size = Int(status.st_size)
