@@ -185,10 +185,12 @@ final class StoredDataset: Sendable {
     func readRows(_ rows: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         precondition(buffer.count == rows.count * rowByteCount, "buffer size must match the rows read")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= rowCount, "rows \(rows) outside 0..<\(rowCount)")
-        guard !rows.isEmpty else { return }
+        // Rows of zero elements (an inner extent of 0) have nothing to read, and an empty buffer
+        // may have no address to copy into.
+        guard !buffer.isEmpty else { return }
         switch source {
         case .contiguous(let offset):
-            try file.raw.readExactly(into: buffer, at: offset + rows.lowerBound * rowByteCount)
+            try readFileBytes(into: buffer, at: offset + rows.lowerBound * rowByteCount)
         case .fill:
             fill(buffer)
         case .library:
@@ -213,6 +215,18 @@ final class StoredDataset: Sendable {
     /// Reads rows through libhdf5 itself: the reference every faster path must equal.
     func readRowsThroughLibrary(_ rows: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         try HDF5Calls.readRows(handle, type: type, shape: info.shape, rows: rows, into: buffer, datasetPath: info.path, path: file.path)
+    }
+
+    /// Reads bytes outside libhdf5's lock. Sizes were checked against the file when it was
+    /// opened, so a short read means the file shrank since; the error names the dataset too.
+    private func readFileBytes(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        do {
+            try file.raw.readExactly(into: buffer, at: offset)
+        } catch let error as LoaderError {
+            throw LoaderError(
+                error.code, "\(info.path): \(error.message)", path: error.path, location: error.location,
+                underlying: error.underlying)
+        }
     }
 
     private func fill(_ buffer: UnsafeMutableRawBufferPointer) {
@@ -328,14 +342,16 @@ final class StoredDataset: Sendable {
         }
         let describe = { "\(self.info.path): chunk at \(origin)" }
         let start = Int(clamping: location.address)
-        guard file.userBlock != 0 || start <= file.size && location.size <= file.size - start else {
+        // The size comes from the file: bound it before allocating, even where the address
+        // cannot be checked (a user block shifts it by a version-dependent amount).
+        guard location.size <= file.size, file.userBlock != 0 || start <= file.size - location.size else {
             throw LoaderError(
                 .truncated, "\(describe()): \(location.size) bytes at byte \(start) run past the file's end (\(file.size) bytes)",
                 path: file.path, location: .byteOffset(start))
         }
         var bytes = try [UInt8](unsafeUninitializedCapacity: location.size) { buffer, initialized in
             if file.userBlock == 0 {
-                try file.raw.readExactly(into: UnsafeMutableRawBufferPointer(buffer), at: start)
+                try readFileBytes(into: UnsafeMutableRawBufferPointer(buffer), at: start)
             } else {
                 // Whether chunk addresses count the user block differs between libhdf5 versions
                 // (1.10 leaves it out), so such files read their chunks through libhdf5.

@@ -140,4 +140,20 @@ import Testing
         #expect(error?.location == .datasetPath("/images"))
         #expect(throws: LoaderError.self) { try HDF5Dataset(path) }
     }
+
+    @Test func fileShrunkAfterOpeningIsATruncatedErrorNamingTheDataset() throws {
+        let copy = FileManager.default.temporaryDirectory
+            .appendingPathComponent("shrunk-\(UInt64.random(in: 0...UInt64.max)).h5").path
+        try FileManager.default.copyItem(atPath: Fixtures.path("contiguous_uint8.h5"), toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let stored = try StoredDataset(file: HDF5File(copy), datasetPath: "/images")
+        let handle = try #require(FileHandle(forWritingAtPath: copy))
+        // Cut the file in the middle of /images' 400 contiguous bytes (h5py put them at byte 2048).
+        try handle.truncate(atOffset: 2048 + 100)
+        try handle.close()
+        let error = #expect(throws: LoaderError.self) { try stored.readBlock(0) }
+        #expect(error?.code == .truncated)
+        #expect(error?.location == .byteOffset(2048 + 100))
+        #expect(error?.message.contains("/images") == true)
+    }
 }
