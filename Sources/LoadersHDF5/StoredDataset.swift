@@ -149,10 +149,12 @@ final class StoredDataset: Sendable {
     }
 
     /// The number of blocks; block `b` holds rows `blockRange(b)`.
-    var blockCount: Int { (rowCount + blockRows - 1) / blockRows }
+    /// Written so that no intermediate passes `rowCount`, which a file may set near `Int.max`.
+    var blockCount: Int { rowCount / blockRows + (rowCount % blockRows == 0 ? 0 : 1) }
 
     func blockRange(_ block: Int) -> Range<Int> {
-        block * blockRows..<min(rowCount, (block + 1) * blockRows)
+        let start = block * blockRows
+        return start..<(start + min(blockRows, rowCount - start))
     }
 
     /// The bytes of every element in `info`'s type and byte order, for reads sized by the caller.
