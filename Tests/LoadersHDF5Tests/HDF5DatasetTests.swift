@@ -113,5 +113,12 @@ import Testing
         #expect(samples.allSatisfy { $0.features.shape == [0] })
         let stored = dataset.labels.stored
         #expect(stored.blockRange(stored.blockCount - 1).upperBound == Int.max)
+        // One-row feature chunks: Int.max blocks split into shards.
+        #expect(dataset.shardCount == 8)
+        #expect(dataset.rows(ofShard: 0).lowerBound == 0)
+        #expect(dataset.rows(ofShard: 7).upperBound == Int.max)
+        #expect((0..<7).allSatisfy { dataset.rows(ofShard: $0).upperBound == dataset.rows(ofShard: $0 + 1).lowerBound })
+        var stream = try dataset.stream(shard: 7)
+        #expect(try stream.next()?.label == 3)
     }
 }
