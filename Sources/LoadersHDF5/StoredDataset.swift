@@ -361,9 +361,25 @@ final class StoredDataset: Sendable {
             }
             initialized = location.size
         }
-        // Filters were applied in pipeline order when writing; undo them last to first, skipping
-        // any the chunk's mask says were not applied to it.
-        for (stage, filter) in info.filters.enumerated().reversed() where location.filterMask & (1 << UInt32(stage)) == 0 {
+        // Filters were applied in pipeline order when writing; they are undone last to first.
+        do {
+            try undoFilters(&bytes, mask: location.filterMask, plan: plan, describe: describe)
+        } catch var error as LoaderError where error.location == nil {
+            // The filters know only the chunk's description; the error's place is the dataset.
+            error.location = .datasetPath(info.path)
+            throw error
+        }
+        guard bytes.count == plan.chunkByteCount else {
+            throw LoaderError(
+                .malformed, "\(describe()): decodes to \(bytes.count) bytes, expected \(plan.chunkByteCount)",
+                path: file.path, location: .datasetPath(info.path))
+        }
+        return bytes
+    }
+
+    /// Undoes a raw chunk's filters in place, skipping those `mask` says were not applied to it.
+    private func undoFilters(_ bytes: inout [UInt8], mask: UInt32, plan: ChunkPlan, describe: () -> String) throws {
+        for (stage, filter) in info.filters.enumerated().reversed() where mask & (1 << UInt32(stage)) == 0 {
             switch filter {
             case .fletcher32:
                 bytes = try ChunkFilters.verifyFletcher32(bytes, path: file.path, describe: describe())
@@ -378,12 +394,6 @@ final class StoredDataset: Sendable {
                 preconditionFailure("chunks with filters decoded only by libhdf5 are planned as .library")
             }
         }
-        guard bytes.count == plan.chunkByteCount else {
-            throw LoaderError(
-                .malformed, "\(describe()): decodes to \(bytes.count) bytes, expected \(plan.chunkByteCount)",
-                path: file.path, location: .datasetPath(info.path))
-        }
-        return bytes
     }
 }
 

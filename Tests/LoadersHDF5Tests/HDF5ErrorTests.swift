@@ -112,6 +112,7 @@ import Testing
         let error = #expect(throws: LoaderError.self) { try stored.readBlock(1) }
         #expect(error?.code == .checksumMismatch)
         #expect(error?.message.contains("/images") == true)
+        #expect(error?.location == .datasetPath("/images"))
         let dataset = try HDF5Dataset(Fixtures.path("corrupt_chunk.h5"))
         #expect(throws: LoaderError.self) { try dataset.samples(at: [0, 7]) }
     }
@@ -121,6 +122,7 @@ import Testing
         let error = #expect(throws: LoaderError.self) { try stored.readBlock(1) }
         #expect(error?.code == .corrupt)
         #expect(error?.message.contains("/deflated") == true)
+        #expect(error?.location == .datasetPath("/deflated"))
     }
 
     @Test func unshuffleAndFletcher32MatchHandDerivedBytes() {
