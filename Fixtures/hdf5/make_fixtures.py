@@ -150,6 +150,15 @@ dims = damaged.find(struct.pack("<QQ", 6, 4))
 damaged[dims + 10] = 147  # second dimension 4 -> 9,633,796
 open(path("compact_damaged.h5"), "wb").write(bytes(damaged))
 
+# Rows of nothing: 2^60 of them in a tiny file (the count alone must not drive a loop), and
+# chunked rows whose inner extent is 0.
+with h5py.File(path("empty_rows.h5"), "w") as f:
+    f.create_dataset("empty_rows", shape=(2**60, 0), dtype=np.uint8)
+    f.create_dataset("empty_chunked", shape=(10, 0), maxshape=(None, None), chunks=(4, 1), dtype=np.int16)
+    # Int64.max rows, none of them written: counts near the largest integer must not overflow.
+    f.create_dataset("huge_rows", shape=(2**63 - 1, 0), maxshape=(None, None), chunks=(1, 1), dtype=np.uint8)
+    f.create_dataset("huge_labels", shape=(2**63 - 1,), maxshape=(None,), chunks=(2**20,), dtype=np.uint8, fillvalue=3)
+
 # Not HDF5 at all, or cut short.
 whole = open(path("contiguous_uint8.h5"), "rb").read()
 open(path("truncated.h5"), "wb").write(whole[: len(whole) // 2])

@@ -12,9 +12,11 @@ extension HDF5Dataset: StreamingDataset {
     /// The rows of shard `shard`, split on the features' block edges.
     func rows(ofShard shard: Int) -> Range<Int> {
         let blocks = features.stored.blockCount
-        let firstBlock = blocks * shard / shardCount
-        let endBlock = blocks * (shard + 1) / shardCount
-        let blockRows = features.stored.blockRows
-        return min(count, firstBlock * blockRows)..<min(count, endBlock * blockRows)
+        // A file may claim close to Int.max blocks: multiply in full width before dividing.
+        func boundary(_ shard: Int) -> Int {
+            let block = shardCount.dividingFullWidth(blocks.multipliedFullWidth(by: shard)).quotient
+            return block < blocks ? features.stored.blockRange(block).lowerBound : count
+        }
+        return boundary(shard)..<boundary(shard + 1)
     }
 }

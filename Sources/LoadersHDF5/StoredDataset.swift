@@ -149,10 +149,12 @@ final class StoredDataset: Sendable {
     }
 
     /// The number of blocks; block `b` holds rows `blockRange(b)`.
-    var blockCount: Int { (rowCount + blockRows - 1) / blockRows }
+    /// Written so that no intermediate passes `rowCount`, which a file may set near `Int.max`.
+    var blockCount: Int { rowCount / blockRows + (rowCount % blockRows == 0 ? 0 : 1) }
 
     func blockRange(_ block: Int) -> Range<Int> {
-        block * blockRows..<min(rowCount, (block + 1) * blockRows)
+        let start = block * blockRows
+        return start..<(start + min(blockRows, rowCount - start))
     }
 
     /// The bytes of every element in `info`'s type and byte order, for reads sized by the caller.
@@ -185,10 +187,12 @@ final class StoredDataset: Sendable {
     func readRows(_ rows: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         precondition(buffer.count == rows.count * rowByteCount, "buffer size must match the rows read")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= rowCount, "rows \(rows) outside 0..<\(rowCount)")
-        guard !rows.isEmpty else { return }
+        // Rows of zero elements (an inner extent of 0) have nothing to read, and an empty buffer
+        // may have no address to copy into.
+        guard !buffer.isEmpty else { return }
         switch source {
         case .contiguous(let offset):
-            try file.raw.readExactly(into: buffer, at: offset + rows.lowerBound * rowByteCount)
+            try readFileBytes(into: buffer, at: offset + rows.lowerBound * rowByteCount)
         case .fill:
             fill(buffer)
         case .library:
@@ -213,6 +217,18 @@ final class StoredDataset: Sendable {
     /// Reads rows through libhdf5 itself: the reference every faster path must equal.
     func readRowsThroughLibrary(_ rows: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         try HDF5Calls.readRows(handle, type: type, shape: info.shape, rows: rows, into: buffer, datasetPath: info.path, path: file.path)
+    }
+
+    /// Reads bytes outside libhdf5's lock. Sizes were checked against the file when it was
+    /// opened, so a short read means the file shrank since; the error names the dataset too.
+    private func readFileBytes(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        do {
+            try file.raw.readExactly(into: buffer, at: offset)
+        } catch let error as LoaderError {
+            throw LoaderError(
+                error.code, "\(info.path): \(error.message)", path: error.path, location: error.location,
+                underlying: error.underlying)
+        }
     }
 
     private func fill(_ buffer: UnsafeMutableRawBufferPointer) {
@@ -328,14 +344,16 @@ final class StoredDataset: Sendable {
         }
         let describe = { "\(self.info.path): chunk at \(origin)" }
         let start = Int(clamping: location.address)
-        guard file.userBlock != 0 || start <= file.size && location.size <= file.size - start else {
+        // The size comes from the file: bound it before allocating, even where the address
+        // cannot be checked (a user block shifts it by a version-dependent amount).
+        guard location.size <= file.size, file.userBlock != 0 || start <= file.size - location.size else {
             throw LoaderError(
                 .truncated, "\(describe()): \(location.size) bytes at byte \(start) run past the file's end (\(file.size) bytes)",
                 path: file.path, location: .byteOffset(start))
         }
         var bytes = try [UInt8](unsafeUninitializedCapacity: location.size) { buffer, initialized in
             if file.userBlock == 0 {
-                try file.raw.readExactly(into: UnsafeMutableRawBufferPointer(buffer), at: start)
+                try readFileBytes(into: UnsafeMutableRawBufferPointer(buffer), at: start)
             } else {
                 // Whether chunk addresses count the user block differs between libhdf5 versions
                 // (1.10 leaves it out), so such files read their chunks through libhdf5.
@@ -343,9 +361,25 @@ final class StoredDataset: Sendable {
             }
             initialized = location.size
         }
-        // Filters were applied in pipeline order when writing; undo them last to first, skipping
-        // any the chunk's mask says were not applied to it.
-        for (stage, filter) in info.filters.enumerated().reversed() where location.filterMask & (1 << UInt32(stage)) == 0 {
+        // Filters were applied in pipeline order when writing; they are undone last to first.
+        do {
+            try undoFilters(&bytes, mask: location.filterMask, plan: plan, describe: describe)
+        } catch var error as LoaderError where error.location == nil {
+            // The filters know only the chunk's description; the error's place is the dataset.
+            error.location = .datasetPath(info.path)
+            throw error
+        }
+        guard bytes.count == plan.chunkByteCount else {
+            throw LoaderError(
+                .malformed, "\(describe()): decodes to \(bytes.count) bytes, expected \(plan.chunkByteCount)",
+                path: file.path, location: .datasetPath(info.path))
+        }
+        return bytes
+    }
+
+    /// Undoes a raw chunk's filters in place, skipping those `mask` says were not applied to it.
+    private func undoFilters(_ bytes: inout [UInt8], mask: UInt32, plan: ChunkPlan, describe: () -> String) throws {
+        for (stage, filter) in info.filters.enumerated().reversed() where mask & (1 << UInt32(stage)) == 0 {
             switch filter {
             case .fletcher32:
                 bytes = try ChunkFilters.verifyFletcher32(bytes, path: file.path, describe: describe())
@@ -360,12 +394,6 @@ final class StoredDataset: Sendable {
                 preconditionFailure("chunks with filters decoded only by libhdf5 are planned as .library")
             }
         }
-        guard bytes.count == plan.chunkByteCount else {
-            throw LoaderError(
-                .malformed, "\(describe()): decodes to \(bytes.count) bytes, expected \(plan.chunkByteCount)",
-                path: file.path, location: .datasetPath(info.path))
-        }
-        return bytes
     }
 }
 

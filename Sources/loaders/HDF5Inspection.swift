@@ -68,7 +68,9 @@ struct HDF5Inspection {
             body(try file.read(info.path, as: Scalar.self).scalars)
             return
         }
-        let rowElements = max(1, info.shape.dropFirst().reduce(1, *))
+        let rowElements = info.shape.dropFirst().reduce(1, *)
+        // Rows of no elements hold no values, however many the file claims (2^60 would never end).
+        guard rowElements > 0 else { return }
         let step = max(1, (1 << 20) / rowElements)
         for start in stride(from: 0, to: rowCount, by: step) {
             body(try file.read(info.path, rows: start..<min(rowCount, start + step), as: Scalar.self).scalars)

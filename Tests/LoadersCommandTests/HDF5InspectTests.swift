@@ -60,4 +60,10 @@ import Testing
         #expect(error?.path == path)
         #expect(error?.location == .datasetPath("/nope"))
     }
+
+    /// h5py wrote 2^60 rows of zero elements each: nothing to sum, in one step, not 2^40 slices.
+    @Test(.timeLimit(.minutes(1))) func rowsWithoutElementsSummariseAtOnce() throws {
+        let text = try HDF5Inspection(path: Self.fixture("empty_rows.h5")).summary(dataset: "/empty_rows").json.text
+        #expect(text == #"{"format":"hdf5","path":"/empty_rows","dtype":"uint8","shape":[1152921504606846976,0],"sum":0,"min":null,"max":null}"#)
+    }
 }

@@ -102,4 +102,23 @@ import Testing
         #expect(mismatches.load(ordering: .relaxed) == 0)
         #expect(failures.load(ordering: .relaxed) == 0)
     }
+
+    /// h5py wrote Int64.max rows of zero-element features and never-written labels (fill value 3):
+    /// block and shard arithmetic near the largest integer must not overflow.
+    @Test func rowCountsNearIntMaxDoNotOverflow() throws {
+        let dataset = try HDF5Dataset(Fixtures.path("empty_rows.h5"), features: "/huge_rows", labels: "/huge_labels")
+        #expect(dataset.count == Int.max)
+        let samples = try dataset.samples(at: [Int.max - 1, 0])
+        #expect(samples.map(\.label) == [3, 3])
+        #expect(samples.allSatisfy { $0.features.shape == [0] })
+        let stored = dataset.labels.stored
+        #expect(stored.blockRange(stored.blockCount - 1).upperBound == Int.max)
+        // One-row feature chunks: Int.max blocks split into shards.
+        #expect(dataset.shardCount == 8)
+        #expect(dataset.rows(ofShard: 0).lowerBound == 0)
+        #expect(dataset.rows(ofShard: 7).upperBound == Int.max)
+        #expect((0..<7).allSatisfy { dataset.rows(ofShard: $0).upperBound == dataset.rows(ofShard: $0 + 1).lowerBound })
+        var stream = try dataset.stream(shard: 7)
+        #expect(try stream.next()?.label == 3)
+    }
 }

@@ -112,6 +112,7 @@ import Testing
         let error = #expect(throws: LoaderError.self) { try stored.readBlock(1) }
         #expect(error?.code == .checksumMismatch)
         #expect(error?.message.contains("/images") == true)
+        #expect(error?.location == .datasetPath("/images"))
         let dataset = try HDF5Dataset(Fixtures.path("corrupt_chunk.h5"))
         #expect(throws: LoaderError.self) { try dataset.samples(at: [0, 7]) }
     }
@@ -121,6 +122,7 @@ import Testing
         let error = #expect(throws: LoaderError.self) { try stored.readBlock(1) }
         #expect(error?.code == .corrupt)
         #expect(error?.message.contains("/deflated") == true)
+        #expect(error?.location == .datasetPath("/deflated"))
     }
 
     @Test func unshuffleAndFletcher32MatchHandDerivedBytes() {
@@ -139,5 +141,21 @@ import Testing
         #expect(error?.code == .malformed)
         #expect(error?.location == .datasetPath("/images"))
         #expect(throws: LoaderError.self) { try HDF5Dataset(path) }
+    }
+
+    @Test func fileShrunkAfterOpeningIsATruncatedErrorNamingTheDataset() throws {
+        let copy = FileManager.default.temporaryDirectory
+            .appendingPathComponent("shrunk-\(UInt64.random(in: 0...UInt64.max)).h5").path
+        try FileManager.default.copyItem(atPath: Fixtures.path("contiguous_uint8.h5"), toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let stored = try StoredDataset(file: HDF5File(copy), datasetPath: "/images")
+        let handle = try #require(FileHandle(forWritingAtPath: copy))
+        // Cut the file in the middle of /images' 400 contiguous bytes (h5py put them at byte 2048).
+        try handle.truncate(atOffset: 2048 + 100)
+        try handle.close()
+        let error = #expect(throws: LoaderError.self) { try stored.readBlock(0) }
+        #expect(error?.code == .truncated)
+        #expect(error?.location == .byteOffset(2048 + 100))
+        #expect(error?.message.contains("/images") == true)
     }
 }

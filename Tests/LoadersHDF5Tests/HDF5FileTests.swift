@@ -113,4 +113,15 @@ import Testing
         #expect(sparse.scalars[0..<24].allSatisfy { $0 == 7 })
         #expect(sparse.scalars[(33 * 3)..<(35 * 3)].allSatisfy { $0 == -1 })
     }
+
+    /// h5py reads /empty_chunked ([10, 0], chunks [4, 1]) as ten rows of nothing.
+    @Test(arguments: [HDF5ReadStrategy.direct, .libhdf5])
+    func chunkedRowsOfNoElementsReadEmpty(strategy: HDF5ReadStrategy) throws {
+        let file = try HDF5File(Fixtures.path("empty_rows.h5"))
+        let stored = try StoredDataset(file: file, datasetPath: "/empty_chunked", strategy: strategy)
+        #expect(try stored.readBlock(0).isEmpty)
+        let whole = try file.read("/empty_chunked", as: Int.self)
+        #expect(whole.shape == [10, 0])
+        #expect(whole.scalars.isEmpty)
+    }
 }
