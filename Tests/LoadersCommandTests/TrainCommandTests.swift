@@ -128,4 +128,19 @@ import Training
         ])
         try ModelFile.load(into: restored.parameters, from: model)
     }
+
+    /// Training data without a sample (an IDX pair declaring zero images) is an error naming it.
+    @Test func emptyTrainingDataIsAnError() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func bigEndian(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
+        let imagesPath = directory.appendingPathComponent("x-images-idx3-ubyte").path
+        try Data([0, 0, 0x08, 3] + bigEndian(0) + bigEndian(28) + bigEndian(28)).write(to: URL(fileURLWithPath: imagesPath))
+        try Data([0, 0, 0x08, 1] + bigEndian(0)).write(to: directory.appendingPathComponent("x-labels-idx1-ubyte"))
+        let command = try #require(try TrainCommand.parseAsRoot([
+            "--train", imagesPath, "--model", "linear", "--epochs", "1", "--workers", "0",
+        ]) as? TrainCommand)
+        await #expect(throws: ExitCode.failure) { try await command.run() }
+    }
 }
