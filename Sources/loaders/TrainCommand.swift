@@ -211,6 +211,12 @@ struct TrainCommand: AsyncParsableCommand {
     /// - Throws: `LoaderError` naming the file when a label does not fit.
     private func checkedClassCount<Train: Dataset<Example>, Test: Dataset<Example>>(train: Train, test: Test?) throws -> Int {
         let trainLargest = try largestLabel(in: train, path: source.train)
+        // A label column that holds something else (an id, a price) would otherwise size the output
+        // layer by its largest value and exhaust memory; so many classes must be asked for.
+        guard classes != nil || trainLargest < Self.inferredClassLimit else {
+            throw LoaderError(.unsupported, "label \(trainLargest) would make \(trainLargest + 1) classes; "
+                              + "set --classes to train that many", path: source.train)
+        }
         let count = classes ?? max(2, trainLargest + 1)
         func check(_ largest: Int, _ path: String) throws {
             guard largest < count else {
@@ -224,6 +230,9 @@ struct TrainCommand: AsyncParsableCommand {
         }
         return count
     }
+
+    /// The most classes taken from the labels without `--classes`.
+    static let inferredClassLimit = 1 << 16
 
     private func isDirectory(_ path: String) -> Bool {
         var directory: ObjCBool = false

@@ -143,4 +143,19 @@ import Training
         ]) as? TrainCommand)
         await #expect(throws: ExitCode.failure) { try await command.run() }
     }
+
+    /// A label column holding a large number (70,000) does not size the output layer by its
+    /// largest value unless --classes asks for it.
+    @Test func aLargeLabelNeedsClasses() async throws {
+        #expect(TrainCommand.inferredClassLimit == 65_536)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("labels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("large.csv").path
+        try "x,label\n0.5,1\n0.25,70000\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let command = try #require(try TrainCommand.parseAsRoot([
+            "--train", path, "--model", "linear", "--epochs", "1", "--workers", "0",
+        ]) as? TrainCommand)
+        await #expect(throws: ExitCode.failure) { try await command.run() }
+    }
 }
