@@ -3,16 +3,16 @@ import Foundation
 import Loaders
 import Training
 
-/// `loaders train`: trains a classifier on IDX/MNIST data with the Training module and reports
-/// loss, test accuracy and speed per epoch.
+/// `loaders train`: trains a classifier on MNIST-style data (IDX, CSV or HDF5) with the Training
+/// module and reports loss, test accuracy and speed per epoch.
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a CNN, MLP or linear classifier on MNIST-style data and report loss, accuracy and speed.",
         discussion: """
-            --train and --test take an MNIST directory (its train or test split) or an IDX images file \
-            with its labels file beside it. Features are normalised as (x - mean) / std on the way, \
-            MNIST's 0.1307 and 0.3081 by default, as the PyTorch reference does.
+            --train and --test take an MNIST directory (its train or test split), an IDX images file \
+            with its labels file beside it, a CSV file or an HDF5 file. Features are normalised as \
+            (x - mean) / std on the way, MNIST's 0.1307 and 0.3081 by default, as the PyTorch reference does.
             Example: loaders train --model cnn --optimizer adam --epochs 2 --plot loss.svg
             """)
 
