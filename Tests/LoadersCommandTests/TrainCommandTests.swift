@@ -31,6 +31,18 @@ import Training
         #expect(points.split(separator: " ").count == 100)
     }
 
+    /// A diverged run's NaN and infinite losses leave no "nan" or "inf" coordinates for a browser
+    /// to reject: only the finite epoch gets a point.
+    @Test func lossPlotSkipsNonFiniteLosses() throws {
+        var plot = LossPlot()
+        plot.batches = [(10, 2.3), (20, .nan), (30, .infinity)]
+        plot.epochs = [(30, .nan), (60, 0.5), (90, .infinity)]
+        let svg = plot.svg
+        _ = try XMLDocument(xmlString: svg)
+        #expect(!svg.lowercased().contains("nan") && !svg.lowercased().contains("inf"))
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 1)
+    }
+
     /// `loaders train` end to end on the 10,000 test images: a linear model for one epoch, saved,
     /// plotted, then reloaded.
     @Test func trainsSavesAndPlots() async throws {
