@@ -52,10 +52,12 @@ struct LossPlot {
             let points = batches.filter { $0.loss.isFinite }.map { "\(f(x($0.samples))),\(f(y($0.loss)))" }.joined(separator: " ")
             out += "<polyline fill=\"none\" stroke=\"#7fb3e6\" stroke-width=\"1\" points=\"\(points)\"/>\n"
         }
-        if !epochs.isEmpty {
-            let points = epochs.map { "\(f(x($0.samples))),\(f(y($0.loss)))" }.joined(separator: " ")
+        // A diverged epoch (NaN or infinite loss) has no place on the scale; its boundary line stays.
+        let finiteEpochs = epochs.filter { $0.loss.isFinite }
+        if !finiteEpochs.isEmpty {
+            let points = finiteEpochs.map { "\(f(x($0.samples))),\(f(y($0.loss)))" }.joined(separator: " ")
             out += "<polyline fill=\"none\" stroke=\"#d9480f\" stroke-width=\"2.5\" points=\"\(points)\"/>\n"
-            for epoch in epochs {
+            for epoch in finiteEpochs {
                 out += "<circle cx=\"\(f(x(epoch.samples)))\" cy=\"\(f(y(epoch.loss)))\" r=\"4\" fill=\"#d9480f\"><title>\(label(epoch.loss))</title></circle>\n"
             }
         }

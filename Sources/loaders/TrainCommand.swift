@@ -3,16 +3,16 @@ import Foundation
 import Loaders
 import Training
 
-/// `loaders train`: trains a classifier on IDX/MNIST data with the Training module and reports
-/// loss, test accuracy and speed per epoch.
+/// `loaders train`: trains a classifier on MNIST-style data (IDX, CSV or HDF5) with the Training
+/// module and reports loss, test accuracy and speed per epoch.
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a CNN, MLP or linear classifier on MNIST-style data and report loss, accuracy and speed.",
         discussion: """
-            --train and --test take an MNIST directory (its train or test split) or an IDX images file \
-            with its labels file beside it. Features are normalised as (x - mean) / std on the way, \
-            MNIST's 0.1307 and 0.3081 by default, as the PyTorch reference does.
+            --train and --test take an MNIST directory (its train or test split), an IDX images file \
+            with its labels file beside it, a CSV file or an HDF5 file. Features are normalised as \
+            (x - mean) / std on the way, MNIST's 0.1307 and 0.3081 by default, as the PyTorch reference does.
             Example: loaders train --model cnn --optimizer adam --epochs 2 --plot loss.svg
             """)
 
@@ -82,12 +82,19 @@ struct TrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        // The optimizers take these as programmer-checked preconditions; from the command line
+        // they are input, so they are checked here.
+        guard (learningRate ?? 0).isFinite, (learningRate ?? 0) >= 0 else {
+            throw ValidationError("--learning-rate must be a non-negative number")
+        }
+        guard momentum.isFinite, momentum >= 0 else { throw ValidationError("--momentum must be a non-negative number") }
+        guard mean.isFinite else { throw ValidationError("--mean must be a number") }
         guard epochs >= 0 else { throw ValidationError("--epochs must not be negative") }
         guard epochs > 0 || load != nil else { throw ValidationError("--epochs 0 needs --load") }
         guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
         guard (threads ?? 1) > 0 else { throw ValidationError("--threads must be positive") }
         guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
-        guard std > 0 else { throw ValidationError("--std must be positive") }
+        guard std > 0, std.isFinite else { throw ValidationError("--std must be positive") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
     }
 
@@ -122,7 +129,29 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// Trains the chosen model for `epochs` epochs, printing a line (or JSON) per epoch.
     private func train<Train: Dataset<Example>, Test: Dataset<Example>>(on trainSet: Train, testingOn testSet: Test?) async throws {
+        guard trainSet.count > 0 else {
+            throw LoaderError(.emptyFile, "the training data has no samples", path: source.train)
+        }
         let sampleShape = try trainSet.sample(at: 0).features.shape
+        if model == .cnn && sampleShape.count == 2 {
+            // Conv2d takes [channels, height, width]; single-channel images stored as [N, H, W]
+            // floats (HDF5, non-uint8 IDX) gain their channel on the loader's workers.
+            let addChannel: @Sendable (Example) -> Example = {
+                Example(features: $0.features.reshaped(to: [1] + $0.features.shape), label: $0.label)
+            }
+            return try await train(on: trainSet.map(addChannel), testingOn: testSet.map { $0.map(addChannel) })
+        }
+        // The model is built for the training samples' shape; a test set it cannot take would
+        // reach the layers' shape preconditions. The MLP and linear models flatten first, so for
+        // them only the feature count must agree (an MNIST CSV tests an IDX-trained model).
+        if let testSet, testSet.count > 0 {
+            let testShape = try testSet.sample(at: 0).features.shape
+            let fits = model == .cnn ? testShape == sampleShape : testShape.reduce(1, *) == sampleShape.reduce(1, *)
+            guard fits else {
+                throw LoaderError(.mismatch, "test samples are \(testShape), the training samples \(sampleShape)",
+                                  path: test ?? source.train)
+            }
+        }
         let classCount = try checkedClassCount(train: trainSet, test: testSet)
         let network = try makeModel(sampleShape: sampleShape, classes: classCount)
         let rate = learningRate ?? (optimizer == .sgd ? 0.01 : 0.001)
@@ -182,6 +211,12 @@ struct TrainCommand: AsyncParsableCommand {
     /// - Throws: `LoaderError` naming the file when a label does not fit.
     private func checkedClassCount<Train: Dataset<Example>, Test: Dataset<Example>>(train: Train, test: Test?) throws -> Int {
         let trainLargest = try largestLabel(in: train, path: source.train)
+        // A label column that holds something else (an id, a price) would otherwise size the output
+        // layer by its largest value and exhaust memory; so many classes must be asked for.
+        guard classes != nil || trainLargest < Self.inferredClassLimit else {
+            throw LoaderError(.unsupported, "label \(trainLargest) would make \(trainLargest + 1) classes; "
+                              + "set --classes to train that many", path: source.train)
+        }
         let count = classes ?? max(2, trainLargest + 1)
         func check(_ largest: Int, _ path: String) throws {
             guard largest < count else {
@@ -196,22 +231,25 @@ struct TrainCommand: AsyncParsableCommand {
         return count
     }
 
+    /// The most classes taken from the labels without `--classes`.
+    static let inferredClassLimit = 1 << 16
+
     private func isDirectory(_ path: String) -> Bool {
         var directory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
-    /// The chosen network for samples of `sampleShape` (`[channels, height, width]` or `[features]`).
+    /// The chosen network for samples of `sampleShape` (`[channels, height, width]` for the CNN).
     private func makeModel(sampleShape: [Int], classes: Int) throws -> Sequential {
         var generator = SeededGenerator(seed: seed)
         let features = sampleShape.reduce(1, *)
         switch model {
         case .cnn:
-            guard sampleShape.count == 3 || sampleShape.count == 2, sampleShape.suffix(2).allSatisfy({ $0 >= 3 }) else {
-                throw LoaderError(.unsupported, "the CNN needs images of at least 3×3, the samples are \(sampleShape)", path: source.train)
+            guard sampleShape.count == 3, sampleShape.suffix(2).allSatisfy({ $0 >= 3 }) else {
+                throw LoaderError(.unsupported, "the CNN needs [channels, height, width] images of at least 3×3, the samples are \(sampleShape)",
+                                  path: source.train)
             }
-            let (channels, height, width) = sampleShape.count == 3
-                ? (sampleShape[0], sampleShape[1], sampleShape[2]) : (1, sampleShape[0], sampleShape[1])
+            let (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2])
             return Sequential([
                 Conv2d(inputChannels: channels, outputChannels: 32, kernelSize: 3, generator: &generator), ReLU(), Flatten(),
                 Linear(inputFeatures: 32 * (height - 2) * (width - 2), outputFeatures: classes, generator: &generator),

@@ -31,6 +31,18 @@ import Training
         #expect(points.split(separator: " ").count == 100)
     }
 
+    /// A diverged run's NaN and infinite losses leave no "nan" or "inf" coordinates for a browser
+    /// to reject: only the finite epoch gets a point.
+    @Test func lossPlotSkipsNonFiniteLosses() throws {
+        var plot = LossPlot()
+        plot.batches = [(10, 2.3), (20, .nan), (30, .infinity)]
+        plot.epochs = [(30, .nan), (60, 0.5), (90, .infinity)]
+        let svg = plot.svg
+        _ = try XMLDocument(xmlString: svg)
+        #expect(!svg.lowercased().contains("nan") && !svg.lowercased().contains("inf"))
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 1)
+    }
+
     /// `loaders train` end to end on the 10,000 test images: a linear model for one epoch, saved,
     /// plotted, then reloaded.
     @Test func trainsSavesAndPlots() async throws {
@@ -81,6 +93,80 @@ import Training
         let command = try #require(try TrainCommand.parseAsRoot([
             "--train", Self.fixture("wine.csv"), "--label-column", "target", "--model", "linear", "--classes", "2",
             "--epochs", "1", "--workers", "0",
+        ]) as? TrainCommand)
+        await #expect(throws: ExitCode.failure) { try await command.run() }
+    }
+
+    /// Rates the optimizers would reject with a precondition are refused while parsing.
+    @Test(arguments: [["--learning-rate", "-0.1"], ["--momentum", "-0.5"], ["--learning-rate", "nan"], ["--std", "inf"]])
+    func aNegativeOrNonFiniteRateIsAValidationError(_ arguments: [String]) {
+        #expect(throws: (any Error).self) { try TrainCommand.parseAsRoot(["--epochs", "1"] + arguments) }
+    }
+
+    /// A test set whose samples the trained model cannot take (wine's 13 features against a model
+    /// for 28×28 images) ends the command with status 1 before training, not a crash in a layer.
+    @Test(arguments: ["linear", "cnn"])
+    func aTestSetOfAnotherShapeIsAnError(_ model: String) async throws {
+        let command = try #require(try TrainCommand.parseAsRoot([
+            "--train", Self.fixture("mnist/t10k-images-idx3-ubyte.gz"), "--test", Self.fixture("wine.csv"),
+            "--label-column", "target", "--model", model, "--epochs", "1", "--workers", "0",
+        ]) as? TrainCommand)
+        await #expect(throws: ExitCode.failure) { try await command.run() }
+    }
+
+    /// Single-channel images stored as `[N, H, W]` floats (here an IDX float32 file of six 5×5
+    /// images) train the CNN: the command gives them their channel dimension, and the saved Conv2d
+    /// weight has one input channel.
+    @Test func theCNNTrainsOnImagesWithoutAChannelDimension() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rank2-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func bigEndian(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
+        var images: [UInt8] = [0, 0, 0x0D, 3] + bigEndian(6) + bigEndian(5) + bigEndian(5)
+        for index in 0..<(6 * 25) { images += bigEndian(Float(index % 7).bitPattern) }
+        let labels: [UInt8] = [0, 0, 0x08, 1] + bigEndian(6) + [0, 1, 0, 1, 0, 1]
+        let imagesPath = directory.appendingPathComponent("x-images-idx3-ubyte").path
+        try Data(images).write(to: URL(fileURLWithPath: imagesPath))
+        try Data(labels).write(to: directory.appendingPathComponent("x-labels-idx1-ubyte"))
+        let model = directory.appendingPathComponent("model.bin").path
+        let command = try #require(try TrainCommand.parseAsRoot([
+            "--train", imagesPath, "--model", "cnn", "--batch-size", "4", "--epochs", "1", "--workers", "0",
+            "--json", "--save", model,
+        ]) as? TrainCommand)
+        try await command.run()
+        let restored = Sequential([
+            Conv2d(inputChannels: 1, outputChannels: 32, kernelSize: 3), ReLU(), Flatten(),
+            Linear(inputFeatures: 32 * 3 * 3, outputFeatures: 2),
+        ])
+        try ModelFile.load(into: restored.parameters, from: model)
+    }
+
+    /// Training data without a sample (an IDX pair declaring zero images) is an error naming it.
+    @Test func emptyTrainingDataIsAnError() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func bigEndian(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
+        let imagesPath = directory.appendingPathComponent("x-images-idx3-ubyte").path
+        try Data([0, 0, 0x08, 3] + bigEndian(0) + bigEndian(28) + bigEndian(28)).write(to: URL(fileURLWithPath: imagesPath))
+        try Data([0, 0, 0x08, 1] + bigEndian(0)).write(to: directory.appendingPathComponent("x-labels-idx1-ubyte"))
+        let command = try #require(try TrainCommand.parseAsRoot([
+            "--train", imagesPath, "--model", "linear", "--epochs", "1", "--workers", "0",
+        ]) as? TrainCommand)
+        await #expect(throws: ExitCode.failure) { try await command.run() }
+    }
+
+    /// A label column holding a large number (70,000) does not size the output layer by its
+    /// largest value unless --classes asks for it.
+    @Test func aLargeLabelNeedsClasses() async throws {
+        #expect(TrainCommand.inferredClassLimit == 65_536)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("labels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("large.csv").path
+        try "x,label\n0.5,1\n0.25,70000\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let command = try #require(try TrainCommand.parseAsRoot([
+            "--train", path, "--model", "linear", "--epochs", "1", "--workers", "0",
         ]) as? TrainCommand)
         await #expect(throws: ExitCode.failure) { try await command.run() }
     }

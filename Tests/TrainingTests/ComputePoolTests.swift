@@ -49,4 +49,26 @@ import Testing
         }
         #expect(totals == [499_500, 499_500, 499_500, 499_500])
     }
+
+    /// Idle helpers stop watching for loops and park, and a parked helper wakes for the next
+    /// loop: the pool neither spins forever nor misses a loop after a pause.
+    @Test func idleHelpersParkAndWakeForTheNextLoop() {
+        let pool = ComputePool(helpers: 2)
+        func waitUntilAllParked() -> Bool {
+            // The helpers watch for 2 ms; a loaded machine may delay them, so allow two seconds.
+            let deadline = Date().addingTimeInterval(2)
+            while Date() < deadline {
+                if pool.parkedHelperCount == 2 { return true }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            return false
+        }
+        for _ in 0..<3 {
+            #expect(waitUntilAllParked())
+            let visits = Atomic<Int>(0)
+            pool.run(parts: 3) { _ in visits.add(1, ordering: .relaxed) }
+            #expect(visits.load(ordering: .relaxed) == 3)
+        }
+        #expect(waitUntilAllParked())
+    }
 }

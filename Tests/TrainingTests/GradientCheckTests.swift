@@ -101,6 +101,19 @@ import Testing
         #expect(abs(value - 1000) < 1e-3)
     }
 
+    /// Large logits in a batch of two, against the closed form: row 1 has softmax [1, 0, 0] and
+    /// loss 1000 (label 1); row 2 has softmax [0, ½, ½] and loss 10⁴ + ln 2 (label 0). The loss is
+    /// their mean and the gradient (softmax − one-hot) / 2, with nothing overflowing to NaN.
+    @Test func crossEntropyGradientIsExactForLargeLogits() {
+        let loss = CrossEntropyLoss()
+        let logits = Tensor<Float>(shape: [2, 3], scalars: [1000, 0, -1000, 0, 10_000, 10_000])
+        let value = loss.forward(logits, labels: Tensor(shape: [2], scalars: [1, 0]))
+        let closedForm = (1000 + 10_000 + 0.693_147_180_559_945_3) / 2   // ln 2 = 0.6931…
+        #expect(abs(Double(value) - closedForm) < 1e-2)
+        let expected: [Float] = [0.5, -0.5, 0, -0.5, 0.25, 0.25]
+        #expect(zip(loss.backward().scalars, expected).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+
     @Test func meanSquaredError() {
         let prediction = GradientCheck.random([3, 2], seed: 19)
         let target = GradientCheck.random([3, 2], seed: 20)

@@ -54,6 +54,11 @@ final class ComputePool: Sendable {
     /// The number of parts a loop can run at once: the caller's and one per helper.
     var width: Int { helpers.count + 1 }
 
+    /// How many helpers are parked (or about to park) rather than watching for the next loop.
+    var parkedHelperCount: Int {
+        helpers.reduce(0) { $0 + ($1.parked.load(ordering: .relaxed) ? 1 : 0) }
+    }
+
     /// Runs `body(part)` for every `part` in `0..<parts`, concurrently, and returns when all
     /// have finished. The caller runs part 0.
     /// - Precondition: `parts <= width`. (A loop started from inside `body` finds the pool busy
