@@ -50,10 +50,10 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Passes over the training data.")
     var epochs = 1
 
-    @Option(help: "Data-loading worker threads; 0 loads on the training thread.")
+    @Option(help: "Data-loading worker threads (at most 256); 0 loads on the training thread.")
     var workers = 2
 
-    @Option(help: "Compute threads for the training kernels (default: all cores).")
+    @Option(help: "Compute threads for the training kernels, at most 256 (default: all cores).")
     var threads: Int?
 
     @Option(help: "Seed for the initial weights and the shuffling.")
@@ -91,8 +91,12 @@ struct TrainCommand: AsyncParsableCommand {
         guard mean.isFinite else { throw ValidationError("--mean must be a number") }
         guard epochs >= 0 else { throw ValidationError("--epochs must not be negative") }
         guard epochs > 0 || load != nil else { throw ValidationError("--epochs 0 needs --load") }
-        guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
-        guard (threads ?? 1) > 0 else { throw ValidationError("--threads must be positive") }
+        guard (0...BenchCommand.maximumWorkers).contains(workers) else {
+            throw ValidationError("--workers must be between 0 and \(BenchCommand.maximumWorkers)")
+        }
+        guard (1...BenchCommand.maximumWorkers).contains(threads ?? 1) else {
+            throw ValidationError("--threads must be between 1 and \(BenchCommand.maximumWorkers)")
+        }
         guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
         guard std > 0, std.isFinite else { throw ValidationError("--std must be positive") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }

@@ -170,4 +170,9 @@ import Training
         ]) as? TrainCommand)
         await #expect(throws: ExitCode.failure) { try await command.run() }
     }
+
+    @Test(arguments: [["--workers", "257"], ["--workers", "-1"], ["--threads", "0"], ["--threads", "100000"]])
+    func outOfRangeThreadCountsAreRefused(arguments: [String]) {
+        #expect(throws: (any Error).self) { try TrainCommand.parseAsRoot(arguments) }
+    }
 }
