@@ -22,24 +22,30 @@ public struct NormalizedDataset<Base: Dataset>: Dataset where Base.Element == Ex
     /// - Throws: the base dataset's error, or `LoaderError` `.mismatch` when the sample's channel
     ///   count differs from `mean.count`.
     public func sample(at index: Int) throws -> Example {
-        try normalize(base.sample(at: index), index: index)
+        var example = try base.sample(at: index)
+        try normalize(&example, index: index)
+        return example
     }
 
     public func samples(at indices: [Int]) throws -> [Example] {
-        let examples = try base.samples(at: indices)
-        return try zip(examples, indices).map { try normalize($0, index: $1) }
+        var examples = try base.samples(at: indices)
+        for position in examples.indices {
+            try normalize(&examples[position], index: indices[position])
+        }
+        return examples
     }
 
-    private func normalize(_ example: Example, index: Int) throws -> Example {
+    /// Normalises in place: the features' storage is uniquely owned here, so no sample is copied.
+    private func normalize(_ example: inout Example, index: Int) throws {
         let channels = mean.count
-        var features = example.features
-        if channels > 1 && features.shape.first != channels {
+        let shape = example.features.shape
+        if channels > 1 && shape.first != channels {
             throw LoaderError(
-                .mismatch, "features \(features.shape) do not have \(channels) channels to normalise",
+                .mismatch, "features \(shape) do not have \(channels) channels to normalise",
                 location: .sampleIndex(index))
         }
-        let perChannel = channels == 1 ? features.count : features.count / channels
-        features.scalars.withUnsafeMutableBufferPointer { scalars in
+        let perChannel = channels == 1 ? example.features.count : example.features.count / channels
+        example.features.scalars.withUnsafeMutableBufferPointer { scalars in
             for channel in 0..<channels {
                 let offset = mean[channel], scale = 1 / std[channel]
                 for i in (channel * perChannel)..<((channel + 1) * perChannel) {
@@ -47,6 +53,5 @@ public struct NormalizedDataset<Base: Dataset>: Dataset where Base.Element == Ex
                 }
             }
         }
-        return Example(features: features, label: example.label)
     }
 }
