@@ -1,6 +1,9 @@
 import Loaders
 
 /// The IDX part of `loaders inspect`: element type, shape, and the exact sum, minimum and maximum.
+///
+/// Float arrays also count their NaNs; sum, minimum and maximum are over the other elements (as
+/// numpy's `nansum`, `nanmin`, `nanmax`), so one NaN neither hides the rest nor goes unreported.
 struct IDXInspection {
     let array: IDXArray
 
@@ -12,24 +15,31 @@ struct IDXInspection {
 
     /// The statistics in both output forms; integer sums are exact.
     func summary() -> InspectionSummary {
-        let (sum, minimum, maximum) = statistics()
-        let json = JSON.object([
+        let (sum, minimum, maximum, nanCount) = statistics()
+        var members: [(String, JSON)] = [
             ("format", .string("idx")),
             ("dtype", .string(array.elementType.description)),
             ("shape", .array(array.shape.map { .integer(Int128($0)) })),
             ("sum", sum),
             ("min", minimum),
             ("max", maximum),
-        ])
+        ]
+        var statisticsLine = "sum \(sum.text)  min \(minimum.text)  max \(maximum.text)"
+        if let nanCount {
+            members.append(("nan", .integer(Int128(nanCount))))
+            statisticsLine += "  nan \(nanCount)"
+        }
         let readable = """
             \(array.path): IDX, \(array.elementType), shape \(array.shape.map(String.init).joined(separator: " x "))
-              sum \(sum.text)  min \(minimum.text)  max \(maximum.text)
+              \(statisticsLine)
             """
+        let json = JSON.object(members)
         return InspectionSummary(json: json, readable: readable)
     }
 
-    /// (sum, min, max) as JSON numbers: exact integers for integer types; null min/max when empty.
-    private func statistics() -> (JSON, JSON, JSON) {
+    /// (sum, min, max) as JSON numbers: exact integers for integer types; null min/max when empty
+    /// (or all NaN). The NaN count is nil for integer types.
+    private func statistics() -> (JSON, JSON, JSON, Int?) {
         array.withUnsafeBytes { bytes in
             let count = array.count
             // Loads are unaligned-safe and leave the bytes' memory binding alone.
@@ -56,8 +66,8 @@ struct IDXInspection {
         }
     }
 
-    private func integerStatistics(_ count: Int, _ value: (Int) -> Int) -> (JSON, JSON, JSON) {
-        guard count > 0 else { return (.integer(0), .null, .null) }
+    private func integerStatistics(_ count: Int, _ value: (Int) -> Int) -> (JSON, JSON, JSON, Int?) {
+        guard count > 0 else { return (.integer(0), .null, .null, nil) }
         // Chunks of 2^31 int32 values cannot overflow an Int64 partial sum.
         var sum: Int128 = 0
         var minimum = Int.max
@@ -75,23 +85,28 @@ struct IDXInspection {
             sum += Int128(partial)
             start = end
         }
-        return (.integer(sum), .integer(Int128(minimum)), .integer(Int128(maximum)))
+        return (.integer(sum), .integer(Int128(minimum)), .integer(Int128(maximum)), nil)
     }
 
-    private func floatStatistics(_ count: Int, _ value: (Int) -> Double) -> (JSON, JSON, JSON) {
-        guard count > 0 else { return (.double(0), .null, .null) }
+    private func floatStatistics(_ count: Int, _ value: (Int) -> Double) -> (JSON, JSON, JSON, Int?) {
         var sum = 0.0
         var minimum = Double.infinity
         var maximum = -Double.infinity
+        var nanCount = 0
         for index in 0..<count {
             let number = value(index)
+            if number.isNaN {
+                nanCount += 1
+                continue
+            }
             sum += number
             minimum = Swift.min(minimum, number)
             maximum = Swift.max(maximum, number)
         }
+        guard nanCount < count else { return (.double(0), .null, .null, nanCount) }
         if array.elementType == .float32 {
-            return (.double(sum), .float(Float(minimum)), .float(Float(maximum)))
+            return (.double(sum), .float(Float(minimum)), .float(Float(maximum)), nanCount)
         }
-        return (.double(sum), .double(minimum), .double(maximum))
+        return (.double(sum), .double(minimum), .double(maximum), nanCount)
     }
 }

@@ -24,12 +24,26 @@ import Testing
         ("idx/int16.idx.gz", #"{"format":"idx","dtype":"int16","shape":[2,3],"sum":298,"min":-32768,"max":32767}"#),
         ("idx/int32.idx", #"{"format":"idx","dtype":"int32","shape":[2,3],"sum":0,"min":-2147483648,"max":2147483647}"#),
         ("idx/rank4-int16.idx", #"{"format":"idx","dtype":"int16","shape":[2,1,2,2],"sum":-4,"min":-4,"max":3}"#),
-        ("idx/float64.idx", #"{"format":"idx","dtype":"float64","shape":[2,3],"sum":1e+300,"min":-1.5,"max":1e+300}"#),
+        ("idx/float64.idx", #"{"format":"idx","dtype":"float64","shape":[2,3],"sum":1e+300,"min":-1.5,"max":1e+300,"nan":0}"#),
         ("mnist/t10k-labels-idx1-ubyte.gz", #"{"format":"idx","dtype":"uint8","shape":[10000],"sum":44434,"min":0,"max":9}"#),
     ])
     func idxSummaryJSON(file: String, expected: String) throws {
         let path = Self.fixture(file)
         #expect(try FileFormat.detect(path: path) == .idx)
+        #expect(try IDXInspection(path: path).summary().json.text == expected)
+    }
+
+    /// A NaN is counted, and the sum, minimum and maximum are numpy's nansum, nanmin and nanmax of
+    /// [1.5, nan, -2.0, 0.25]: -0.25, -2.0 and 1.5.
+    @Test func floatNaNsAreCountedNotHidden() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nan-\(UUID().uuidString).idx").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bytes: [UInt8] = [0, 0, 0x0D, 1, 0, 0, 0, 4]  // float32, rank 1, 4 elements
+        for value: Float in [1.5, .nan, -2.0, 0.25] {
+            withUnsafeBytes(of: value.bitPattern.bigEndian) { bytes += $0 }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let expected = #"{"format":"idx","dtype":"float32","shape":[4],"sum":-0.25,"min":-2.0,"max":1.5,"nan":1}"#
         #expect(try IDXInspection(path: path).summary().json.text == expected)
     }
 
