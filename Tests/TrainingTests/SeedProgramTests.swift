@@ -118,8 +118,8 @@ import Testing
         let (a, b) = (model(), model())
         let first = Trainer(model: a, optimizer: SGD(a.parameters, learningRate: 0.1), normalization: .mnist)
         let second = Trainer(model: b, optimizer: SGD(b.parameters, learningRate: 0.1))
-        let one = first.trainStep(TestBatches(examples, size: 128).batches[0])
-        let two = second.trainStep(TestBatches(normalized, size: 128).batches[0])
+        let one = try first.trainStep(TestBatches(examples, size: 128).batches[0])
+        let two = try second.trainStep(TestBatches(normalized, size: 128).batches[0])
         #expect(abs(one - two) <= 1e-5 * abs(two))
     }
 }

@@ -28,12 +28,16 @@ public final class Trainer {
     }
 
     /// Trains on one batch and returns its mean loss.
+    /// - Throws: `LoaderError(.mismatch)` when a label is outside `0..<classes` of the model's
+    ///   output, before any parameter changes.
     /// - Complexity: one forward and one backward pass, one optimizer step.
     @discardableResult
-    public func trainStep(_ batch: Batch) -> Float {
+    public func trainStep(_ batch: Batch) throws -> Float {
         model.isTraining = true
         optimizer.zeroGradients()
-        let value = loss.forward(model.forward(input(of: batch)), labels: batch.labels)
+        let logits = model.forward(input(of: batch))
+        try Self.checkLabels(batch.labels, classes: logits.shape[1])
+        let value = loss.forward(logits, labels: batch.labels)
         _ = model.backward(loss.backward())
         optimizer.step()
         return value
@@ -46,7 +50,8 @@ public final class Trainer {
     ///   - epoch: the 1-based epoch number reported back.
     ///   - test: batches to measure accuracy on after training, or `nil`.
     ///   - onBatch: called after every batch, e.g. to draw a progress bar.
-    /// - Throws: whatever the batch sequences throw (a `LoaderError` for bad input).
+    /// - Throws: whatever the batch sequences throw (a `LoaderError` for bad input), or
+    ///   `LoaderError(.mismatch)` for a label outside the model's classes.
     public func trainEpoch<Train: AsyncSequence, Test: AsyncSequence>(
         _ batches: Train, epoch: Int, test: Test?, onBatch: (BatchProgress) -> Void = { _ in }
     ) async throws -> EpochReport where Train.Element == Batch, Test.Element == Batch {
@@ -54,7 +59,7 @@ public final class Trainer {
         let start = clock.now
         var (samples, batchIndex, lossSum) = (0, 0, 0.0)
         for try await batch in batches {
-            let value = Double(trainStep(batch))
+            let value = Double(try trainStep(batch))
             batchIndex += 1
             samples += batch.count
             lossSum += value * Double(batch.count)
@@ -101,6 +106,13 @@ public final class Trainer {
             }
         }
         return correct
+    }
+
+    /// A label beyond the model's outputs would index past the logits: a data error, reported as one.
+    private static func checkLabels(_ labels: Tensor<Int32>, classes: Int) throws {
+        for (row, label) in labels.scalars.enumerated() where label < 0 || Int(label) >= classes {
+            throw LoaderError(.mismatch, "label \(label) in row \(row) of the batch is outside the model's classes 0..<\(classes)")
+        }
     }
 
     private func input(of batch: Batch) -> Tensor<Float> {
