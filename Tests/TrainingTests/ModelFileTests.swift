@@ -72,4 +72,26 @@ import Testing
         }
         #expect(missing.code == .io)
     }
+
+    /// A model file followed by a sparse gibibyte, and one whose first name claims 4 GiB: each is
+    /// refused at the right byte after reading only the model's own size.
+    @Test func oversizedFilesAreRefusedWithoutReadingThem() throws {
+        let path = Self.temporaryPath("oversized.bin")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = Self.model(seed: 1)
+        try ModelFile.save(model.parameters, to: path)
+        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(truncate(path, 1 << 30) == 0)
+        let trailing = try #require(throws: LoaderError.self) { try ModelFile.load(into: model.parameters, from: path) }
+        #expect(trailing.code == .malformed)
+        #expect(trailing.location == .byteOffset(saved.count))
+        #expect(trailing.message.hasPrefix("\((1 << 30) - saved.count) bytes after"))
+
+        var longName = saved
+        longName.replaceSubrange(12..<16, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        try longName.write(to: URL(fileURLWithPath: path))
+        let name = try #require(throws: LoaderError.self) { try ModelFile.load(into: model.parameters, from: path) }
+        #expect(name.code == .mismatch)
+        #expect(name.location == .byteOffset(12))
+    }
 }

@@ -51,20 +51,17 @@ public enum ModelFile {
 
     /// Reads the file at `path` into `parameters`, which must match the saved names and shapes
     /// in order.
+    ///
+    /// Fields are read one at a time and checked before the next, so a wrong or huge file costs
+    /// no more memory than the model itself.
     /// - Throws: `LoaderError` `.io` (unreadable), `.malformed` (not this format, or an unknown
     ///   version), `.truncated` (ends early), `.mismatch` (a name, shape or count that differs
     ///   from the model's), each naming the file and byte offset. The parameters are unchanged
     ///   when it throws.
-    /// - Complexity: O(file size).
+    /// - Complexity: O(total parameter count).
     public static func load(into parameters: [Parameter], from path: String) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw LoaderError(.io, "cannot read model file", path: path, underlying: error)
-        }
-        var reader = Reader(bytes: [UInt8](data), path: path)
-        guard Array(try reader.take(4)) == magic else {
+        var reader = Reader(file: try ReadOnlyFile(path: path))
+        guard try reader.take(4) == magic else {
             throw LoaderError(.malformed, "not a model file (magic is not \"SLPM\")", path: path, location: .byteOffset(0))
         }
         let versionOffset = reader.offset
@@ -82,20 +79,30 @@ public enum ModelFile {
         for parameter in parameters {
             let recordOffset = reader.offset
             let nameLength = Int(try reader.uint32())
+            // Longer than any name this model has: no need to read it to know it differs.
+            guard nameLength <= parameter.name.utf8.count else {
+                throw LoaderError(.mismatch, "file has a name of \(nameLength) bytes where the model has \(parameter.name)",
+                                  path: path, location: .byteOffset(recordOffset))
+            }
             let name = String(decoding: try reader.take(nameLength), as: UTF8.self)
             let rank = Int(try reader.uint32())
+            guard rank == parameter.shape.count else {
+                throw LoaderError(.mismatch, "file has \(name) of rank \(rank) where the model has \(parameter.name) \(parameter.shape)",
+                                  path: path, location: .byteOffset(recordOffset))
+            }
             var shape: [Int] = []
             for _ in 0..<rank { shape.append(Int(try reader.uint32())) }
             guard name == parameter.name, shape == parameter.shape else {
                 throw LoaderError(.mismatch, "file has \(name) \(shape) where the model has \(parameter.name) \(parameter.shape)",
                                   path: path, location: .byteOffset(recordOffset))
             }
-            var scalars = [Float](repeating: 0, count: parameter.value.count)
-            for index in scalars.indices { scalars[index] = Float(bitPattern: try reader.uint32()) }
-            values.append(scalars)
+            let bytes = try reader.take(4 * parameter.value.count)
+            values.append(bytes.withUnsafeBytes { raw in
+                (0..<parameter.value.count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+            })
         }
-        guard reader.offset == reader.bytes.count else {
-            throw LoaderError(.malformed, "\(reader.bytes.count - reader.offset) bytes after the last parameter",
+        guard reader.offset == reader.file.size else {
+            throw LoaderError(.malformed, "\(reader.file.size - reader.offset) bytes after the last parameter",
                               path: path, location: .byteOffset(reader.offset))
         }
         for (parameter, scalars) in zip(parameters, values) { parameter.value.scalars = scalars }
@@ -105,24 +112,20 @@ public enum ModelFile {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
     }
 
-    /// Reads little-endian fields front to back, throwing `.truncated` at the end of the bytes.
+    /// Reads little-endian fields front to back, throwing `.truncated` at the end of the file.
     private struct Reader {
-        let bytes: [UInt8]
-        let path: String
+        let file: ReadOnlyFile
         var offset = 0
 
-        init(bytes: [UInt8], path: String) {
-            self.bytes = bytes
-            self.path = path
-        }
-
-        mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
-            guard count <= bytes.count - offset else {
-                throw LoaderError(.truncated, "model file ends after \(bytes.count) bytes, \(count) more needed",
-                                  path: path, location: .byteOffset(offset))
+        mutating func take(_ count: Int) throws -> [UInt8] {
+            guard count <= file.size - offset else {
+                throw LoaderError(.truncated, "model file ends after \(file.size) bytes, \(count) more needed",
+                                  path: file.path, location: .byteOffset(offset))
             }
-            defer { offset += count }
-            return bytes[offset..<(offset + count)]
+            var bytes = [UInt8](repeating: 0, count: count)
+            try bytes.withUnsafeMutableBytes { try file.readExactly(into: $0, at: offset) }
+            offset += count
+            return bytes
         }
 
         mutating func uint32() throws -> UInt32 {
