@@ -21,12 +21,12 @@ final class Gate: Sendable {
         arrivalCount.add(1, ordering: .sequentiallyConsistent)
         guard !isOpen.load(ordering: .acquiring) else { return }
         if let holdSeconds {
-            _ = opened.wait(timeout: .now() + .milliseconds(Int(holdSeconds * 1000)))
+            guard opened.wait(timeout: .now() + .milliseconds(Int(holdSeconds * 1000))) == .success else { return }
         } else {
             opened.wait()
-            // Let the next waiter through too.
-            opened.signal()
         }
+        // Let the next waiter through too.
+        opened.signal()
     }
 
     /// Lets every waiting and later read through.
