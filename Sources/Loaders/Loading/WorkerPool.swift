@@ -188,7 +188,8 @@ final class WorkerPool<Item: Sendable>: Sendable {
             guard case .wait = next else { return unwrap(next) }
             if let deadline, timer == nil {
                 timer = Task { [self] in
-                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    // A cancelled timer belongs to a wait that is over: waking would be spurious.
+                    guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
                     wakeSuspendedConsumer()
                 }
             }
