@@ -29,6 +29,9 @@ import Synchronization
 /// }
 /// var batches = loader.makeIterator()      // epoch 1, consumed synchronously
 /// while let batch = try batches.next() { _ = batch }
+///
+/// // A read stuck for a minute ends the epoch with LoaderError .timedOut instead of hanging.
+/// let guarded = DataLoader(train, batchSize: 64, workers: 2, timeout: .seconds(60))
 /// ```
 public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where Source.Element: Collatable {
     public typealias Element = Source.Element.Collated
