@@ -46,6 +46,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The shuffling seed.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Fail when a batch is not ready after this many seconds (with workers).", valueName: "seconds"))
+    var timeout: Double?
+
     @Flag(help: "Print one line of JSON instead of a table.")
     var json = false
 
@@ -63,6 +66,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--shards must be between 1 and \(Self.maximumShards)")
         }
         guard shuffleBuffer >= 0 else { throw ValidationError("--shuffle-buffer must not be negative") }
+        _ = try Self.loaderTimeout(seconds: timeout)
     }
 
     func run() throws {
@@ -101,7 +105,8 @@ struct BenchCommand: ParsableCommand {
     /// Runs `epochs` shuffled epochs and returns each one's time.
     private func timeEpochs<Source: Dataset<Example>>(of dataset: Source) throws -> [Duration] {
         let loader = DataLoader(
-            dataset.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: true, workers: workers, seed: seed)
+            dataset.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: true, workers: workers, seed: seed,
+            timeout: try Self.loaderTimeout(seconds: timeout))
         let clock = ContinuousClock()
         return try (0..<epochs).map { _ in
             var delivered = 0
@@ -119,7 +124,8 @@ struct BenchCommand: ParsableCommand {
     /// count and each epoch's time.
     private func timeStreamingEpochs<Source: StreamingDataset<Example>>(of dataset: Source) throws -> (Int, [Duration]) {
         let loader = StreamingDataLoader(
-            dataset, batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, seed: seed)
+            dataset, batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, seed: seed,
+            timeout: try Self.loaderTimeout(seconds: timeout))
         let clock = ContinuousClock()
         var samples = 0
         let times = try (0..<epochs).map { _ in
@@ -140,5 +146,17 @@ extension Duration {
     var seconds: Double {
         let (whole, attoseconds) = components
         return Double(whole) + Double(attoseconds) * 1e-18
+    }
+}
+
+extension BenchCommand {
+    /// The loader timeout `--timeout seconds` asks for, `nil` without one.
+    /// - Throws: `ValidationError` unless the seconds are a positive finite number.
+    static func loaderTimeout(seconds: Double?) throws -> Duration? {
+        guard let seconds else { return nil }
+        guard seconds.isFinite, seconds > 0, seconds <= 1e9 else {
+            throw ValidationError("--timeout must be a positive number of seconds")
+        }
+        return .nanoseconds(Int64(seconds * 1e9))
     }
 }

@@ -53,6 +53,9 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Data-loading worker threads (at most 256); 0 loads on the training thread.")
     var workers = 2
 
+    @Option(help: ArgumentHelp("Fail when a batch is not ready after this many seconds (with workers).", valueName: "seconds"))
+    var timeout: Double?
+
     @Option(help: "Compute threads for the training kernels, at most 256 (default: all cores).")
     var threads: Int?
 
@@ -97,6 +100,7 @@ struct TrainCommand: AsyncParsableCommand {
         guard (1...BenchCommand.maximumWorkers).contains(threads ?? 1) else {
             throw ValidationError("--threads must be between 1 and \(BenchCommand.maximumWorkers)")
         }
+        _ = try BenchCommand.loaderTimeout(seconds: timeout)
         guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
         guard std > 0, std.isFinite else { throw ValidationError("--std must be positive") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
@@ -166,11 +170,13 @@ struct TrainCommand: AsyncParsableCommand {
         let trainer = Trainer(model: network, optimizer: update)
 
         // Normalisation runs on the loader's workers, overlapped with training.
+        let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
         let trainLoader = DataLoader(trainSet.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: true,
-                                     dropLast: false, workers: workers, prefetch: 2, seed: seed)
+                                     dropLast: false, workers: workers, prefetch: 2, seed: seed,
+                                     timeout: loaderTimeout)
         let testLoader = testSet.map {
             DataLoader($0.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: false, dropLast: false,
-                       workers: workers, prefetch: 2, seed: seed)
+                       workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
         }
         if !json && epochs > 0 {
             print("training \(model.rawValue) (\(network.parameterCount) parameters) on \(trainSet.count) samples"

@@ -80,24 +80,24 @@ import Testing
         }
         #expect(delivered == [[0, 1], [2, 3], [1000, 1001], [1002, 1003], [2000, 2001]])
         #expect(try await iterator.next() == nil)
-        #expect(loader.statistics.liveWorkers == 0)
+        #expect(await eventually { loader.statistics.liveWorkers == 0 })
     }
 
     @Test func cancellingAndDroppingJoinTheWorkers() async throws {
         let loader = StreamingDataLoader(ShardedRangeDataset(sizes: Array(repeating: 50, count: 8)), batchSize: 2, workers: 3, prefetch: 1)
         for try await _ in loader { break }
-        #expect(loader.statistics.liveWorkers == 0)
+        #expect(await eventually { loader.statistics.liveWorkers == 0 })
         do {
             var iterator = loader.makeIterator()
             _ = try iterator.next()
         }
-        #expect(loader.statistics.liveWorkers == 0)
+        #expect(await eventually { loader.statistics.liveWorkers == 0 })
         let consumer = Task {
             for try await _ in loader { try await Task.sleep(for: .milliseconds(1)) }
         }
         consumer.cancel()
         #expect(await expectFinishes(within: 20) { _ = try? await consumer.value })
-        #expect(loader.statistics.liveWorkers == 0)
+        #expect(await eventually { loader.statistics.liveWorkers == 0 })
     }
 
     @Test func emptyShardsAndSmallWindowsNeverStall() async throws {

@@ -9,8 +9,18 @@ import Synchronization
 ///
 /// Iterating the loader runs the next epoch each time (the first pass is epoch 0, the next
 /// reshuffles); `epoch(_:)` runs a chosen one. An error reading a sample ends the epoch at that
-/// batch's position, after every earlier batch. Ending the loop early, dropping the iterator or
-/// cancelling the task stops and joins the workers.
+/// batch's position, after every earlier batch, naming the worker, the batch and the sample.
+///
+/// Ending an epoch early (`break`, dropping the iterator, cancelling the task, an error, a
+/// timeout) stops the workers and returns at once, without waiting for a batch being read: a
+/// worker inside `samples(at:)` cannot be interrupted, so it is detached and exits when that call
+/// returns, delivering nothing. Idle workers are joined before the iterator returns.
+///
+/// With a `timeout`, a consumer that has waited that long for the next batch gets a
+/// `LoaderError` `.timedOut` naming the batch and the worker reading it, and the epoch ends. The
+/// stuck thread cannot be killed: it stays alive (holding its share of memory) until its read
+/// returns. With `workers: 0` the consumer's thread does the reading itself and nothing can
+/// interrupt it, so the timeout is not applied.
 ///
 /// ```swift
 /// let loader = DataLoader(train, batchSize: 64, shuffle: true, workers: 2, seed: 42)
@@ -19,6 +29,9 @@ import Synchronization
 /// }
 /// var batches = loader.makeIterator()      // epoch 1, consumed synchronously
 /// while let batch = try batches.next() { _ = batch }
+///
+/// // A read stuck for a minute ends the epoch with LoaderError .timedOut instead of hanging.
+/// let guarded = DataLoader(train, batchSize: 64, workers: 2, timeout: .seconds(60))
 /// ```
 public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where Source.Element: Collatable {
     public typealias Element = Source.Element.Collated
@@ -34,6 +47,9 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
     public let workers: Int
     /// The number of batches each worker may have ready or in progress ahead of the consumer.
     public let prefetch: Int
+    /// How long the consumer waits for the next batch before the epoch ends with `.timedOut`;
+    /// `nil` waits as long as it takes. Applies only with workers.
+    public let timeout: Duration?
     private let nextEpoch = Atomic<Int>(0)
     let recorder = StatisticsRecorder()
 
@@ -45,39 +61,45 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
     ///   - workers: worker threads; 0 reads on the consumer's thread.
     ///   - prefetch: batches each worker may prepare ahead.
     ///   - seed: the seed of every epoch's permutation.
-    /// - Precondition: `batchSize >= 1`, `workers >= 0`, `prefetch >= 1`.
+    ///   - timeout: how long to wait for any one batch before ending the epoch with `.timedOut`;
+    ///     `nil` (the default) waits forever and costs nothing. Ignored with `workers: 0`.
+    /// - Precondition: `batchSize >= 1`, `workers >= 0`, `prefetch >= 1`, `timeout > .zero`.
     public convenience init(
         _ dataset: Source, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false, workers: Int = 0,
-        prefetch: Int = 2, seed: UInt64 = 0
+        prefetch: Int = 2, seed: UInt64 = 0, timeout: Duration? = nil
     ) {
         if shuffle {
             self.init(dataset, sampler: RandomSampler(count: dataset.count, seed: seed), batchSize: batchSize,
-                      dropLast: dropLast, workers: workers, prefetch: prefetch)
+                      dropLast: dropLast, workers: workers, prefetch: prefetch, timeout: timeout)
         } else {
             self.init(dataset, sampler: SequentialSampler(count: dataset.count), batchSize: batchSize,
-                      dropLast: dropLast, workers: workers, prefetch: prefetch)
+                      dropLast: dropLast, workers: workers, prefetch: prefetch, timeout: timeout)
         }
     }
 
     /// A loader batching the indices `sampler` chooses.
-    /// - Precondition: `batchSize >= 1`, `workers >= 0`, `prefetch >= 1`.
+    /// - Precondition: `batchSize >= 1`, `workers >= 0`, `prefetch >= 1`, `timeout > .zero`.
     public convenience init(
         _ dataset: Source, sampler: some Sampler, batchSize: Int = 1, dropLast: Bool = false, workers: Int = 0,
-        prefetch: Int = 2
+        prefetch: Int = 2, timeout: Duration? = nil
     ) {
         self.init(dataset, batchSampler: BatchSampler(sampler, batchSize: batchSize, dropLast: dropLast),
-                  workers: workers, prefetch: prefetch)
+                  workers: workers, prefetch: prefetch, timeout: timeout)
     }
 
     /// A loader reading the batches `batchSampler` forms.
-    /// - Precondition: `workers >= 0`, `prefetch >= 1`.
-    public init(_ dataset: Source, batchSampler: some BatchSampling, workers: Int = 0, prefetch: Int = 2) {
+    /// - Precondition: `workers >= 0`, `prefetch >= 1`, `timeout > .zero`.
+    public init(
+        _ dataset: Source, batchSampler: some BatchSampling, workers: Int = 0, prefetch: Int = 2, timeout: Duration? = nil
+    ) {
         precondition(workers >= 0, "DataLoader workers must not be negative, got \(workers)")
         precondition(prefetch >= 1, "DataLoader prefetch must be at least 1, got \(prefetch)")
+        precondition(timeout.map { $0 > .zero } ?? true, "DataLoader timeout must be positive, got \(timeout!)")
         self.dataset = dataset
         self.batchSampler = batchSampler
         self.workers = workers
         self.prefetch = prefetch
+        self.timeout = timeout
     }
 
     /// Batches per epoch.

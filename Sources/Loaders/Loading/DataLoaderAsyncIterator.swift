@@ -1,7 +1,8 @@
 /// Reads one epoch of a `DataLoader` asynchronously: waiting for a batch suspends the task and
 /// never blocks a thread of Swift's cooperative pool.
 ///
-/// Dropping the iterator (as `break` does) stops and joins the epoch's workers.
+/// Dropping the iterator (as `break` does) or cancelling the task stops the epoch's workers
+/// without waiting for a batch being read.
 public struct DataLoaderAsyncIterator<Source: Dataset>: AsyncIteratorProtocol where Source.Element: Collatable {
     private let run: EpochRun<Source>
 
@@ -11,7 +12,8 @@ public struct DataLoaderAsyncIterator<Source: Dataset>: AsyncIteratorProtocol wh
 
     /// The next batch, or `nil` after the last.
     /// - Throws: the `LoaderError` of the first batch that failed, once every earlier batch was
-    ///   returned, or `CancellationError` when the task is cancelled; the epoch then ends.
+    ///   returned; `.timedOut` when the loader's timeout passed waiting for this batch; or
+    ///   `CancellationError` when the task is cancelled. The epoch then ends.
     public mutating func next() async throws -> Source.Element.Collated? {
         try await run.next(isolation: nil)
     }

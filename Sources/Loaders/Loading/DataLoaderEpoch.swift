@@ -25,6 +25,7 @@ public struct DataLoaderEpoch<Source: Dataset>: AsyncSequence, Sendable where So
     private func makeRun() -> EpochRun<Source> {
         EpochRun(
             batches: loader.batchSampler.batches(epoch: number), fetcher: BatchFetcher(dataset: loader.dataset),
-            workers: loader.workers, prefetch: loader.prefetch, recorder: loader.recorder)
+            workers: loader.workers, prefetch: loader.prefetch, timeout: loader.timeout,
+            recorder: loader.recorder)
     }
 }

@@ -4,7 +4,7 @@
 /// var batches = loader.makeIterator()
 /// while let batch = try batches.next() { train(batch) }
 /// ```
-/// Dropping the iterator stops and joins the epoch's workers.
+/// Dropping the iterator stops the epoch's workers without waiting for a batch being read.
 public struct DataLoaderIterator<Source: Dataset> where Source.Element: Collatable {
     private let run: EpochRun<Source>
 
@@ -14,7 +14,8 @@ public struct DataLoaderIterator<Source: Dataset> where Source.Element: Collatab
 
     /// The next batch, or `nil` after the last.
     /// - Throws: the `LoaderError` of the first batch that failed, once every earlier batch was
-    ///   returned; the epoch then ends.
+    ///   returned, or `.timedOut` when the loader's timeout passed waiting for this batch; the
+    ///   epoch then ends.
     public mutating func next() throws -> Source.Element.Collated? {
         try run.next()
     }

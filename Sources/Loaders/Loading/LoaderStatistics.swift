@@ -19,7 +19,9 @@ public struct LoaderStatistics: Sendable, Equatable {
     /// The most batches (or, streaming, shards) claimed by workers and not yet delivered at once;
     /// bounded by `workers × prefetch` (or `workers`).
     public var peakJobsInFlight = 0
-    /// Worker threads started and not yet finished; 0 once every iterator has ended or been dropped.
+    /// Worker threads started and not yet finished. 0 once every iterator has ended or been
+    /// dropped and the reads its workers were in, if any, have returned: an epoch that ends early
+    /// does not wait for those, and their workers exit as soon as they return.
     public var liveWorkers = 0
 
     public init() {}

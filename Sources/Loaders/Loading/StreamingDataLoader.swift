@@ -8,6 +8,14 @@ import Synchronization
 /// each read one shard at a time, holding at most `prefetch` chunks of `batchSize` samples ahead,
 /// so memory stays bounded and a seed gives the same batches whatever the worker count.
 ///
+/// Ending an epoch early (`break`, dropping the iterator, cancelling the task, an error, a
+/// timeout) stops the workers and returns at once: a worker inside a shard's stream cannot be
+/// interrupted, so it is detached and exits when that call returns, delivering nothing. With a
+/// `timeout`, a consumer that has waited that long for the next batch gets a `LoaderError`
+/// `.timedOut` naming the batch, the shard it waits for and the worker reading it; the stuck
+/// thread lives on until its read returns. With `workers: 0` nothing can interrupt the
+/// consumer's own read, so the timeout is not applied.
+///
 /// ```swift
 /// let loader = StreamingDataLoader(csv, batchSize: 32, shuffleBuffer: 1_000, workers: 2, seed: 7)
 /// for try await batch in loader { … }   // one pass = one epoch; the next reshuffles
@@ -31,6 +39,9 @@ where Source.Element: Collatable {
     /// Chunks of `batchSize` samples each worker may hold ahead of the consumer.
     public let prefetch: Int
     public let seed: UInt64
+    /// How long the consumer waits for the next batch before the epoch ends with `.timedOut`;
+    /// `nil` waits as long as it takes. Applies only with workers.
+    public let timeout: Duration?
     private let nextEpoch = Atomic<Int>(0)
     let recorder = StatisticsRecorder()
 
@@ -42,15 +53,19 @@ where Source.Element: Collatable {
     ///   - workers: worker threads; 0 reads on the consumer's thread.
     ///   - prefetch: chunks of `batchSize` samples each worker may prepare ahead.
     ///   - seed: the seed of shard orders and shuffle buffers.
-    /// - Precondition: `batchSize >= 1`, `shuffleBuffer >= 0`, `workers >= 0`, `prefetch >= 1`.
+    ///   - timeout: how long to wait for any one batch before ending the epoch with `.timedOut`;
+    ///     `nil` (the default) waits forever and costs nothing. Ignored with `workers: 0`.
+    /// - Precondition: `batchSize >= 1`, `shuffleBuffer >= 0`, `workers >= 0`, `prefetch >= 1`,
+    ///   `timeout > .zero`.
     public init(
         _ dataset: Source, batchSize: Int = 1, dropLast: Bool = false, shuffleBuffer: Int = 0,
-        shuffleShards: Bool = true, workers: Int = 0, prefetch: Int = 2, seed: UInt64 = 0
+        shuffleShards: Bool = true, workers: Int = 0, prefetch: Int = 2, seed: UInt64 = 0, timeout: Duration? = nil
     ) {
         precondition(batchSize >= 1, "StreamingDataLoader batchSize must be at least 1, got \(batchSize)")
         precondition(shuffleBuffer >= 0, "StreamingDataLoader shuffleBuffer must not be negative, got \(shuffleBuffer)")
         precondition(workers >= 0, "StreamingDataLoader workers must not be negative, got \(workers)")
         precondition(prefetch >= 1, "StreamingDataLoader prefetch must be at least 1, got \(prefetch)")
+        precondition(timeout.map { $0 > .zero } ?? true, "StreamingDataLoader timeout must be positive, got \(timeout!)")
         self.dataset = dataset
         self.batchSize = batchSize
         self.dropLast = dropLast
@@ -59,6 +74,7 @@ where Source.Element: Collatable {
         self.workers = workers
         self.prefetch = prefetch
         self.seed = seed
+        self.timeout = timeout
     }
 
     /// What the loader has done so far, over all epochs.

@@ -1,6 +1,6 @@
 /// One epoch of a streaming dataset being read: shards on workers (or inline), batches formed here.
 ///
-/// Owned by one iterator; its `deinit` stops and joins the workers.
+/// Owned by one iterator; its `deinit` stops the workers without waiting for a shard being read.
 final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Collatable {
     typealias Sample = Source.Element
     typealias Chunk = Result<[Sample], LoaderError>
@@ -13,6 +13,10 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
     private var pendingStart = 0
     /// Samples batched so far this epoch: the positions collation errors name.
     private var delivered = 0
+    /// Batches formed so far this epoch: the number a timeout names.
+    private var batchesFormed = 0
+    /// An error found while starting, thrown by the first `next`.
+    private var startFailure: LoaderError?
     private var sourceEnded = false
     private var finished = false
     /// Without workers: the shard being read on the consumer's thread.
@@ -21,7 +25,10 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
     /// Without workers: a read error held back until the samples read before it are delivered.
     private var pendingFailure: LoaderError?
 
-    init(loader: StreamingDataLoader<Source>, epoch: Int) {
+    init(
+        loader: StreamingDataLoader<Source>, epoch: Int,
+        startingThreadsWith startThread: WorkerPool<Chunk>.ThreadStarter = WorkerThread.init
+    ) {
         self.loader = loader
         self.epoch = epoch
         let shards = loader.shardOrder(epoch: epoch)
@@ -37,8 +44,13 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
         ) { position, worker, emit in
             Self.readShard(shards[position], loader: loader, epoch: epoch, worker: worker, chunkSize: chunkSize, emit: emit)
         }
-        pool.start()
         self.pool = pool
+        do {
+            try pool.start(startingThreadsWith: startThread)
+        } catch {
+            startFailure = error
+            pool.shutdown()
+        }
     }
 
     deinit {
@@ -86,8 +98,10 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
     func next() throws -> Source.Element.Collated? {
         guard !finished else { return nil }
         do {
+            if let startFailure { throw startFailure }
+            let deadline = deadline()
             while !sourceEnded && pending.count - pendingStart < loader.batchSize {
-                let chunk = pool.map { $0.next() } ?? readInline()
+                let chunk = if let pool { try pool.next(until: deadline) } else { readInline() }
                 try receive(chunk)
             }
             guard let batch = try formBatch() else {
@@ -97,7 +111,7 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
             return batch
         } catch {
             finish()
-            throw error
+            throw timeoutError(error)
         }
     }
 
@@ -105,10 +119,12 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
     func next(isolation: isolated (any Actor)?) async throws -> Source.Element.Collated? {
         guard !finished else { return nil }
         do {
+            if let startFailure { throw startFailure }
+            let deadline = deadline()
             while !sourceEnded && pending.count - pendingStart < loader.batchSize {
                 let chunk: Chunk?
                 if let pool {
-                    chunk = try await pool.next(isolation: isolation)
+                    chunk = try await pool.next(isolation: isolation, until: deadline)
                 } else {
                     try Task.checkCancellation()
                     chunk = readInline()
@@ -118,10 +134,21 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
             if let batch = try formBatch() { return batch }
         } catch {
             await finish(isolation: isolation)
-            throw error
+            throw timeoutError(error)
         }
         await finish(isolation: isolation)
         return nil
+    }
+
+    /// When waiting for the next batch must end; `nil` without a timeout.
+    private func deadline() -> ContinuousClock.Instant? {
+        loader.timeout.map { ContinuousClock.now + $0 }
+    }
+
+    /// `error`, turned into a `LoaderError` when it is the pool's report of a missed deadline.
+    private func timeoutError(_ error: any Error) -> any Error {
+        guard let stall = error as? WorkerPool<Chunk>.Stall, let timeout = loader.timeout else { return error }
+        return LoaderError.timedOut(batch: batchesFormed, worker: stall.worker, job: "shard \(shards[stall.job])", after: timeout)
     }
 
     private func receive(_ chunk: Chunk?) throws {
@@ -152,6 +179,7 @@ final class StreamingEpochRun<Source: StreamingDataset> where Source.Element: Co
         } catch {
             throw LoaderError.loading(error, worker: nil, activity: "collating a batch", location: (error as? LoaderError)?.location)
         }
+        batchesFormed += 1
         loader.recorder.update {
             $0.batches += 1
             $0.samples += size

@@ -13,6 +13,7 @@ extension WorkerPool {
             let step = state.withLock { state -> WorkerStep in
                 if state.stopped { return .exit }
                 if let claimed = state.buffer.claim() {
+                    state.phases[worker] = .running(claimed)
                     let inFlight = state.buffer.jobsInFlight
                     recorder.update { $0.peakJobsInFlight = max($0.peakJobsInFlight, inFlight) }
                     return .run(claimed)
@@ -23,7 +24,7 @@ extension WorkerPool {
             }
             switch step {
             case .exit:
-                workerDidExit()
+                workerDidExit(worker)
                 return
             case .sleep:
                 workerWakeups[worker].wait()
@@ -34,6 +35,7 @@ extension WorkerPool {
                 recorder.update { $0.workerLoadTime += loading }
                 let wakeups = state.withLock { state in
                     state.buffer.finish(claimed, failed: failed)
+                    state.phases[worker] = .idle
                     // A failure ends claiming; sleeping workers must see that and leave.
                     return state.takeSleepers(workers: failed, consumer: true)
                 }
@@ -46,9 +48,12 @@ extension WorkerPool {
     private func emit(_ item: Item, job: Int, worker: Int) -> Bool {
         while true {
             let (appended, wakeups) = state.withLock { state -> (Bool?, Wakeups) in
+                state.phases[worker] = .running(job)
                 if state.stopped { return (false, Wakeups()) }
                 guard state.buffer.hasRoom(in: job) else {
                     state.sleepingWorkers.append(worker)
+                    // Asleep here, the worker leaves promptly once stopped: it may be joined.
+                    state.phases[worker] = .waitingForRoom(job)
                     return (nil, Wakeups())
                 }
                 state.buffer.append(item, to: job)
@@ -60,11 +65,12 @@ extension WorkerPool {
         }
     }
 
-    private func workerDidExit() {
-        let waiter = state.withLock { state in
-            state.liveWorkers -= 1
-            defer { if state.liveWorkers == 0 { state.exitWaiter = nil } }
-            return state.liveWorkers == 0 ? state.exitWaiter : nil
+    private func workerDidExit(_ worker: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.phases[worker] = .exited
+            guard state.awaitedWorkers.remove(worker) != nil, state.awaitedWorkers.isEmpty else { return nil }
+            defer { state.exitWaiter = nil }
+            return state.exitWaiter
         }
         recorder.update { $0.liveWorkers -= 1 }
         waiter?.resume()

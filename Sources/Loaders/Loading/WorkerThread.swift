@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// One OS thread running a closure, which can be joined: the only user of pthreads.
+/// One OS thread running a closure, which can be joined or detached: the only user of pthreads.
 ///
 /// Loader workers block while they wait for room or work, so they must be real threads, never
 /// tasks on Swift's cooperative pool.
@@ -14,24 +14,31 @@ struct WorkerThread {
     private let handle: pthread_t
 
     /// Starts a thread running `body`.
-    /// - Precondition: the system can create the thread (failing is treated as resource exhaustion).
-    init(_ body: @escaping @Sendable () -> Void) {
-        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+    /// - Throws: `LoaderError` `.resourceExhausted` naming the system's reason when the thread
+    ///   cannot be created (too many threads for the process or user, no memory for its stack).
+    init(_ body: @escaping @Sendable () -> Void) throws(LoaderError) {
+        let context = Unmanaged.passRetained(Body(body))
         #if canImport(Darwin)
         var thread: pthread_t?
         let status = pthread_create(&thread, nil, { context in
             Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
             return nil
-        }, context)
-        precondition(status == 0, "pthread_create failed with status \(status)")
-        handle = thread!
+        }, context.toOpaque())
         #else
         var thread = pthread_t()
         let status = pthread_create(&thread, nil, { context in
             Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
             return nil
-        }, context)
-        precondition(status == 0, "pthread_create failed with status \(status)")
+        }, context.toOpaque())
+        #endif
+        guard status == 0 else {
+            // The thread never ran, so the body's retain is still ours to release.
+            context.release()
+            throw LoaderError(.resourceExhausted, "cannot start a worker thread: \(String(cString: strerror(status)))")
+        }
+        #if canImport(Darwin)
+        handle = thread!
+        #else
         handle = thread
         #endif
     }
@@ -40,6 +47,13 @@ struct WorkerThread {
     func join() {
         let status = pthread_join(handle, nil)
         precondition(status == 0, "pthread_join failed with status \(status)")
+    }
+
+    /// Lets the thread finish on its own: its resources are released when its closure returns,
+    /// and it must not be joined afterwards.
+    func detach() {
+        let status = pthread_detach(handle)
+        precondition(status == 0, "pthread_detach failed with status \(status)")
     }
 
     private final class Body {
