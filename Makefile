@@ -42,11 +42,11 @@ bench: deps
 	python3 Benchmarks/run.py $(LOADERS) Fixtures/mnist $(BENCH_DATA) $(PYTORCH_PYTHON) \
 		--reference $(SHARED)/bench --repeats $(BENCH_REPEATS) --out bench-out/table.md
 
-# The loader and parser tests under ThreadSanitizer and under AddressSanitizer, each in its own
-# build directory (Docs/Sanitizers.md). Any report fails the run. `make sanitize-thread` or
-# `make sanitize-address` runs one half.
-SANITIZE_TESTS ?= LoadersTests|LoadersHDF5Tests|LoadersCommandTests
-SANITIZE_STRESS_SCALE ?= 1
+# The tests under ThreadSanitizer and under AddressSanitizer, each built in its own directory
+# (Docs/Sanitizers.md). Any report fails the run. `make sanitize-thread` or `make sanitize-address`
+# runs one half; SANITIZE_TESTS narrows the tests (a `swift test --filter` pattern).
+SANITIZE_TESTS ?= LoadersTests|LoadersHDF5Tests|LoadersCommandTests|TrainingTests
+SANITIZE_STRESS_SCALE ?= 3
 
 .PHONY: sanitize sanitize-thread sanitize-address
 
@@ -54,7 +54,7 @@ sanitize: sanitize-thread sanitize-address
 
 sanitize-thread: deps
 	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
-	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/Tests/tsan-suppressions.txt" \
+	TSAN_OPTIONS="halt_on_error=1" \
 	LOADERS_STRESS_SCALE=$(SANITIZE_STRESS_SCALE) \
 		$(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan --filter '$(SANITIZE_TESTS)'
 
