@@ -164,43 +164,64 @@ import Testing
         #expect(loader.statistics.peakJobsInFlight <= workers * 2)
     }
 
-    /// Cancels the consuming task after a few batches, alternately from inside (deterministic: the
-    /// next `next()` throws) and from outside while the consumer is suspended waiting for slow workers.
+    /// The consuming task cancels itself after a few batches, while workers are still reading
+    /// ahead: the next `next()` throws, after exactly those batches.
     @Test(arguments: [3, 4])
     func cancellingMidEpochEndsWithAnExactPrefixAndJoinsTheWorkers(workers: Int) async throws {
-        // 300 batches at about 0.4 ms each: far longer than the few batches before the cancellation.
-        let count = 1_200, batchSize = 4
-        let slow = JitteredDataset(count: count, delayMicroseconds: 100, slowEvery: 1)
+        let count = 400, batchSize = 4
         let reference = DataLoader(JitteredDataset(count: count, delayMicroseconds: 0), batchSize: batchSize, shuffle: true, seed: 3)
         let expected = try collect(reference.epoch(0))
         for round in 0..<(10 * Self.scale) {
-            let loader = DataLoader(slow, batchSize: batchSize, shuffle: true, workers: workers, prefetch: 1 + round % 3, seed: 3)
+            let loader = DataLoader(
+                JitteredDataset(count: count), batchSize: batchSize, shuffle: true, workers: workers, prefetch: 1 + round % 3, seed: 3)
             let stop = 1 + round % 5
-            let cancelsItself = round.isMultiple(of: 2)
             let consumer = Task { () -> ([Batch], (any Error)?) in
                 var delivered: [Batch] = []
                 do {
                     for try await batch in loader {
                         delivered.append(batch)
-                        if cancelsItself && delivered.count == stop { withUnsafeCurrentTask { $0?.cancel() } }
+                        if delivered.count == stop { withUnsafeCurrentTask { $0?.cancel() } }
                     }
                     return (delivered, nil)
                 } catch {
                     return (delivered, error)
                 }
             }
-            if !cancelsItself {
-                while loader.statistics.batches < stop { try await Task.sleep(for: .microseconds(200)) }
-                consumer.cancel()
-            }
             let (delivered, error) = await consumer.value
             #expect(error is CancellationError, "round \(round): \(String(describing: error))")
-            if cancelsItself {
-                #expect(delivered.count == stop)
-            } else {
-                #expect(delivered.count >= stop && delivered.count < expected.count)
+            #expect(delivered == Array(expected.prefix(stop)), "round \(round)")
+            #expect(loader.statistics.liveWorkers == 0)
+        }
+    }
+
+    /// Cancels the consuming task from outside while it waits for a batch whose samples every
+    /// worker is stuck reading (they block until the test lets them go): the loop ends with
+    /// `CancellationError` after exactly the earlier batches, and the workers are joined.
+    @Test(arguments: [3, 4])
+    func cancellingDuringABlockedReadEndsWithAnExactPrefixAndJoinsTheWorkers(workers: Int) async throws {
+        let count = 200, batchSize = 4
+        let expected = try collect(DataLoader(RangeDataset(count: count), batchSize: batchSize).epoch(0))
+        for round in 0..<(6 * Self.scale) {
+            let stop = 1 + round % 5
+            let gate = ReadGate()
+            let dataset = GatedDataset(count: count, firstGatedIndex: stop * batchSize, gate: gate)
+            let loader = DataLoader(dataset, batchSize: batchSize, workers: workers, prefetch: 1 + round % 3)
+            let consumer = Task { () -> ([Batch], (any Error)?) in
+                var delivered: [Batch] = []
+                do {
+                    for try await batch in loader { delivered.append(batch) }
+                    return (delivered, nil)
+                } catch {
+                    return (delivered, error)
+                }
             }
-            #expect(delivered == Array(expected.prefix(delivered.count)), "round \(round)")
+            // Batch `stop` cannot be read until the gate opens, so the consumer stops there.
+            while loader.statistics.batches < stop || gate.waitingReads == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            consumer.cancel()
+            gate.open()
+            let (delivered, error) = await consumer.value
+            #expect(error is CancellationError, "round \(round): \(String(describing: error))")
+            #expect(delivered == Array(expected.prefix(stop)), "round \(round)")
             #expect(loader.statistics.liveWorkers == 0)
         }
     }

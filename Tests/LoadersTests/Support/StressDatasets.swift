@@ -1,5 +1,6 @@
 import Foundation
 import Loaders
+import Synchronization
 
 /// `LOADERS_STRESS_SCALE` (default 1) multiplies the epochs and rounds of the stress tests, so a
 /// sanitizer run can give the threads more chances to meet than the ordinary test run pays for.
@@ -50,5 +51,36 @@ struct JitteredShards: StreamingDataset {
             read += 1
             return try base.next()
         }
+    }
+}
+
+/// Holds back reads until opened: a stand-in for a read that blocks (a slow disk, a network file).
+final class ReadGate: Sendable {
+    private let isOpen = Atomic<Bool>(false)
+    private let waiting = Atomic<Int>(0)
+
+    /// Reads waiting at the gate now.
+    var waitingReads: Int { waiting.load(ordering: .sequentiallyConsistent) }
+
+    func open() { isOpen.store(true, ordering: .sequentiallyConsistent) }
+
+    /// Returns once the gate is open.
+    func pass() {
+        guard !isOpen.load(ordering: .sequentiallyConsistent) else { return }
+        waiting.add(1, ordering: .sequentiallyConsistent)
+        while !isOpen.load(ordering: .sequentiallyConsistent) { usleep(200) }
+        waiting.subtract(1, ordering: .sequentiallyConsistent)
+    }
+}
+
+/// The samples of `RangeDataset`, where reading any index from `firstGatedIndex` on waits at `gate`.
+struct GatedDataset: Dataset {
+    let count: Int
+    let firstGatedIndex: Int
+    let gate: ReadGate
+
+    func sample(at index: Int) throws -> Example {
+        if index >= firstGatedIndex { gate.pass() }
+        return try RangeDataset(count: count).sample(at: index)
     }
 }
