@@ -67,6 +67,8 @@ import Testing
         }
     }
 
+    /// Epoch after epoch, alternately read by a task and by a blocking iterator: every batch is the
+    /// one the run without workers gives, the window bound holds, and no worker outlives its epoch.
     @Test(arguments: Setup.all)
     func manyEpochsGiveExactlyTheBatchesOfTheRunWithoutWorkers(setup: Setup) async throws {
         let count = 150, batchSize = 4, epochs = 6 * Self.scale
@@ -106,7 +108,7 @@ import Testing
     }
 
     /// Four epochs of one loader read at the same time, two by tasks and two by blocking iterators:
-    /// sixteen worker threads share the dataset, the statistics and the epoch counter.
+    /// sixteen worker threads share the dataset and the loader's statistics.
     @Test func epochsOfOneLoaderReadAtOnceStayApart() async throws {
         let loader = DataLoader(JitteredDataset(count: 120), batchSize: 6, shuffle: true, workers: 4, prefetch: 2, seed: 77)
         let reference = DataLoader(JitteredDataset(count: 120, delayMicroseconds: 0), batchSize: 6, shuffle: true, seed: 77)
@@ -132,6 +134,8 @@ import Testing
         #expect(loader.statistics.liveWorkers == 0)
     }
 
+    /// Leaving `for try await` with `break`, or dropping the blocking iterator, at any batch while
+    /// workers are reading ahead: exactly the batches before it, and every worker joined at once.
     @Test(arguments: [3, 4])
     func breakingMidEpochGivesAnExactPrefixAndJoinsTheWorkers(workers: Int) async throws {
         let count = 200, batchSize = 4
@@ -279,6 +283,8 @@ import Testing
         }
     }
 
+    /// As `manyEpochsGiveExactlyTheBatchesOfTheRunWithoutWorkers`, for shards read whole by workers
+    /// through a shuffle buffer and batched by the consumer.
     @Test(arguments: Setup.all)
     func streamingEpochsGiveExactlyTheBatchesOfTheRunWithoutWorkers(setup: Setup) async throws {
         let sizes = Self.shardSizes, epochs = 6 * Self.scale
@@ -299,6 +305,8 @@ import Testing
         #expect(loader.statistics.peakJobsInFlight <= setup.workers)
     }
 
+    /// `break`, a dropped blocking iterator and self-cancellation, in turn, at any batch of a
+    /// streaming epoch: exactly the batches before it, and every worker joined.
     @Test(arguments: [3, 4])
     func streamingBreakAndCancellationMidEpochGiveAnExactPrefix(workers: Int) async throws {
         let sizes = Self.shardSizes
