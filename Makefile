@@ -41,3 +41,26 @@ bench: deps
 	mkdir -p bench-out
 	python3 Benchmarks/run.py $(LOADERS) Fixtures/mnist $(BENCH_DATA) $(PYTORCH_PYTHON) \
 		--reference $(SHARED)/bench --repeats $(BENCH_REPEATS) --out bench-out/table.md
+
+# The tests under ThreadSanitizer and under AddressSanitizer, each built in its own directory
+# (Docs/Sanitizers.md). Any report fails the run. `make sanitize-thread` or `make sanitize-address`
+# runs one half; SANITIZE_TESTS narrows the tests (a `swift test --filter` pattern).
+SANITIZE_TESTS ?= LoadersTests|LoadersHDF5Tests|LoadersCommandTests|TrainingTests
+SANITIZE_STRESS_SCALE ?= 3
+
+.PHONY: sanitize sanitize-thread sanitize-address
+
+sanitize: sanitize-thread sanitize-address
+
+sanitize-thread: deps
+	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
+	TSAN_OPTIONS="halt_on_error=1" \
+	LOADERS_STRESS_SCALE=$(SANITIZE_STRESS_SCALE) \
+		$(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan --filter '$(SANITIZE_TESTS)'
+
+sanitize-address: deps
+	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
+	ASAN_OPTIONS="halt_on_error=1 detect_leaks=1 detect_stack_use_after_return=1" \
+	LSAN_OPTIONS="suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt" \
+	LOADERS_STRESS_SCALE=$(SANITIZE_STRESS_SCALE) \
+		$(SWIFT) test --skip-build --sanitize=address --build-path .build-asan --filter '$(SANITIZE_TESTS)'
