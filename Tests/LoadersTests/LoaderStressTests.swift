@@ -135,9 +135,9 @@ import Testing
     }
 
     /// Leaving `for try await` with `break`, or dropping the blocking iterator, at any batch while
-    /// workers are reading ahead: exactly the batches before it, and every worker joined at once.
+    /// workers are reading ahead: exactly the batches before it, and every worker leaves.
     @Test(arguments: [3, 4])
-    func breakingMidEpochGivesAnExactPrefixAndJoinsTheWorkers(workers: Int) async throws {
+    func breakingMidEpochGivesAnExactPrefixAndTheWorkersLeave(workers: Int) async throws {
         let count = 200, batchSize = 4
         let loader = DataLoader(JitteredDataset(count: count), batchSize: batchSize, shuffle: true, workers: workers, prefetch: 2, seed: 11)
         let reference = DataLoader(JitteredDataset(count: count, delayMicroseconds: 0), batchSize: batchSize, shuffle: true, seed: 11)
@@ -163,7 +163,7 @@ import Testing
                 }
             }
             #expect(delivered == Array(expected.prefix(stop)), "round \(round)")
-            #expect(loader.statistics.liveWorkers == 0)
+            #expect(await eventually { loader.statistics.liveWorkers == 0 })
         }
         #expect(loader.statistics.peakJobsInFlight <= workers * 2)
     }
@@ -171,7 +171,7 @@ import Testing
     /// The consuming task cancels itself after a few batches, while workers are still reading
     /// ahead: the next `next()` throws, after exactly those batches.
     @Test(arguments: [3, 4])
-    func cancellingMidEpochEndsWithAnExactPrefixAndJoinsTheWorkers(workers: Int) async throws {
+    func cancellingMidEpochEndsWithAnExactPrefixAndTheWorkersLeave(workers: Int) async throws {
         let count = 400, batchSize = 4
         let reference = DataLoader(JitteredDataset(count: count, delayMicroseconds: 0), batchSize: batchSize, shuffle: true, seed: 3)
         let expected = try collect(reference.epoch(0))
@@ -194,15 +194,15 @@ import Testing
             let (delivered, error) = await consumer.value
             #expect(error is CancellationError, "round \(round): \(String(describing: error))")
             #expect(delivered == Array(expected.prefix(stop)), "round \(round)")
-            #expect(loader.statistics.liveWorkers == 0)
+            #expect(await eventually { loader.statistics.liveWorkers == 0 })
         }
     }
 
     /// Cancels the consuming task from outside while it waits for a batch whose samples every
     /// worker is stuck reading (they block until the test lets them go): the loop ends with
-    /// `CancellationError` after exactly the earlier batches, and the workers are joined.
+    /// `CancellationError` after exactly the earlier batches, and every worker leaves.
     @Test(arguments: [3, 4])
-    func cancellingDuringABlockedReadEndsWithAnExactPrefixAndJoinsTheWorkers(workers: Int) async throws {
+    func cancellingDuringABlockedReadEndsWithAnExactPrefixAndTheWorkersLeave(workers: Int) async throws {
         let count = 200, batchSize = 4
         let expected = try collect(DataLoader(RangeDataset(count: count), batchSize: batchSize).epoch(0))
         for round in 0..<(6 * Self.scale) {
@@ -226,12 +226,12 @@ import Testing
             let (delivered, error) = await consumer.value
             #expect(error is CancellationError, "round \(round): \(String(describing: error))")
             #expect(delivered == Array(expected.prefix(stop)), "round \(round)")
-            #expect(loader.statistics.liveWorkers == 0)
+            #expect(await eventually { loader.statistics.liveWorkers == 0 })
         }
     }
 
     /// A sample failing mid-epoch, with workers racing past it: every earlier batch arrives, in
-    /// order, then the error naming the sample, and the workers are joined.
+    /// order, then the error naming the sample, and every worker leaves.
     @Test(arguments: Setup.all)
     func aFailureMidEpochArrivesAfterExactlyTheEarlierBatches(setup: Setup) async throws {
         let count = 120, batchSize = 5
@@ -244,7 +244,7 @@ import Testing
             let (delivered, error) = await read(loader.epoch(0), asynchronously: round.isMultiple(of: 2), slow: setup.slowConsumer)
             #expect((error as? LoaderError)?.location == .sampleIndex(failingIndex), "round \(round): \(String(describing: error))")
             #expect(delivered == Array(reference.prefix(failingIndex / batchSize)), "round \(round)")
-            #expect(loader.statistics.liveWorkers == 0)
+            #expect(await eventually { loader.statistics.liveWorkers == 0 })
         }
     }
 
@@ -306,7 +306,7 @@ import Testing
     }
 
     /// `break`, a dropped blocking iterator and self-cancellation, in turn, at any batch of a
-    /// streaming epoch: exactly the batches before it, and every worker joined.
+    /// streaming epoch: exactly the batches before it, and every worker leaves.
     @Test(arguments: [3, 4])
     func streamingBreakAndCancellationMidEpochGiveAnExactPrefix(workers: Int) async throws {
         let sizes = Self.shardSizes
@@ -354,7 +354,7 @@ import Testing
                 delivered = batches
             }
             #expect(delivered == Array(expected.prefix(stop)), "round \(round)")
-            #expect(loader.statistics.liveWorkers == 0)
+            #expect(await eventually { loader.statistics.liveWorkers == 0 })
         }
     }
 
