@@ -174,7 +174,7 @@ final class WorkerPool<Item: Sendable>: Sendable {
     ///   `Stall` when `deadline` passes first.
     func next(isolation: isolated (any Actor)? = #isolation, until deadline: ContinuousClock.Instant? = nil) async throws -> Item? {
         // Started at the first wait, only with a deadline: without one, waiting costs no timer.
-        var timer: Task<Void, Never>?
+        var timer: DispatchWorkItem?
         defer { timer?.cancel() }
         while true {
             try Task.checkCancellation()
@@ -187,11 +187,11 @@ final class WorkerPool<Item: Sendable>: Sendable {
             if let stall { throw stall }
             guard case .wait = next else { return unwrap(next) }
             if let deadline, timer == nil {
-                timer = Task { [self] in
-                    // A cancelled timer belongs to a wait that is over: waking would be spurious.
-                    guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
-                    wakeSuspendedConsumer()
-                }
+                // On a dispatch queue rather than a task: a timeout must fire even while every
+                // thread of the cooperative pool is blocked, which is one way a program hangs.
+                let wake = DispatchWorkItem { [self] in wakeSuspendedConsumer() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.dispatchInterval(deadline - .now), execute: wake)
+                timer = wake
             }
             let start = ContinuousClock.now
             await withTaskCancellationHandler {

@@ -21,9 +21,8 @@ func runningAloneInChildProcess(_ testName: String, sourceLocation: SourceLocati
     try process.run()
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    // The run's summary, not the exit status, tells whether the test passed: a sanitizer may
-    // end an otherwise passing run with a status of its own.
-    #expect(process.terminationReason == .exit, "\(text)", sourceLocation: sourceLocation)
+    // A sanitizer's report in the child ends it with a status of its own, so both must hold.
+    #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(text)", sourceLocation: sourceLocation)
     #expect(text.contains("Test run with 1 test in 1 suite passed"), "\(testName) did not pass alone: \(text)", sourceLocation: sourceLocation)
     return false
 }
