@@ -46,13 +46,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LoadersTests", dependencies: ["Loaders", "TSanMutexAnnotations"]),
-        .testTarget(name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5"]),
+        .testTarget(name: "LoadersTests", dependencies: ["Loaders", "TSanMutexAnnotations", "ChildProcessSupport"]),
+        .testTarget(
+            name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5", "ChildProcessSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders"]),
         // Lets ThreadSanitizer see Synchronization's Mutex change hands on Linux (see the file);
         // linked into the one test binary through LoadersTests, empty outside `--sanitize=thread`.
         .target(name: "TSanMutexAnnotations", path: "Tests/TSanMutexAnnotations"),
+        // Runs a test's child process and awaits it without holding a thread of the cooperative pool.
+        .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -51,7 +51,7 @@ enum ElementConversion {
     ) -> Result<[Scalar], OutOfRange> {
         let swap = order != .native
         var failedAt: Int?
-        let values = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let values = [Scalar](uninitializedCapacity: count) { buffer, initialized in
             func fill<Stored: FixedWidthInteger>(_: Stored.Type, _ convert: (Stored) -> Scalar?) {
                 let size = MemoryLayout<Stored>.size
                 for index in 0..<count {

@@ -111,7 +111,7 @@ public struct HDF5Dataset: Dataset, Sendable {
         let featureInfo = features.stored.info
         let elements = features.stored.rowElementCount
         try features.visit(indices) { position, raw in
-            featureValues[position] = [Float](unsafeUninitializedCapacity: elements) { buffer, initialized in
+            featureValues[position] = [Float](uninitializedCapacity: elements) { buffer, initialized in
                 if let target = buffer.baseAddress {
                     ElementConversion.floats(raw, count: elements, element: featureInfo.elementType, order: featureInfo.byteOrder, into: target)
                 }

@@ -114,7 +114,7 @@ public final class HDF5File: Sendable {
         guard byteCount <= physicalMemoryBytes() else {
             throw LoaderError(.unsupported, "\(byteCount) bytes do not fit in memory", path: path, location: .datasetPath(stored.info.path))
         }
-        let bytes = try [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initialized in
+        let bytes = try [UInt8](uninitializedCapacity: byteCount) { buffer, initialized in
             try stored.readRows(rows, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = buffer.count
         }

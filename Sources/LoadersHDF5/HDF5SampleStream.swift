@@ -34,7 +34,7 @@ public struct HDF5SampleStream: SampleStream {
         let featureInfo = features.stored.info
         let elements = features.stored.rowElementCount
         let values = try features.withRow(row) { raw in
-            [Float](unsafeUninitializedCapacity: elements) { buffer, initialized in
+            [Float](uninitializedCapacity: elements) { buffer, initialized in
                 if let target = buffer.baseAddress {
                     ElementConversion.floats(raw, count: elements, element: featureInfo.elementType, order: featureInfo.byteOrder, into: target)
                 }

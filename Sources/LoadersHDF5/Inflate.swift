@@ -13,7 +13,7 @@ enum Inflate {
     static func zlib(_ input: UnsafeRawBufferPointer, capacity: Int, path: String, describe: @autoclosure () -> String) throws -> [UInt8] {
         let decompressor = try DeflateDecompressor()
         var result = Result<Int, DeflateDecompressor.Failure>.failure(.badData)
-        let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+        let output = [UInt8](uninitializedCapacity: capacity) { buffer, initialized in
             result = decompressor.decompressZlib(input, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = (try? result.get()) ?? 0
         }

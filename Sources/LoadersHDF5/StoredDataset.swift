@@ -176,7 +176,7 @@ final class StoredDataset: Sendable {
         case .chunks(let plan):
             return try assembleBlock(rows, plan: plan)
         case .contiguous, .fill, .library:
-            return try [UInt8](unsafeUninitializedCapacity: rows.count * rowByteCount) { buffer, initialized in
+            return try [UInt8](uninitializedCapacity: rows.count * rowByteCount) { buffer, initialized in
                 try readRows(rows, into: UnsafeMutableRawBufferPointer(buffer))
                 initialized = buffer.count
             }
@@ -249,7 +249,7 @@ final class StoredDataset: Sendable {
             var origin = [Int](repeating: 0, count: info.shape.count)
             origin[0] = rows.lowerBound
             guard var chunk = try decodeChunk(at: origin, plan: plan) else {
-                return [UInt8](unsafeUninitializedCapacity: blockBytes) { buffer, initialized in
+                return [UInt8](uninitializedCapacity: blockBytes) { buffer, initialized in
                     fill(UnsafeMutableRawBufferPointer(buffer))
                     initialized = blockBytes
                 }
@@ -258,7 +258,7 @@ final class StoredDataset: Sendable {
             chunk.removeLast(chunk.count - blockBytes)
             return chunk
         }
-        var block = [UInt8](unsafeUninitializedCapacity: blockBytes) { buffer, initialized in
+        var block = [UInt8](uninitializedCapacity: blockBytes) { buffer, initialized in
             fill(UnsafeMutableRawBufferPointer(buffer))
             initialized = blockBytes
         }
@@ -351,7 +351,7 @@ final class StoredDataset: Sendable {
                 .truncated, "\(describe()): \(location.size) bytes at byte \(start) run past the file's end (\(file.size) bytes)",
                 path: file.path, location: .byteOffset(start))
         }
-        var bytes = try [UInt8](unsafeUninitializedCapacity: location.size) { buffer, initialized in
+        var bytes = try [UInt8](uninitializedCapacity: location.size) { buffer, initialized in
             if file.userBlock == 0 {
                 try readFileBytes(into: UnsafeMutableRawBufferPointer(buffer), at: start)
             } else {

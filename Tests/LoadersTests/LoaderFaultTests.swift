@@ -158,14 +158,13 @@ import Testing
 
     @Test(arguments: [false, true])
     func aHungReadEndsTheEpochWithATimeoutNamingTheBatchAndItsWorker(async: Bool) async throws {
-        // Hung for a minute, as far as a 0.3 s timeout can tell; the test opens the gate sooner.
-        let gate = Gate(holdSeconds: 60)
+        // Hung for two minutes, as far as a 0.3 s timeout can tell; the test opens the gate sooner.
+        let gate = Gate(holdSeconds: 120)
         let dataset = StallingDataset(count: 40, stallingIndex: 22, gate: gate)
         let loader = DataLoader(dataset, batchSize: 4, workers: 2, prefetch: 1, timeout: .milliseconds(300))
-        let start = ContinuousClock.now
         let outcome = await consume(loader, async: async)
-        // A generous bound: ending the epoch must not wait for the hung read.
-        #expect(ContinuousClock.now - start < .seconds(20))
+        // Ending the epoch did not wait for the hung read.
+        #expect(gate.departures == 0)
         // Batch 5 holds samples 20..<24, and sample 22 never returns while the gate is closed.
         #expect(outcome.delivered == (0..<5).map { Array($0 * 4..<$0 * 4 + 4) })
         let error = try #require(outcome.error)
@@ -181,15 +180,14 @@ import Testing
 
     @Test(arguments: [false, true])
     func aHungShardEndsTheStreamingEpochWithATimeoutNamingTheBatchShardAndWorker(async: Bool) async throws {
-        // Hung for a minute, as far as a 0.3 s timeout can tell; the test opens the gate sooner.
-        let gate = Gate(holdSeconds: 60)
+        // Hung for two minutes, as far as a 0.3 s timeout can tell; the test opens the gate sooner.
+        let gate = Gate(holdSeconds: 120)
         let dataset = StallingShardedDataset(sizes: [4, 4, 6], stall: (shard: 1, position: 2), gate: gate)
         let loader = StreamingDataLoader(
             dataset, batchSize: 2, shuffleShards: false, workers: 2, prefetch: 1, timeout: .milliseconds(300))
-        let start = ContinuousClock.now
         let outcome = await consume(loader, async: async)
-        // A generous bound: ending the epoch must not wait for the hung read.
-        #expect(ContinuousClock.now - start < .seconds(20))
+        // Ending the epoch did not wait for the hung read.
+        #expect(gate.departures == 0)
         #expect(outcome.delivered == [[0, 1], [2, 3], [1000, 1001]])
         let error = try #require(outcome.error)
         #expect(error.code == .timedOut)
@@ -296,8 +294,8 @@ import Testing
     // MARK: Cancellation during a blocking read
 
     @Test func cancellingDuringABlockingReadReturnsPromptlyAndTheReaderExitsAfterIt() async throws {
-        // Sample 9's read sleeps 8 s; the cancelled consumer must not wait for it.
-        let gate = Gate(holdSeconds: 8)
+        // Sample 9's read is held for two minutes; the cancelled consumer must not wait for it.
+        let gate = Gate(holdSeconds: 120)
         let dataset = StallingDataset(count: 40, stallingIndex: 9, gate: gate)
         let loader = DataLoader(dataset, batchSize: 4, workers: 2, prefetch: 1)
         let consumer = Task {
@@ -311,19 +309,17 @@ import Testing
             }
         }
         #expect(await eventually { gate.arrivals > 0 })
-        let start = ContinuousClock.now
         consumer.cancel()
         let outcome = await consumer.value
-        let elapsed = ContinuousClock.now - start
         #expect(outcome == "cancelled")
-        // A generous bound, far below the read's 8 s (the cooperative pool may be busy with other tests).
-        #expect(elapsed < .seconds(4), "cancellation waited \(elapsed) for an 8 s read")
+        // The consumer came back while the read was still held: cancelling did not wait for it.
+        #expect(gate.departures == 0)
         gate.open()
         #expect(await eventually { dataset.threads.liveThreadIDs.isEmpty && loader.statistics.liveWorkers == 0 })
     }
 
     @Test func cancellingAStreamDuringABlockingReadReturnsPromptlyAndTheReaderExitsAfterIt() async throws {
-        let gate = Gate(holdSeconds: 8)
+        let gate = Gate(holdSeconds: 120)
         let dataset = StallingShardedDataset(sizes: [6, 6, 6], stall: (shard: 0, position: 4), gate: gate)
         let loader = StreamingDataLoader(dataset, batchSize: 2, shuffleShards: false, workers: 2, prefetch: 1)
         let consumer = Task {
@@ -337,22 +333,19 @@ import Testing
             }
         }
         #expect(await eventually { gate.arrivals > 0 })
-        let start = ContinuousClock.now
         consumer.cancel()
         let outcome = await consumer.value
-        let elapsed = ContinuousClock.now - start
         #expect(outcome == "cancelled")
-        // A generous bound, far below the read's 8 s (the cooperative pool may be busy with other tests).
-        #expect(elapsed < .seconds(4), "cancellation waited \(elapsed) for an 8 s read")
+        // The consumer came back while the read was still held: cancelling did not wait for it.
+        #expect(gate.departures == 0)
         gate.open()
         #expect(await eventually { dataset.threads.liveThreadIDs.isEmpty && loader.statistics.liveWorkers == 0 })
     }
 
     @Test func droppingASynchronousIteratorDuringABlockingReadReturnsPromptly() async throws {
-        let gate = Gate(holdSeconds: 8)
+        let gate = Gate(holdSeconds: 120)
         let dataset = StallingDataset(count: 40, stallingIndex: 9, gate: gate)
         let loader = DataLoader(dataset, batchSize: 4, workers: 2, prefetch: 1)
-        var start = ContinuousClock.now
         do {
             var iterator = loader.makeIterator()
             // Taking batches 0 and 1 moves the window past batch 0 for certain, so a worker
@@ -361,11 +354,10 @@ import Testing
             _ = try iterator.next()
             withExtendedLifetime(iterator) {
                 #expect(eventuallySync { gate.arrivals > 0 })
-                start = ContinuousClock.now
             }
         }
-        let elapsed = ContinuousClock.now - start
-        #expect(elapsed < .seconds(4), "dropping waited \(elapsed) for an 8 s read")
+        // Dropping the iterator came back while the read was still held.
+        #expect(gate.departures == 0)
         gate.open()
         #expect(await eventually { dataset.threads.liveThreadIDs.isEmpty && loader.statistics.liveWorkers == 0 })
     }
@@ -401,7 +393,7 @@ import Testing
     /// Runs alone in a child process: resident memory and the thread and descriptor counts are
     /// the whole process's, which parallel tests would move.
     @Test func twoHundredEpochsGrowNeitherThreadsNorDescriptorsNorMemory() async throws {
-        guard try runningAloneInChildProcess("twoHundredEpochsGrowNeitherThreadsNorDescriptorsNorMemory") else { return }
+        guard try await runningAloneInChildProcess("twoHundredEpochsGrowNeitherThreadsNorDescriptorsNorMemory") else { return }
         let files = try PerSampleFileDataset.make(count: 24)
         defer { try? FileManager.default.removeItem(atPath: files.directory) }
         // 784 features per sample: a leaked batch per epoch would show in resident memory.

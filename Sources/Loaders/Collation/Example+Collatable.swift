@@ -22,7 +22,7 @@ extension Example: Collatable {
             }
             labels.append(label)
         }
-        let scalars = [Float](unsafeUninitializedCapacity: samples.count * sampleSize) { buffer, initialized in
+        let scalars = [Float](uninitializedCapacity: samples.count * sampleSize) { buffer, initialized in
             var offset = 0
             for sample in samples {
                 sample.features.scalars.withUnsafeBufferPointer { source in

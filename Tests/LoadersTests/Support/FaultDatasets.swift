@@ -4,10 +4,14 @@ import Synchronization
 @testable import Loaders
 
 /// A point where reads stop until the test opens it, or until `holdSeconds` pass; tells the test
-/// when a read has arrived there.
+/// when a read has arrived there and when one has left.
+///
+/// Whether the loader returned before a held read left is what the tests check, rather than how
+/// long it took: on a loaded machine, or under a sanitizer, seconds say little.
 final class Gate: Sendable {
     private let opened = DispatchSemaphore(value: 0)
     private let arrivalCount = Atomic<Int>(0)
+    private let departureCount = Atomic<Int>(0)
     private let isOpen = Atomic<Bool>(false)
     /// How long a read waits at the closed gate; `nil` waits until `open()`.
     let holdSeconds: Double?
@@ -19,6 +23,7 @@ final class Gate: Sendable {
     /// Called by a read: waits while the gate is closed.
     func pass() {
         arrivalCount.add(1, ordering: .sequentiallyConsistent)
+        defer { departureCount.add(1, ordering: .sequentiallyConsistent) }
         guard !isOpen.load(ordering: .acquiring) else { return }
         if let holdSeconds {
             guard opened.wait(timeout: .now() + .milliseconds(Int(holdSeconds * 1000))) == .success else { return }
@@ -37,6 +42,9 @@ final class Gate: Sendable {
 
     /// How many reads have arrived at the gate.
     var arrivals: Int { arrivalCount.load(ordering: .sequentiallyConsistent) }
+
+    /// How many reads have left the gate, opened or held for `holdSeconds`.
+    var departures: Int { departureCount.load(ordering: .sequentiallyConsistent) }
 }
 
 /// A `RangeDataset` whose sample `stallingIndex` waits at `gate`; records the threads reading it.

@@ -149,7 +149,7 @@ public struct CSVDataset: Dataset, Sendable {
             features = Array(floats[row * width ..< (row + 1) * width])
         case .bytes(let bytes):
             features = bytes.withUnsafeBufferPointer { bytes in
-                [Float](unsafeUninitializedCapacity: width) { buffer, initialized in
+                [Float](uninitializedCapacity: width) { buffer, initialized in
                     let source = bytes.baseAddress! + row * width
                     for column in 0..<width { buffer[column] = Float(source[column]) }
                     initialized = width
@@ -190,7 +190,7 @@ public struct CSVDataset: Dataset, Sendable {
         var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
         let width = plan.featureCount
         var labels: [Int32] = []
-        let floats = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+        let floats = try [Float](uninitializedCapacity: rowBound * width) { buffer, initialized in
             var rows = 0
             while true {
                 precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
@@ -216,7 +216,7 @@ public struct CSVDataset: Dataset, Sendable {
         defer { scratch.deallocate() }
         var labels: [Int32] = []
         var fitsInBytes = true
-        let bytes = try [UInt8](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+        let bytes = try [UInt8](uninitializedCapacity: rowBound * width) { buffer, initialized in
             var rows = 0
             while true {
                 precondition(rows < rowBound, "CSV row bound \(rowBound) too small")

@@ -98,7 +98,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
         /// - Throws: `LoaderError` naming the file, line and column of malformed input.
         public mutating func next() throws -> Example? {
             var found: Int32?
-            let features = try [Float](unsafeUninitializedCapacity: cursor.plan.featureCount) { buffer, initialized in
+            let features = try [Float](uninitializedCapacity: cursor.plan.featureCount) { buffer, initialized in
                 found = try cursor.next(into: buffer.baseAddress!)
                 initialized = found == nil ? 0 : buffer.count
             }

@@ -38,7 +38,7 @@ public struct IDXArray: Sendable {
             return
         }
         let count = header.payloadByteCount
-        storage = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        storage = try [UInt8](uninitializedCapacity: count) { buffer, initialized in
             try reader.readExactly(into: UnsafeMutableRawBufferPointer(buffer))
             initialized = count
         }
@@ -50,14 +50,14 @@ public struct IDXArray: Sendable {
     /// file is not exactly valid gzip members holding `header.byteCount + payloadByteCount` bytes.
     private static func inflateWhole(path: String, header: IDXHeader) throws -> [UInt8]? {
         let file = try ReadOnlyFile(path: path)
-        let compressed = try [UInt8](unsafeUninitializedCapacity: file.size) { buffer, initialized in
+        let compressed = try [UInt8](uninitializedCapacity: file.size) { buffer, initialized in
             initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
         }
         let decompressor = try DeflateDecompressor()
         let total = header.byteCount + header.payloadByteCount
         var complete = false
         let output = compressed.withUnsafeBytes { input in
-            [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            [UInt8](uninitializedCapacity: total) { buffer, initialized in
                 let produced = decompressor.decompressGzipMembers(input, into: UnsafeMutableRawBufferPointer(buffer))
                 complete = produced == total
                 initialized = complete ? total : 0

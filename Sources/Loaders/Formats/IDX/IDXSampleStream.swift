@@ -46,7 +46,7 @@ public struct IDXSampleStream: SampleStream {
         let type = images.header.elementType
         let features = imageBytes.withUnsafeBytes { bytes in
             let elements = bytes.count / type.byteWidth
-            return [Float](unsafeUninitializedCapacity: elements) { buffer, initialized in
+            return [Float](uninitializedCapacity: elements) { buffer, initialized in
                 type.convertToFloat(bytes, into: buffer)
                 initialized = elements
             }
