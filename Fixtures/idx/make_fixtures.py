@@ -92,7 +92,17 @@ def main():
     # A header declaring 2^32-1 uint8 elements with no payload: more than the file can inflate to.
     write("huge-declared.gz", gz(bytes([0, 0, 8, 1, 0xFF, 0xFF, 0xFF, 0xFF])))
 
-    for name in ["truncated.gz", "trailing-garbage.gz", "bad-crc.gz", "huge-declared.gz"]:
+    # Absurd headers, gzipped (the tests hold the same bytes raw): rank 255; 2^20 x 2^20 uint8
+    # elements (2^40) with no payload; float64 dimensions 3 x (2^32-1), whose product overflows.
+    write("rank-255.gz", gz(bytes([0, 0, 8, 255])))
+    write("elements-2pow40.gz", gz(bytes([0, 0, 8, 2, 0, 0x10, 0, 0, 0, 0x10, 0, 0])))
+    write("dimensions-overflow.gz", gz(bytes([0, 0, 0x0E, 3]) + b"\xff" * 12))
+
+    # One gzip member of 1 MiB of zeros: the tests append it to a small IDX file's gzip many
+    # times over, for a decompression bomb of about 1 MB that inflates to 1 GiB.
+    write("zeros-1mib-member.gz", gz(bytes(1 << 20)))
+
+    for name in ["truncated.gz", "trailing-garbage.gz", "bad-crc.gz", "huge-declared.gz", "zeros-1mib-member.gz"]:
         print(name, os.path.getsize(os.path.join(HERE, name)), "bytes")
 
 

@@ -21,6 +21,21 @@ enum ProcessResources {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// The most resident memory this process has held so far, in bytes (VmHWM in
+    /// /proc/self/status): catches a buffer that grew and was freed again before a test looked.
+    static var peakResidentBytes: Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
+        return kilobytes << 10
+    }
+
+    /// Starts `peakResidentBytes` again from the present resident memory.
+    static func resetPeakResidentBytes() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
     /// The kernel's id of the calling thread (what /proc/self/task lists).
     static var currentThreadID: Int {
         // /proc/thread-self links to "<pid>/task/<tid>".
