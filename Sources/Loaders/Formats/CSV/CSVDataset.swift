@@ -96,12 +96,15 @@ public struct CSVDataset: Dataset, Sendable {
         // right unless a quoted field spans the offset. The guesses are checked in file order
         // against where the previous piece really ended, and a wrong one is parsed again from
         // there; so no pass over the file is needed before parsing, and a quoted line break still
-        // never splits a record. An error counts only from a piece that started right.
+        // never splits a record. An error counts only from a piece that started right. A piece
+        // with no line start (inside one long line) searches no further than its end, and holds
+        // no records.
         let nominal = (0...pieceCount).map { schema.dataStart + dataBytes * $0 / pieceCount }
         let guesses = try CSVParallel.map(count: pieceCount, threads: threads) { piece in
             let file = try ReadOnlyFile(path: path)
-            let start = piece == 0 ? nominal[0] : try CSVSplitter.lineStart(in: file, atOrAfter: nominal[piece])
-            return (start, Result { try Self.parse(file: file, plan: plan, from: start, to: nominal[piece + 1]) })
+            let end = nominal[piece + 1]
+            let start = piece == 0 ? nominal[0] : try CSVSplitter.lineStart(in: file, atOrAfter: nominal[piece], before: end) ?? end
+            return (start, Result { try Self.parse(file: file, plan: plan, from: start, to: end) })
         }
         var pieces: [Piece] = []
         var pieceStarts = [0]

@@ -7,26 +7,30 @@
 /// quotes in parallel, and each cut moves forward from its nominal offset to the first line start
 /// with even parity. In a malformed file the cuts after the first defect may be wrong, but the
 /// piece holding the defect starts right and reports it, and errors are taken in file order.
+///
+/// Each cut searches its own piece only: a piece with no record start (inside one long line)
+/// stays empty and its records begin at the next cut. So one line as long as the file is read
+/// once in all, not once per cut.
 enum CSVSplitter {
     /// `pieces + 1` increasing offsets from `start` to `end`; piece `i` holds the records that start
-    /// in `bounds[i]..<bounds[i+1]` (possibly none).
-    /// Each thread opens the file for itself.
+    /// in `bounds[i]..<bounds[i+1]` (possibly none). The threads share one file (positioned reads).
     static func bounds(of path: String, from start: Int, to end: Int, pieces: Int, threads: Int) throws -> [Int] {
         let pieces = max(1, min(pieces, end - start))
         if pieces == 1 { return [start, end] }
         let nominal = (0...pieces).map { start + (end - start) * $0 / pieces }
-        let quoteCounts = try CSVParallel.map(count: pieces, threads: threads) { piece in
-            try countQuotes(in: ReadOnlyFile(path: path), from: nominal[piece], to: nominal[piece + 1])
-        }
         let file = try ReadOnlyFile(path: path)
-        var bounds = [start]
-        var quotesBefore = 0
-        for piece in 1..<pieces {
-            quotesBefore += quoteCounts[piece - 1]
-            let cut = try recordStart(in: file, atOrAfter: nominal[piece], quotesBefore: quotesBefore, end: end)
-            bounds.append(max(cut, bounds[piece - 1]))
+        let quoteCounts = try CSVParallel.map(count: pieces, threads: threads) { piece in
+            try countQuotes(in: file, from: nominal[piece], to: nominal[piece + 1])
         }
-        bounds.append(end)
+        let quotesBefore = quoteCounts.reduce(into: [0]) { $0.append($0.last! + $1) }
+        let cuts = try CSVParallel.map(count: pieces - 1, threads: threads) { index in
+            try recordStart(
+                in: file, atOrAfter: nominal[index + 1], before: nominal[index + 2], quotesBefore: quotesBefore[index + 1])
+        }
+        // A piece without a record start begins where the next one does.
+        var bounds = [Int](repeating: end, count: pieces + 1)
+        bounds[0] = start
+        for piece in (1..<pieces).reversed() { bounds[piece] = cuts[piece - 1] ?? bounds[piece + 1] }
         return bounds
     }
 
@@ -40,17 +44,17 @@ enum CSVSplitter {
         return count
     }
 
-    /// The first position at or after `offset` (> 0) that starts a line, quotes or not, or the
-    /// file's end.
-    static func lineStart(in file: ReadOnlyFile, atOrAfter offset: Int) throws -> Int {
-        try recordStart(in: file, atOrAfter: offset, quotesBefore: 0, end: file.size, quoteAware: false)
+    /// The first position in `offset..<limit` (`offset` > 0) that starts a line, quotes or not;
+    /// nil when there is none.
+    static func lineStart(in file: ReadOnlyFile, atOrAfter offset: Int, before limit: Int) throws -> Int? {
+        try recordStart(in: file, atOrAfter: offset, before: limit, quotesBefore: 0, quoteAware: false)
     }
 
-    /// The first position at or after `offset` that starts a line outside quotes, or `end`.
+    /// The first position in `offset..<limit` that starts a line outside quotes; nil when there is none.
     private static func recordStart(
-        in file: ReadOnlyFile, atOrAfter offset: Int, quotesBefore: Int, end: Int, quoteAware: Bool = true
-    ) throws -> Int {
-        let reader = CSVBlockReader(file: file, from: offset - 1, to: end, blockSize: 64 * 1024)
+        in file: ReadOnlyFile, atOrAfter offset: Int, before limit: Int, quotesBefore: Int, quoteAware: Bool = true
+    ) throws -> Int? {
+        let reader = CSVBlockReader(file: file, from: offset - 1, to: limit, blockSize: 64 * 1024)
         try reader.refill(keepingFrom: reader.start)
         // The byte before `offset` decides whether `offset` itself starts a line.
         // (It is counted in `quotesBefore` already.)
@@ -58,7 +62,8 @@ enum CSVSplitter {
         var previous = reader.start.pointee
         var pointer = reader.start + 1
         while true {
-            while pointer < reader.end {
+            let end = reader.end
+            while pointer < end {
                 let byte = pointer.pointee
                 if !inQuotes && (previous == 0x0A || (previous == 0x0D && byte != 0x0A)) {
                     return reader.fileOffset(of: pointer)
@@ -67,7 +72,7 @@ enum CSVSplitter {
                 previous = byte
                 pointer += 1
             }
-            if reader.isAtEnd { return end }
+            if reader.isAtEnd { return nil }
             try reader.refill(keepingFrom: reader.end)
             pointer = reader.start
         }
