@@ -33,12 +33,12 @@ struct CSVColumnPlan: Sendable {
         if let featureColumns {
             featureIndices = try featureColumns.map { try schema.index(of: $0, path: path) }
             if let clash = featureIndices.firstIndex(of: labelIndex) {
-                throw LoaderError(.noSuchColumn, "column \"\(featureColumns[clash])\" is the label; it cannot also be a feature", path: path)
+                throw LoaderError(.noSuchColumn, "column \(LoaderError.quoted(featureColumns[clash])) is the label; it cannot also be a feature", path: path)
             }
             // A column has one slot in the row: named twice, the first slot would never be written.
             let named = featureIndices
             if let repeated = named.indices.first(where: { named[..<$0].contains(named[$0]) }) {
-                throw LoaderError(.noSuchColumn, "column \"\(featureColumns[repeated])\" is named twice among the features", path: path)
+                throw LoaderError(.noSuchColumn, "column \(LoaderError.quoted(featureColumns[repeated])) is named twice among the features", path: path)
             }
         } else {
             featureIndices = schema.kinds.indices.filter { $0 != labelIndex && schema.kinds[$0] != .text }

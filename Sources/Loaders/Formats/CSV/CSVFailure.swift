@@ -29,8 +29,8 @@ struct CSVFailure: Error, Sendable {
         let locator = CSVLocator(file: file)
         let place = (try? locator.lineColumn(of: offset)).map { LoaderError.Location.lineColumn(line: $0.line, column: $0.column) }
             ?? .byteOffset(offset)
-        let name = column < columnNames.count ? "column \"\(columnNames[column])\"" : "column \(column + 1)"
-        let quoted = text.map { "\"\($0.count > 60 ? String($0.prefix(60)) + "…" : $0)\"" } ?? ""
+        let name = column < columnNames.count ? "column \(LoaderError.quoted(columnNames[column]))" : "column \(column + 1)"
+        let quoted = text.map { LoaderError.quoted($0, limit: 60) } ?? ""
         let (code, message): (LoaderError.Code, String)
         switch kind {
         case .unterminatedQuote:

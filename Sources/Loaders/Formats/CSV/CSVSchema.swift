@@ -19,9 +19,11 @@ struct CSVSchema: Sendable {
     static let maxColumns = 1 << 20
 
     /// Reads the header (when the format has one) and the first data record.
-    /// - Throws: `LoaderError` `.emptyFile` when there is no header or no data record, and the
-    ///   parse errors of those two records with their line and column.
+    /// - Throws: `LoaderError` `.unsupported` at line 1, column 1 for a UTF-16 or UTF-32 file
+    ///   (told by its byte-order mark); `.emptyFile` when there is no header or no data record;
+    ///   the parse errors of those two records with their line and column.
     static func read(_ file: ReadOnlyFile, format: CSVFormat) throws -> CSVSchema {
+        try refuseWideEncodings(file)
         let bomLength = try hasByteOrderMark(file) ? 3 : 0
         let reader = CSVBlockReader(file: file, from: bomLength, blockSize: 64 * 1024)
         try reader.refill(keepingFrom: reader.start)
@@ -67,17 +69,41 @@ struct CSVSchema: Sendable {
     /// - Throws: `LoaderError` `.noSuchColumn` listing the columns there are.
     func index(of name: String, path: String) throws -> Int {
         guard let index = names.firstIndex(of: name) else {
-            let known = names.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ")
-            throw LoaderError(.noSuchColumn, "no column named \"\(name)\"; the columns are \(known)\(names.count > 20 ? ", …" : "")", path: path)
+            let known = names.prefix(20).map { LoaderError.quoted($0) }.joined(separator: ", ")
+            throw LoaderError(
+                .noSuchColumn, "no column named \(LoaderError.quoted(name)); the columns are \(known)\(names.count > 20 ? ", …" : "")",
+                path: path)
         }
         return index
     }
 
     /// Whether the file starts with the UTF-8 byte-order mark EF BB BF.
     static func hasByteOrderMark(_ file: ReadOnlyFile) throws -> Bool {
-        var head: (UInt8, UInt8, UInt8) = (0, 0, 0)
-        let count = try withUnsafeMutableBytes(of: &head) { try file.read(into: $0, at: 0) }
-        return count == 3 && head == (0xEF, 0xBB, 0xBF)
+        try leadingBytes(of: file, count: 3) == [0xEF, 0xBB, 0xBF]
+    }
+
+    /// The byte-order marks of the encodings the reader refuses, longest first. Their text has a
+    /// zero byte beside every ASCII one, which would otherwise read as names full of NULs.
+    private static let wideEncodings: [([UInt8], String)] = [
+        ([0xFF, 0xFE, 0x00, 0x00], "UTF-32 little-endian"), ([0x00, 0x00, 0xFE, 0xFF], "UTF-32 big-endian"),
+        ([0xFF, 0xFE], "UTF-16 little-endian"), ([0xFE, 0xFF], "UTF-16 big-endian"),
+    ]
+
+    /// - Throws: `LoaderError` `.unsupported` at line 1, column 1 when the file starts with a
+    ///   UTF-16 or UTF-32 byte-order mark.
+    private static func refuseWideEncodings(_ file: ReadOnlyFile) throws {
+        let head = try leadingBytes(of: file, count: 4)
+        guard let (mark, encoding) = wideEncodings.first(where: { head.starts(with: $0.0) }) else { return }
+        let hex = mark.map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+        throw LoaderError(
+            .unsupported, "the file is \(encoding) (it starts with the byte-order mark \(hex)); save it as UTF-8",
+            path: file.path, location: .lineColumn(line: 1, column: 1))
+    }
+
+    private static func leadingBytes(of file: ReadOnlyFile, count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = try bytes.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
+        return Array(bytes.prefix(read))
     }
 
     private static func kind(of field: CSVFieldSpan) -> Kind {
