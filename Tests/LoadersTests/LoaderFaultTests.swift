@@ -291,6 +291,53 @@ import Testing
         #expect(eventuallySync { dataset.threads.liveThreadIDs.isEmpty })
     }
 
+    /// Runs alone in a child process: resident memory is the whole process's. Samples of 1 MiB,
+    /// 192 MiB an epoch, and a consumer that sleeps over each batch: the workers fill their window
+    /// and wait, so the peak stays far below the epoch. The window is `workers x prefetch` batches,
+    /// with the samples of those being collated, about 40 MiB; for streaming, a shuffle buffer, a
+    /// chunk being filled and `prefetch` chunks per worker, about 32 MiB.
+    @Test func aSlowConsumerKeepsMemoryWithinThePrefetchWindow() async throws {
+        guard try await runningAloneInChildProcess("aSlowConsumerKeepsMemoryWithinThePrefetchWindow") else { return }
+        let width = 1 << 18
+        let made = ReadCounter()  // counts the samples made
+        let wide = RangeDataset(count: 192).map { example in
+            made.recordStart()
+            return Example(features: Tensor(shape: [width], scalars: Array(repeating: example.features.scalars[0], count: width)), label: example.label)
+        }
+        let workers = 2, prefetch = 2, batchSize = 4
+        let loader = DataLoader(wide, batchSize: batchSize, workers: workers, prefetch: prefetch)
+        ProcessResources.resetPeakResidentBytes()
+        var before = ProcessResources.residentBytes
+        var iterator = loader.makeAsyncIterator()
+        _ = try await iterator.next()
+        // However fast the machine, the consumer holds the first batch until the workers have
+        // made the window (which counts the consumer's batch), then takes its time over each.
+        #expect(await eventually { made.batchesStarted >= workers * prefetch * batchSize })
+        var batches = 1
+        while try await iterator.next() != nil {
+            batches += 1
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let growth = ProcessResources.peakResidentBytes - before
+        #expect(batches == 48)
+        #expect(loader.statistics.peakJobsInFlight <= workers * prefetch)
+        #expect(growth < 64 << 20, "DataLoader: peak resident memory grew by \(growth) bytes")
+
+        let streamLoader = StreamingDataLoader(
+            WideShards(shardCount: 12, samplesPerShard: 16, width: width), batchSize: 4, shuffleBuffer: 4, workers: workers,
+            prefetch: 1, seed: 1)
+        ProcessResources.resetPeakResidentBytes()
+        before = ProcessResources.residentBytes
+        var samples = 0
+        for try await batch in streamLoader {
+            samples += batch.count
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let streamGrowth = ProcessResources.peakResidentBytes - before
+        #expect(samples == 192)
+        #expect(streamGrowth < 64 << 20, "StreamingDataLoader: peak resident memory grew by \(streamGrowth) bytes")
+    }
+
     // MARK: Cancellation during a blocking read
 
     @Test func cancellingDuringABlockingReadReturnsPromptlyAndTheReaderExitsAfterIt() async throws {
@@ -404,18 +451,38 @@ import Testing
         let wideLoader = DataLoader(wide, batchSize: 16, shuffle: true, workers: 3, prefetch: 2, seed: 9)
         let shards = StallingShardedDataset(sizes: [7, 0, 9, 4])
         let streamLoader = StreamingDataLoader(shards, batchSize: 3, shuffleBuffer: 4, workers: 3, prefetch: 1, seed: 9)
+        // Streaming from files: each shard opens the gzipped images and the raw labels.
+        let idxDirectory = try copyIntoTemporaryDirectory(
+            ["small-images-idx3-ubyte.gz", "small-labels-idx1-ubyte"].map(IDXFixtures.idx))
+        defer { try? FileManager.default.removeItem(atPath: idxDirectory) }
+        let idx = try IDXDataset(
+            images: "\(idxDirectory)/small-images-idx3-ubyte.gz", labels: "\(idxDirectory)/small-labels-idx1-ubyte", shards: 3)
+        let idxLoader = StreamingDataLoader(idx, batchSize: 2, shuffleBuffer: 2, workers: 2, prefetch: 1, seed: 9)
         var earlyResident = 0, lateResident = Int.max
         var threadsAfter20 = 0, descriptorsAfter20 = 0
         for epoch in 0..<200 {
             let async = epoch % 2 == 0
-            let fromFiles = await consume(fileLoader, async: async)
+            if epoch % 4 == 3 {
+                // Every fourth epoch of the file-backed loaders stops after its first batch: the
+                // workers are stopped, or detached if still reading, and must leave by themselves.
+                var files = fileLoader.makeIterator()
+                #expect(try files.next() != nil)
+                var streams = idxLoader.makeIterator()
+                #expect(try streams.next() != nil)
+            } else {
+                let fromFiles = await consume(fileLoader, async: async)
+                #expect(fromFiles.error == nil)
+                #expect(fromFiles.delivered.flatMap { $0 }.sorted() == Array(0..<24))
+                var labels: [Int32] = []
+                for try await batch in idxLoader { labels += batch.labels.scalars }
+                #expect(labels.sorted() == [1, 1, 3, 4, 5])
+            }
             let fromWide = await consume(wideLoader, async: async)
             let streamed = await consume(streamLoader, async: async)
-            #expect(fromFiles.error == nil && fromWide.error == nil && streamed.error == nil)
-            #expect(fromFiles.delivered.flatMap { $0 }.sorted() == Array(0..<24))
+            #expect(fromWide.error == nil && streamed.error == nil)
             #expect(fromWide.delivered.count == 4)
             #expect(streamed.delivered.flatMap { $0 }.count == 20)
-            if epoch == 19 {
+            if epoch == 20 {  // a full epoch, after which no worker is left
                 threadsAfter20 = ProcessResources.threadCount
                 descriptorsAfter20 = ProcessResources.descriptorCount
             }
@@ -423,13 +490,16 @@ import Testing
             if (20..<40).contains(epoch) { earlyResident = max(earlyResident, ProcessResources.residentBytes) }
             if (180..<200).contains(epoch) { lateResident = min(lateResident, ProcessResources.residentBytes) }
         }
-        // Every epoch ended normally, so its workers were joined before its last `next` returned.
-        #expect(files.threads.liveThreadIDs.isEmpty && shards.threads.liveThreadIDs.isEmpty)
+        // Workers detached by an early stop leave once their read returns.
+        #expect(await eventually {
+            files.threads.liveThreadIDs.isEmpty && fileLoader.statistics.liveWorkers == 0 && idxLoader.statistics.liveWorkers == 0
+        })
+        #expect(shards.threads.liveThreadIDs.isEmpty)
         #expect(files.threads.threadIDs.count >= 200)
-        #expect(fileLoader.statistics.liveWorkers == 0 && wideLoader.statistics.liveWorkers == 0)
-        #expect(streamLoader.statistics.liveWorkers == 0)
+        #expect(wideLoader.statistics.liveWorkers == 0 && streamLoader.statistics.liveWorkers == 0)
         #expect(ProcessResources.descriptorsOpen(under: files.directory) == 0)
-        // 8 workers start per epoch: a leak of even one per epoch would add 180 threads. The
+        #expect(ProcessResources.descriptorsOpen(under: idxDirectory) == 0)
+        // 10 workers start per epoch: a leak of even one per epoch would add 180 threads. The
         // slack allows for the cooperative pool and Dispatch starting threads of their own.
         #expect(ProcessResources.threadCount <= threadsAfter20 + 4)
         #expect(ProcessResources.descriptorCount <= descriptorsAfter20 + 2)

@@ -141,14 +141,19 @@ struct PerSampleFileDataset: Dataset {
     }
 }
 
-/// Copies the MNIST test split's two files into a fresh temporary directory, for tests that
-/// remove or count the files a loader opens; returns the directory.
-func copyOfMNISTTestFiles() throws -> String {
+/// Copies `files` into a fresh temporary directory, for tests that remove or count the files a
+/// loader opens; returns the directory.
+func copyIntoTemporaryDirectory(_ files: [String]) throws -> String {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("swiftloaders-faults-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    for name in ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
-        try FileManager.default.copyItem(atPath: "\(IDXFixtures.mnist)/\(name)", toPath: "\(directory)/\(name)")
+    for file in files {
+        try FileManager.default.copyItem(atPath: file, toPath: "\(directory)/\((file as NSString).lastPathComponent)")
     }
     return directory
+}
+
+/// The MNIST test split's two files, copied by `copyIntoTemporaryDirectory`.
+func copyOfMNISTTestFiles() throws -> String {
+    try copyIntoTemporaryDirectory(["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"].map { "\(IDXFixtures.mnist)/\($0)" })
 }

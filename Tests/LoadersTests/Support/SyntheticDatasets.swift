@@ -83,6 +83,27 @@ struct ShardedRangeDataset: StreamingDataset {
     }
 }
 
+/// `shardCount` shards of `samplesPerShard` samples, each `width` copies of its position in the
+/// shard: large samples, for tests that weigh how many the loader holds at once.
+struct WideShards: StreamingDataset {
+    let shardCount: Int
+    let samplesPerShard: Int
+    let width: Int
+
+    func stream(shard: Int) throws -> Stream { Stream(dataset: self) }
+
+    struct Stream: SampleStream {
+        let dataset: WideShards
+        var position = 0
+
+        mutating func next() throws -> Example? {
+            guard position < dataset.samplesPerShard else { return nil }
+            defer { position += 1 }
+            return Example(features: Tensor(shape: [dataset.width], scalars: Array(repeating: Float(position), count: dataset.width)), label: 0)
+        }
+    }
+}
+
 /// The sample ids (`1000 shard + position`) a batch of `ShardedRangeDataset` samples holds.
 func ids(of batch: Batch) -> [Int] {
     batch.features.scalars.map { Int($0) }
