@@ -27,6 +27,12 @@ DAMAGED = {
     "fill_time_never.h5": ("chunked_gzip_shuffle.h5", 26654, "02", "01"),
     # /images' maximum first extent becomes 0, below its extent of 20.
     "damaged_maxshape.h5": ("contiguous_uint8.h5", 856, "1400", "0000"),
+    # /images' chunks become 5 x 4 x 32772 in a dataset of at most 10 x 4 x 4: H5Dread of it
+    # writes out of bounds (SIGSEGV).
+    "damaged_chunk_shape.h5": ("corrupt_chunk.h5", 988, "00", "80"),
+    # The resizable /labels grows from 11 to 524,299 rows: 174,767 chunks of 3, four of them
+    # written; one H5Dread of it all holds 670 MB.
+    "damaged_extent.h5": ("resizable.h5", 4570, "00000000", "08000000"),
 }
 
 for name, (base, offset, before, after) in DAMAGED.items():

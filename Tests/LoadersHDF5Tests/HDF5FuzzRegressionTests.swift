@@ -47,6 +47,7 @@ import Testing
         ("damaged_deflate.h5", "/tiles", "deflate filter with invalid parameters"),
         ("damaged_fill_time.h5", "/sparse", "unknown fill time 10"),
         ("damaged_maxshape.h5", "/images", "dimension 0 of shape [20, 4, 5] exceeds its maximum 0"),
+        ("damaged_chunk_shape.h5", "/images", "dimension 2 of chunks [5, 4, 32772] exceeds the dataset's maximum 4"),
     ])
     func damagedDescriptionIsMalformed(file: String, dataset: String, message: String) {
         let path = Fixtures.path(file)
@@ -55,6 +56,18 @@ import Testing
         #expect(error?.path == path)
         #expect(error?.location == .datasetPath(dataset))
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    /// 524,299 rows in chunks of 3, four written: libhdf5 reads them a row of chunks at a time
+    /// (one H5Dread over all 174,767 chunks held 670 MB) and gives what the direct path gives,
+    /// h5py's 11 labels and then the fill value 0.
+    @Test func manyChunksReadThroughLibhdf5ABlockAtATime() throws {
+        let file = try HDF5File(Fixtures.path("damaged_extent.h5"))
+        let labels = try #require(Fixtures.expected("resizable.h5", "/labels"))
+        let expected = labels.text.map { Int64($0)! } + [Int64](repeating: 0, count: 524_299 - 11)
+        #expect(try file.read("/labels", as: Int64.self, strategy: .libhdf5).scalars == expected)
+        #expect(try file.read("/labels", as: Int64.self).scalars == expected)
+        #expect(try file.read("/labels", rows: 5..<100_000, as: Int64.self, strategy: .libhdf5).scalars == Array(expected[5..<100_000]))
     }
 
     /// With fill time "never", H5Dread leaves never-written chunks as the buffer held them; both
