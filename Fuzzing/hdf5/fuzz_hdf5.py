@@ -163,29 +163,12 @@ def check(job):
     chosen = datasets[sum(variant.name.encode()) % len(datasets)] if datasets else "/images"
     summary = Child(inspect + ["--dataset", chosen], options["timeout"], directory)
     for label, child in [("hdf5-probe", probe), ("loaders inspect", listing), (f"loaders inspect --dataset {chosen}", summary)]:
-        if child.signal:
-            kind = "crash" if child is probe else "inspect crash"
-            problems.append((kind, f"{label}: {signal.Signals(child.signal).name} in {child.last_step()}"))
-        elif "reading did not finish within" in child.stderr:
-            problems.append(("inspect deadline", f"{label}: {child.stderr.strip()}"))
-        elif child.timed_out:
-            problems.append(("timeout", f"{label}: no answer within {options['timeout']} s, in {child.last_step()}"))
-        elif child.max_rss > MEMORY_ALARM:
-            problems.append(("memory", f"{label}: {child.max_rss >> 20} MiB resident"))
+        problems += how_it_ended(label, child, child is probe, options["timeout"])
     report = None
     if probe.status == 0:
         report = json.loads(probe.stdout)
-        findings = [("open", report["open"])] + [(d["path"], d["finding"]) for d in report["datasets"]] \
-            + [(f"{p['features']}:{p['labels']}", p["finding"]) for p in report["pairs"]]
-        for place, finding in findings:
-            verdict = finding["verdict"]
-            if verdict in ("mismatch", "untyped", "stricter"):
-                problems.append((verdict, f"{place}: {finding.get('detail')}"))
-            elif verdict == "tooLarge":
-                problems.append(("too large", f"{place}: {finding.get('detail')}"))
-            elif verdict == "refused" and code is None:
-                code = finding["code"]
-                problems.append(("typed error", f"{place}: {finding.get('detail')}"))
+        code, found = probe_findings(report)
+        problems += found
     elif probe.status is not None:
         problems.append(("untyped", f"hdf5-probe exited with {probe.status}: {probe.stderr.strip()[-300:]}"))
 
@@ -204,6 +187,36 @@ def check(job):
         os.remove(os.path.join(directory, name))
     os.rmdir(directory)
     return result
+
+
+def how_it_ended(label, child, is_probe, timeout):
+    """A crash, a hang, an overrun of inspect's own deadline, or too much memory, if any."""
+    if child.signal:
+        return [("crash" if is_probe else "inspect crash", f"{label}: {signal.Signals(child.signal).name} in {child.last_step()}")]
+    if "reading did not finish within" in child.stderr:
+        return [("inspect deadline", f"{label}: {child.stderr.strip()}")]
+    if child.timed_out:
+        return [("timeout", f"{label}: no answer within {timeout} s, in {child.last_step()}")]
+    if child.max_rss > MEMORY_ALARM:
+        return [("memory", f"{label}: {child.max_rss >> 20} MiB resident")]
+    return []
+
+
+def probe_findings(report):
+    """The probe's verdicts as problems, and the code of the first typed error."""
+    problems, code = [], None
+    findings = [("open", report["open"])] + [(d["path"], d["finding"]) for d in report["datasets"]] \
+        + [(f"{p['features']}:{p['labels']}", p["finding"]) for p in report["pairs"]]
+    for place, finding in findings:
+        verdict, detail = finding["verdict"], f"{place}: {finding.get('detail')}"
+        if verdict in ("mismatch", "untyped", "stricter"):
+            problems.append((verdict, detail))
+        elif verdict == "tooLarge":
+            problems.append(("too large", detail))
+        elif verdict == "refused":
+            code = code or finding["code"]
+            problems.append(("typed error", detail))
+    return code, problems
 
 
 def compare_inspect(report, listing, summary, chosen, path):

@@ -6,8 +6,9 @@ import LoadersHDF5
 ///
 /// Each dataset is read whole and in uneven slices of rows through `HDF5File`; each pair of
 /// features and labels through `HDF5Dataset`, by random access in shuffled batches (cached and
-/// uncached) and by streaming every shard, against libhdf5's read of every sample in order. A check never trusts a damaged file's claimed size:
-/// datasets of more than `elementLimit` elements are reported, not read.
+/// uncached) and by streaming every shard, against libhdf5's read of every sample in order.
+/// Datasets are read by path even when the file's listing fails. A check never trusts a damaged
+/// file's claimed size: datasets of more than `elementLimit` elements are reported, not read.
 struct ReadCheck {
     /// The most elements read from one dataset or pair.
     static let elementLimit = 1 << 22
@@ -18,19 +19,19 @@ struct ReadCheck {
 
     func run(datasets requested: [String], pairs: [(features: String, labels: String)]) -> CheckReport {
         step("open")
-        let file: HDF5File
-        var listing: [String] = []
-        do {
-            file = try HDF5File(path)
+        var opened: HDF5File?
+        var listing: [String]?
+        let outcome = ReadOutcome.of(file: path, places: []) {
+            let file = try HDF5File(path)
+            opened = file
             step("list")
             listing = try file.datasets().map(\.path)
-        } catch {
-            let outcome = ReadOutcome.of(file: path, places: []) { throw error }
-            return CheckReport(file: path, open: Self.finding(outcome))
+            return .values(shape: [], bits: [])
         }
-        var report = CheckReport(file: path, open: CheckReport.Finding(verdict: .read), listing: listing)
+        var report = CheckReport(file: path, open: Self.finding(outcome), listing: listing)
+        guard let file = opened else { return report }
         var seen = Set<String>()
-        for datasetPath in listing + requested where seen.insert(datasetPath).inserted {
+        for datasetPath in (listing ?? []) + requested where seen.insert(datasetPath).inserted {
             report.datasets.append(checkDataset(datasetPath, in: file))
         }
         for pair in pairs {
