@@ -11,16 +11,15 @@ import Testing
     }
 
     /// Runs `loaders arguments…` after the shell command `limit` (e.g. `ulimit -n 8`); returns how
-    /// it ended, its exit status, its stderr and its stdout (each read after it ends, so short).
-    static func runLoaders(under limit: String = ":", _ arguments: [String]) throws -> (Process.TerminationReason, Int32, String, String) {
+    /// it ended, its exit status and its stderr.
+    private func runLoaders(under limit: String, _ arguments: [String]) throws -> (Process.TerminationReason, Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // "$@" passes the tool and its arguments through the shell untouched.
         process.arguments = ["-c", "\(limit) && exec \"$@\"", "sh", Self.loadersExecutable] + arguments
         let errors = Pipe()
-        let output = Pipe()
         process.standardError = errors
-        process.standardOutput = output
+        process.standardOutput = FileHandle.nullDevice
         // A crash should end the child at once, as a signal the test reports, not start the backtracer.
         process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
         try process.run()
@@ -33,8 +32,7 @@ import Testing
         }
         process.waitUntilExit()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationReason, process.terminationStatus, text, printed)
+        return (process.terminationReason, process.terminationStatus, text)
     }
 
     /// With too few descriptors for the workers' shards, bench ends with status 1 and one line
@@ -43,7 +41,7 @@ import Testing
     func tooFewFileDescriptorsIsAClearErrorNamingTheFile(limit: Int) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.loadersExecutable))
         let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
-        let (reason, status, errors, _) = try Self.runLoaders(
+        let (reason, status, errors) = try runLoaders(
             under: "ulimit -n \(limit)", ["bench", "--train", images, "--streaming", "--shards", "8", "--workers", "4", "--epochs", "1"])
         #expect(reason == .exit)
         #expect(status == 1, "\(errors)")
@@ -55,7 +53,7 @@ import Testing
     @Test func theSameRunSucceedsWithEnoughDescriptors() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.loadersExecutable))
         let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
-        let (reason, status, errors, _) = try Self.runLoaders(
+        let (reason, status, errors) = try runLoaders(
             under: "ulimit -n 64", ["bench", "--train", images, "--streaming", "--shards", "8", "--workers", "4", "--epochs", "1"])
         #expect(reason == .exit)
         #expect(status == 0, "\(errors)")
