@@ -31,7 +31,8 @@ CLASSES = ["inspect crash", "crash", "timeout", "memory", "mismatch", "untyped",
            "h5py refuses", "stricter", "inspect deadline", "too large", "typed error", "read"]
 # Classes that are findings (the rest: the read was correct, or refused with a typed error).
 FINDINGS = CLASSES[:CLASSES.index("h5py differs") + 1]
-MEMORY_LIMIT = 4 << 30     # address space of each child
+MEMORY_LIMIT = 4 << 30     # address space of each child (None: unlimited, as AddressSanitizer needs)
+INSPECT_TIMEOUT = 5        # `loaders inspect --timeout`: every fixture's dataset takes under 1 s
 MEMORY_ALARM = 1 << 30     # a child whose resident memory passes this is a finding
 
 
@@ -42,7 +43,8 @@ class Child:
         out, err = (open(os.path.join(directory, name), "w+b") for name in ("stdout", "stderr"))
 
         def limits():
-            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+            if MEMORY_LIMIT:
+                resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
         # A crash should end the child at once, as a signal, not start Swift's backtracer.
@@ -83,7 +85,8 @@ def read_with_h5py(path, datasets, timeout):
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        if MEMORY_LIMIT:
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
         signal.alarm(timeout)
         result = {}
         try:
@@ -158,7 +161,7 @@ def check(job):
     probe = Child([options["probe"], path] + [a for d in datasets for a in ("--dataset", d)]
                   + [a for p in PAIRS[variant.base] for a in ("--pair", p)], options["timeout"], directory)
     # inspect's own deadline comes first, so that its report of an overrun is what is checked.
-    inspect = [options["loaders"], "inspect", path, "--json", "--timeout", str(options["timeout"] // 2)]
+    inspect = [options["loaders"], "inspect", path, "--json", "--timeout", str(min(INSPECT_TIMEOUT, options["timeout"] // 2))]
     listing = Child(inspect, options["timeout"], directory)
     chosen = datasets[sum(variant.name.encode()) % len(datasets)] if datasets else "/images"
     summary = Child(inspect + ["--dataset", chosen], options["timeout"], directory)
@@ -169,7 +172,7 @@ def check(job):
         report = json.loads(probe.stdout)
         code, found = probe_findings(report)
         problems += found
-    elif probe.status is not None:
+    elif probe.status is not None and not any(kind == "crash" for kind, _ in problems):
         problems.append(("untyped", f"hdf5-probe exited with {probe.status}: {probe.stderr.strip()[-300:]}"))
 
     if report is not None and listing.status is not None and summary.status is not None:
@@ -193,6 +196,9 @@ def how_it_ended(label, child, is_probe, timeout):
     """A crash, a hang, an overrun of inspect's own deadline, or too much memory, if any."""
     if child.signal:
         return [("crash" if is_probe else "inspect crash", f"{label}: {signal.Signals(child.signal).name} in {child.last_step()}")]
+    report = next((line for line in child.stderr.splitlines() if "ERROR: AddressSanitizer" in line), None)
+    if report:  # a sanitized probe reports a memory error and exits
+        return [("crash", f"{label}: {report.split('ERROR: ')[1]} in {child.last_step()}")]
     if "reading did not finish within" in child.stderr:
         return [("inspect deadline", f"{label}: {child.stderr.strip()}")]
     if child.timed_out:
@@ -309,15 +315,21 @@ def main():
     parser.add_argument("--timeout", type=int, default=30, help="seconds each child may take")
     parser.add_argument("--no-truncations", action="store_true", help="skip the truncations at every boundary")
     parser.add_argument("--write-specs", help="only write the variants' specs (JSON) to this file")
+    parser.add_argument("--exclude", action="append", default=[], metavar="NAME",
+                        help="with --write-specs: leave out this variant (repeatable)")
+    parser.add_argument("--sanitized", action="store_true",
+                        help="the probe is built with AddressSanitizer: no address-space limit, and its reports are crashes")
     arguments = parser.parse_args()
-    global BASES, BASELINE
+    global BASES, BASELINE, MEMORY_LIMIT
+    if arguments.sanitized:
+        MEMORY_LIMIT = None
     BASES, BASELINE = load_bases(os.path.abspath(arguments.probe))
     variants = [] if arguments.no_truncations else mutations.boundary_truncations(BASES)
     variants += [mutations.random_variant(BASES, arguments.seed, index) for index in range(arguments.count)]
     if arguments.write_specs:
         # The datasets and pairs to read in each base file, then one variant a line.
         bases = {name: {"datasets": BASELINE[name], "pairs": PAIRS[name]} for name in sorted(BASES)}
-        lines = [json.dumps(v.spec(), separators=(",", ":")) for v in variants]
+        lines = [json.dumps(v.spec(), separators=(",", ":")) for v in variants if v.name not in arguments.exclude]
         with open(arguments.write_specs, "w") as out:
             out.write('{"bases":' + json.dumps(bases, separators=(",", ":")) + ',\n"variants":[\n' + ",\n".join(lines) + "\n]}\n")
         return
