@@ -74,7 +74,7 @@ sanitize-address: deps
 # fixtures, plus a cut at every structure boundary, each read in child processes with a deadline
 # by hdf5-probe, `loaders inspect` and h5py. Findings are kept in fuzz-hdf5-out/; the run fails
 # when there is one. h5py, the independent reader, is installed into a venv under .build.
-FUZZ_HDF5_COUNT ?= 1000
+FUZZ_HDF5_COUNT ?= 500
 FUZZ_HDF5_SEED ?= 1
 FUZZ_HDF5_JOBS ?= 2
 FUZZ_PYTHON := .build/fuzz-venv/bin/python
