@@ -31,7 +31,7 @@ struct InspectCommand: ParsableCommand {
     var timeout: Double = 600
 
     func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard timeout > 0, timeout <= 1e9 else { throw ValidationError("--timeout must be a positive number of seconds, at most 1e9") }
     }
 
     func run() throws {

@@ -42,6 +42,13 @@ import Testing
         #expect(missing.errors.filter { $0 == "\n" }.count == 1)
     }
 
+    /// A deadline must be a number of seconds a clock can count to.
+    @Test(arguments: ["0", "-1", "nan", "inf", "1e10"])
+    func timeoutMustBePositiveAndFinite(value: String) throws {
+        #expect(throws: (any Error).self) { try InspectCommand.parse(["file.h5", "--timeout", value]) }
+        #expect(try InspectCommand.parse(["file.h5", "--timeout", "2.5"]).timeout == 2.5)
+    }
+
     /// The file whose damaged group made libhdf5 abort the process now ends in one line.
     @Test func aDamagedDenseGroupIsOneLine() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable))
