@@ -69,3 +69,21 @@ sanitize-address: deps
 	LSAN_OPTIONS="suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt" \
 	LOADERS_STRESS_SCALE=$(SANITIZE_STRESS_SCALE) \
 		$(SWIFT) test --skip-build --sanitize=address --build-path .build-asan --filter '$(SANITIZE_TESTS)'
+
+# The HDF5 mutation campaign (Docs/Fuzzing-HDF5.md): FUZZ_HDF5_COUNT seeded variants of the h5py
+# fixtures, plus a cut at every structure boundary, each read in child processes with a deadline
+# by hdf5-probe, `loaders inspect` and h5py. Findings are kept in fuzz-hdf5-out/; the run fails
+# when there is one. h5py, the independent reader, is installed into a venv under .build.
+FUZZ_HDF5_COUNT ?= 500
+FUZZ_HDF5_SEED ?= 1
+FUZZ_HDF5_JOBS ?= 2
+FUZZ_PYTHON := .build/fuzz-venv/bin/python
+
+.PHONY: fuzz-hdf5
+
+fuzz-hdf5: deps
+	$(SWIFT) build -c release --product loaders
+	$(SWIFT) build -c release --product hdf5-probe
+	test -x $(FUZZ_PYTHON) || { python3 -m venv .build/fuzz-venv && $(FUZZ_PYTHON) -m pip install -q h5py numpy; }
+	$(FUZZ_PYTHON) Fuzzing/hdf5/fuzz_hdf5.py --probe .build/release/hdf5-probe --loaders .build/release/loaders \
+		--count $(FUZZ_HDF5_COUNT) --seed $(FUZZ_HDF5_SEED) --jobs $(FUZZ_HDF5_JOBS) --out fuzz-hdf5-out

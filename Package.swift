@@ -46,11 +46,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Reads one HDF5 file every way and compares with libhdf5: the mutation campaign's child.
+        .executableTarget(
+            name: "hdf5-probe",
+            dependencies: [
+                "Loaders",
+                "LoadersHDF5",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders", "TSanMutexAnnotations", "ChildProcessSupport"]),
         .testTarget(
             name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5", "ChildProcessSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
-        .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders"]),
+        .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders", "hdf5-probe"]),
         // Lets ThreadSanitizer see Synchronization's Mutex change hands on Linux (see the file);
         // linked into the one test binary through LoadersTests, empty outside `--sanitize=thread`.
         .target(name: "TSanMutexAnnotations", path: "Tests/TSanMutexAnnotations"),

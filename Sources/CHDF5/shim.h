@@ -108,6 +108,29 @@ static inline herr_t chdf5_iterate_links(hid_t group, chdf5_link_visitor visit, 
     return H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index, chdf5__visit_link, &iteration);
 }
 
+/// Whether `group` keeps its links in dense storage (a fractal heap indexed by a v2 B-tree);
+/// sets `count` to its number of links. Returns a negative value on failure.
+static inline int chdf5_group_is_dense(hid_t group, hsize_t *count) {
+    H5G_info_t info;
+    if (H5Gget_info(group, &info) < 0) { return -1; }
+    *count = info.nlinks;
+    return info.storage_type == H5G_STORAGE_TYPE_DENSE;
+}
+
+/// The name of link `index` of `group` in storage order, into `name` (at most `capacity` bytes
+/// with the terminating zero), and its kind; returns the name's length, or a negative value.
+static inline ssize_t chdf5_link_by_index(hid_t group, hsize_t index, char *name, size_t capacity, int *kind) {
+    ssize_t length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_NATIVE, index, name, capacity, H5P_DEFAULT);
+    H5L_info_t info;
+    if (length < 0 || H5Lget_info_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_NATIVE, index, &info, H5P_DEFAULT) < 0) {
+        return -1;
+    }
+    *kind = info.type == H5L_TYPE_HARD ? CHDF5_LINK_HARD
+          : info.type == H5L_TYPE_SOFT ? CHDF5_LINK_SOFT
+          : info.type == H5L_TYPE_EXTERNAL ? CHDF5_LINK_EXTERNAL : CHDF5_LINK_OTHER;
+    return length;
+}
+
 static herr_t chdf5__deny_external_link(const char *parent_file, const char *parent_group,
                                         const char *child_file, const char *child_object,
                                         unsigned *flags, hid_t fapl, void *context) {

@@ -43,8 +43,13 @@ enum HDF5Calls {
         var filters: [HDF5Filter]
         /// The file offset of a contiguous dataset's bytes.
         var contiguousAddress: UInt64?
-        /// The bytes of one element of the fill value, in the file's byte order.
+        /// The bytes of one element that never-written chunks read as, in the file's byte order:
+        /// the fill value, or zeros where libhdf5 writes none (fill time "never", or "if set"
+        /// with no value set), which H5Dread would leave as whatever the buffer held.
         var fillValue: [UInt8]
+        /// Whether the file defines no fill value and asks for one, so that libhdf5 refuses to read
+        /// storage that was never written.
+        var fillUndefined: Bool
         /// The bytes the file stores for the dataset (libhdf5's H5Dget_storage_size).
         var storageSize: Int
     }
@@ -155,24 +160,56 @@ enum HDF5Calls {
             let id = H5Oopen(file.id, groupPath, linkAccess.id)
             guard id >= 0 else { throw failure("cannot open group", file: path, dataset: groupPath) }
             let group = HDF5Handle(id, .object)
+            var count: hsize_t = 0
+            let dense = chdf5_group_is_dense(group.id, &count)
+            guard dense >= 0 else { throw failure("cannot read the group's link count", file: path, dataset: groupPath) }
+            if dense == 1 {
+                return try denseLinks(group, count: count, groupPath: groupPath, path: path)
+            }
             let collected = LinkCollector()
             let context = Unmanaged.passUnretained(collected).toOpaque()
             let status = chdf5_iterate_links(group.id, { name, kind, context in
                 guard let name, let context else { return -1 }
                 let collector = Unmanaged<LinkCollector>.fromOpaque(context).takeUnretainedValue()
-                let linkKind: LinkKind = switch Int(kind) {
-                case Int(CHDF5_LINK_HARD): .hard
-                case Int(CHDF5_LINK_SOFT): .soft
-                case Int(CHDF5_LINK_EXTERNAL): .external
-                default: .other
-                }
-                collector.links.append((String(cString: name), linkKind))
+                collector.links.append((String(cString: name), HDF5Calls.linkKind(kind)))
                 // Stop early rather than grow without bound on a hostile file.
                 return collector.links.count > HDF5File.maximumObjectCount ? 1 : 0
             }, context)
             withExtendedLifetime(collected) {}
             guard status >= 0 else { throw failure("cannot list group", file: path, dataset: groupPath) }
             return collected.links
+        }
+    }
+
+    /// The links of a group in dense storage, one index lookup each, sorted by name.
+    ///
+    /// libhdf5 1.10's H5Literate frees an uninitialised pointer (and aborts the process) when a
+    /// damaged fractal heap or B-tree of such a group fails to load; lookups by index fail cleanly.
+    /// Must run inside `withLibrary`.
+    private static func denseLinks(_ group: HDF5Handle, count: hsize_t, groupPath: String, path: String) throws -> [(name: String, kind: LinkKind)] {
+        var links: [(name: String, kind: LinkKind)] = []
+        var name = [CChar](repeating: 0, count: 1024)
+        // Stop early rather than grow without bound on a hostile count.
+        for index in 0..<min(count, hsize_t(HDF5File.maximumObjectCount + 1)) {
+            var kind: Int32 = 0
+            let length = chdf5_link_by_index(group.id, index, &name, name.count, &kind)
+            guard length >= 0 else { throw failure("cannot list group", file: path, dataset: groupPath) }
+            guard length < name.count else {
+                throw LoaderError(.unsupported, "a link name of \(length) bytes is longer than \(name.count - 1)", path: path, location: .datasetPath(groupPath))
+            }
+            links.append((String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self), linkKind(kind)))
+        }
+        // H5Literate's name order: byte-wise, as strcmp compares.
+        return links.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    }
+
+    /// The Swift kind of a `CHDF5_LINK_…` value.
+    private static func linkKind(_ kind: Int32) -> LinkKind {
+        switch Int(kind) {
+        case Int(CHDF5_LINK_HARD): .hard
+        case Int(CHDF5_LINK_SOFT): .soft
+        case Int(CHDF5_LINK_EXTERNAL): .external
+        default: .other
         }
     }
 
@@ -270,8 +307,20 @@ enum HDF5Calls {
                 guard id >= 0 else { throw failure("cannot read filter \(index)", file: path, dataset: datasetPath) }
                 let used = Array(values.prefix(min(valueCount, values.count)))
                 switch id {
-                case H5Z_FILTER_DEFLATE: filters.append(.deflate(level: Int(used.first ?? 0)))
-                case H5Z_FILTER_SHUFFLE: filters.append(.shuffle)
+                // libhdf5's own filters fail on other parameters (deflate) or unshuffle by the
+                // stored element size rather than the type's (shuffle): refuse both here.
+                case H5Z_FILTER_DEFLATE:
+                    guard used.count == 1, used[0] <= 9 else {
+                        throw LoaderError(.malformed, "deflate filter with invalid parameters \(used)", path: path, location: .datasetPath(datasetPath))
+                    }
+                    filters.append(.deflate(level: Int(used[0])))
+                case H5Z_FILTER_SHUFFLE:
+                    guard used == [UInt32(element.byteCount)] else {
+                        throw LoaderError(
+                            .malformed, "shuffle filter parameters \(used) do not match the \(element.byteCount)-byte elements",
+                            path: path, location: .datasetPath(datasetPath))
+                    }
+                    filters.append(.shuffle)
                 case H5Z_FILTER_FLETCHER32: filters.append(.fletcher32)
                 default:
                     let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -285,7 +334,14 @@ enum HDF5Calls {
             }
             var fill = [UInt8](repeating: 0, count: element.byteCount)
             var defined = H5D_FILL_VALUE_UNDEFINED
-            if H5Pfill_value_defined(plist.id, &defined) >= 0, defined != H5D_FILL_VALUE_UNDEFINED {
+            var fillTime = H5D_FILL_TIME_ERROR
+            guard H5Pfill_value_defined(plist.id, &defined) >= 0, H5Pget_fill_time(plist.id, &fillTime) >= 0 else {
+                throw failure("cannot read the fill value properties", file: path, dataset: datasetPath)
+            }
+            guard [H5D_FILL_TIME_ALLOC, H5D_FILL_TIME_NEVER, H5D_FILL_TIME_IFSET].contains(fillTime) else {
+                throw LoaderError(.malformed, "unknown fill time \(fillTime.rawValue)", path: path, location: .datasetPath(datasetPath))
+            }
+            if fillTime != H5D_FILL_TIME_NEVER, defined != H5D_FILL_VALUE_UNDEFINED {
                 guard H5Pget_fill_value(plist.id, type.id, &fill) >= 0 else {
                     throw failure("cannot read the fill value", file: path, dataset: datasetPath)
                 }
@@ -296,7 +352,8 @@ enum HDF5Calls {
                 element: element, byteOrder: order, shape: dims.map { Int($0) },
                 maxShape: maxDims.map { $0 == hsize_t.max ? nil : Int(clamping: $0) },
                 layout: layout, chunkShape: chunkShape, filters: filters, contiguousAddress: address,
-                fillValue: fill, storageSize: storageSize)
+                fillValue: fill, fillUndefined: defined == H5D_FILL_VALUE_UNDEFINED && fillTime != H5D_FILL_TIME_NEVER,
+                storageSize: storageSize)
         }
     }
 
@@ -370,6 +427,15 @@ enum HDF5Calls {
                 throw failure("cannot locate the chunk at \(origin)", file: path, dataset: datasetPath)
             }
             if address == chdf5_haddr_undef() { return nil }
+            // H5Dread finds chunks by a search of the chunk index, this call by walking it: a
+            // damaged index entry can be found by one and not the other, and H5Dread would read
+            // the chunk as never written. Such an entry is refused.
+            var indexedSize: hsize_t = 0
+            guard H5Dget_chunk_storage_size(dataset.id, offsets, &indexedSize) >= 0, indexedSize == size else {
+                _ = H5Eclear2(chdf5_e_default())
+                throw LoaderError(
+                    .malformed, "the chunk index entry for the chunk at \(origin) is damaged", path: path, location: .datasetPath(datasetPath))
+            }
             return ChunkLocation(address: UInt64(address), size: Int(clamping: size), filterMask: mask)
         }
     }
@@ -389,10 +455,14 @@ enum HDF5Calls {
 
     /// Reads rows `rows` (along the first dimension; all of a scalar dataset) into `buffer` in the
     /// file's own element type, so libhdf5 decodes filters but converts nothing.
+    ///
+    /// The buffer is zeroed first: H5Dread leaves never-written data it has no fill value for
+    /// untouched, which must not hand back whatever memory held before.
     static func readRows(
         _ dataset: HDF5Handle, type: HDF5Handle, shape: [Int], rows: Range<Int>,
         into buffer: UnsafeMutableRawBufferPointer, datasetPath: String, path: String
     ) throws {
+        buffer.initializeMemory(as: UInt8.self, repeating: 0)
         try withLibrary {
             if shape.isEmpty {
                 guard H5Dread(dataset.id, type.id, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), buffer.baseAddress) >= 0 else {

@@ -86,11 +86,15 @@ public final class HDF5File: Sendable {
     /// Reads the whole dataset at `datasetPath`, converting each element to `Scalar`.
     ///
     /// Integer targets take only values they hold exactly; floating-point targets round.
+    /// `strategy: .libhdf5` reads through libhdf5's `H5Dread` instead: the reference the faster
+    /// `.direct` reads must equal.
     /// - Throws: `LoaderError` naming the file and dataset when it cannot be read, is larger than
     ///   this machine's memory, or holds a value `Scalar` cannot represent (naming its index).
     /// - Complexity: O(elements); chunked datasets decode in this thread.
-    public func read<Scalar: HDF5Scalar>(_ datasetPath: String, as: Scalar.Type = Scalar.self) throws -> Tensor<Scalar> {
-        let stored = try StoredDataset(file: self, datasetPath: datasetPath)
+    public func read<Scalar: HDF5Scalar>(
+        _ datasetPath: String, as: Scalar.Type = Scalar.self, strategy: HDF5ReadStrategy = .direct
+    ) throws -> Tensor<Scalar> {
+        let stored = try StoredDataset(file: self, datasetPath: datasetPath, strategy: strategy)
         return try read(stored, rows: 0..<stored.rowCount, as: Scalar.self)
     }
 
@@ -101,9 +105,11 @@ public final class HDF5File: Sendable {
     /// let first100 = try file.read("/images", rows: 0..<100, as: UInt8.self)   // [100, 28, 28]
     /// ```
     /// - Precondition: the dataset has at least one dimension and `rows` lies within its first.
-    /// - Throws: as `read(_:as:)`.
-    public func read<Scalar: HDF5Scalar>(_ datasetPath: String, rows: Range<Int>, as: Scalar.Type = Scalar.self) throws -> Tensor<Scalar> {
-        let stored = try StoredDataset(file: self, datasetPath: datasetPath)
+    /// - Throws: as `read(_:as:strategy:)`.
+    public func read<Scalar: HDF5Scalar>(
+        _ datasetPath: String, rows: Range<Int>, as: Scalar.Type = Scalar.self, strategy: HDF5ReadStrategy = .direct
+    ) throws -> Tensor<Scalar> {
+        let stored = try StoredDataset(file: self, datasetPath: datasetPath, strategy: strategy)
         precondition(!stored.info.shape.isEmpty, "\(datasetPath) is a scalar; read it whole")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= stored.rowCount, "rows \(rows) outside 0..<\(stored.rowCount)")
         return try read(stored, rows: rows, as: Scalar.self)

@@ -1,4 +1,4 @@
-/// A Swift number type that `HDF5File.read(_:as:)` converts stored elements into.
+/// A Swift number type that `HDF5File.read(_:as:strategy:)` converts stored elements into.
 ///
 /// Integer targets take only values they represent exactly (a stored `300` read as `UInt8` is an
 /// error, not 44); floating-point targets round to nearest.

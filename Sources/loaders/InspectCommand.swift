@@ -10,7 +10,9 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             Formats are recognised by their leading bytes: IDX (raw, or gzip-compressed) and HDF5 \
             (which lists its datasets, or with --dataset summarises one); and by the name's \
-            extension: CSV (.csv, with a header row) and tab-separated (.tsv).
+            extension: CSV (.csv, with a header row) and tab-separated (.tsv). HDF5 files are read \
+            in a child process, so that a damaged file that crashes libhdf5 or keeps it busy past \
+            --timeout ends with one line naming the file.
             """)
 
     @Argument(help: "The file to inspect.")
@@ -24,6 +26,13 @@ struct InspectCommand: ParsableCommand {
 
     @Option(name: .long, help: "For HDF5: the dataset to summarise, e.g. /images.")
     var dataset: String?
+
+    @Option(help: ArgumentHelp("For HDF5: give up when reading takes longer than this many seconds.", valueName: "seconds"))
+    var timeout: Double = 600
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 1e9 else { throw ValidationError("--timeout must be a positive number of seconds, at most 1e9") }
+    }
 
     func run() throws {
         do {
@@ -41,10 +50,18 @@ struct InspectCommand: ParsableCommand {
                 let format = try SourceOptions.csvFormat(delimiter: delimiter, default: extensionDelimiter)
                 summary = try CSVInspection(path: file, format: format).summary()
             case .hdf5:
+                guard IsolatedInspection.isChild else {
+                    let arguments = ["inspect", file] + (json ? ["--json"] : []) + (dataset.map { ["--dataset", $0] } ?? [])
+                    let status = try IsolatedInspection.run(arguments, file: file, seconds: timeout)
+                    if status != 0 { throw ExitCode(status) }
+                    return
+                }
                 let inspection = try HDF5Inspection(path: file)
                 summary = try dataset.map { try inspection.summary(dataset: $0) } ?? inspection.listing()
             }
             print(json ? summary.json.text : summary.readable)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             throw reportFailure(of: "inspect", error)
         }

@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Loaders
+
+/// Runs `loaders inspect` on an HDF5 file in a child process with a deadline.
+///
+/// libhdf5 trusts much of a file's metadata and can crash or work without end on a damaged file
+/// (a tiny file may claim 2^63 never-written elements); inside one process neither can be caught.
+/// The child is this same tool, told by `childMarker` to inspect in-process; what it prints is
+/// passed on unchanged, and a crash or an overrun becomes one line naming the file.
+enum IsolatedInspection {
+    /// Set in the child's environment: inspect here, without another child.
+    static let childMarker = "LOADERS_INSPECT_CHILD"
+
+    static var isChild: Bool { ProcessInfo.processInfo.environment[childMarker] != nil }
+
+    /// Runs this executable with `arguments` in a child, relays its output, and ends it after
+    /// `seconds`.
+    /// - Returns: the child's exit status (it has printed its own error line when not 0).
+    /// - Throws: `LoaderError` naming `file` when the child crashed, did not finish in time, or
+    ///   could not be started.
+    static func run(_ arguments: [String], file: String, seconds: Double) throws -> Int32 {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        // A crash ends the child at once, as a signal, instead of starting Swift's backtracer.
+        let environment = ProcessInfo.processInfo.environment.merging([childMarker: "1", "SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        let child = try SpawnedProcess.run(executable, arguments, environment: environment, seconds: seconds, file: file)
+        FileHandle.standardOutput.write(child.output)
+        switch child.ending {
+        case .timedOut:
+            throw LoaderError(.timedOut, "reading did not finish within \(seconds.formatted()) s (--timeout sets the limit)", path: file)
+        case .signalled(let signal):
+            throw LoaderError(.malformed, "libhdf5 crashed (\(signalName(signal))) reading the file", path: file)
+        case .exited(let status):
+            FileHandle.standardError.write(child.errors)
+            return status
+        }
+    }
+
+    private static func signalName(_ signal: Int32) -> String {
+        let names: [Int32: String] = [SIGSEGV: "SIGSEGV", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP"]
+        return names[signal] ?? "signal \(signal)"
+    }
+}

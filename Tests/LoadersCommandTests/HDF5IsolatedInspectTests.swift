@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import loaders
+
+/// `loaders inspect` reads HDF5 files in a child process with a deadline: the tool run as users
+/// run it, so that what reaches the terminal is what is checked.
+@Suite struct HDF5IsolatedInspectTests {
+    /// The `loaders` executable, built beside the test bundle.
+    static let executable: String = {
+        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("loaders").path
+    }()
+
+    /// Runs `loaders arguments…`; returns how it ended, its stderr and its stdout.
+    static func runLoaders(_ arguments: [String]) throws -> (ending: SpawnedProcess.Ending, errors: String, output: String) {
+        // A generous bound that turns a hang into a failure instead of a stuck test run.
+        let child = try SpawnedProcess.run(executable, arguments, environment: ProcessInfo.processInfo.environment, seconds: 120, file: executable)
+        return (child.ending, String(decoding: child.errors, as: UTF8.self), String(decoding: child.output, as: UTF8.self))
+    }
+
+    /// h5py wrote Int64.max rows of never-written uint8 labels; summing them would never end.
+    @Test func anOverrunEndsWithOneLineNamingTheFile() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable))
+        let path = HDF5InspectTests.fixture("empty_rows.h5")
+        let run = try Self.runLoaders(["inspect", path, "--dataset", "/huge_labels", "--timeout", "1"])
+        #expect(run.ending == .exited(1))
+        #expect(run.errors == "loaders inspect: \(path): reading did not finish within 1 s (--timeout sets the limit)\n")
+        #expect(run.output.isEmpty)
+    }
+
+    /// The child's output and exit status arrive unchanged.
+    @Test func theChildsOutputAndStatusPassThrough() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable))
+        let path = HDF5InspectTests.fixture("nested.h5")
+        let listed = try Self.runLoaders(["inspect", path, "--json"])
+        #expect(listed.ending == .exited(0))
+        #expect(listed.output.hasPrefix(#"{"format":"hdf5","datasets":[{"path":"/data/test/x","dtype":"float32","shape":[6,2,3,4]}"#))
+        #expect(listed.output.hasSuffix("]}\n") && listed.errors.isEmpty)
+        let missing = try Self.runLoaders(["inspect", path, "--dataset", "/nope"])
+        #expect(missing.ending == .exited(1))
+        #expect(missing.errors.hasPrefix("loaders inspect: \(path): dataset /nope: cannot open dataset"))
+        #expect(missing.errors.filter { $0 == "\n" }.count == 1)
+    }
+
+    /// A deadline must be a number of seconds a clock can count to.
+    @Test(arguments: ["0", "-1", "nan", "inf", "1e10"])
+    func timeoutMustBePositiveAndFinite(value: String) throws {
+        #expect(throws: (any Error).self) { try InspectCommand.parse(["file.h5", "--timeout", value]) }
+        #expect(try InspectCommand.parse(["file.h5", "--timeout", "2.5"]).timeout == 2.5)
+    }
+
+    /// The file whose damaged group made libhdf5 abort the process now ends in one line.
+    @Test func aDamagedDenseGroupIsOneLine() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable))
+        let path = HDF5InspectTests.fixture("damaged_link_heap.h5")
+        let run = try Self.runLoaders(["inspect", path])
+        #expect(run.ending == .exited(1))
+        #expect(run.errors.hasPrefix("loaders inspect: \(path): dataset /: cannot list group: wrong fractal heap header signature"))
+    }
+}
