@@ -40,12 +40,11 @@ struct SpawnedProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
-        for descriptor in outputPipe + errorPipe { posix_spawn_file_actions_addclose(&actions, descriptor) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let spawned = spawnClosingInherited(&pid, executable, &actions, argv, envp)
         close(outputPipe[1])
         close(errorPipe[1])
         // Drained while the child runs, so that a long output cannot fill a pipe and stall it.
@@ -69,6 +68,30 @@ struct SpawnedProcess {
         return SpawnedProcess(
             ending: ending ?? (signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)),
             output: output.data(), errors: errors.data())
+    }
+
+    /// `posix_spawn` with nothing else the parent holds open reaching the child: not another
+    /// thread's pipes, nor its open files, whose locks (libhdf5 flocks what it opens) the child
+    /// would go on holding.
+    private static func spawnClosingInherited(
+        _ pid: inout pid_t, _ executable: String, _ actions: inout posix_spawn_file_actions_t,
+        _ argv: [UnsafeMutablePointer<CChar>?], _ envp: [UnsafeMutablePointer<CChar>?]
+    ) -> Int32 {
+        #if canImport(Darwin)
+        var attributes: posix_spawnattr_t? = nil
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_CLOEXEC_DEFAULT))
+        return posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        #else
+        // glibc 2.34's posix_spawn_file_actions_addclosefrom_np is declared only for _GNU_SOURCE,
+        // which Swift's Glibc module leaves out, so it is looked up.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return ENOSYS }
+        let added = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        guard added == 0 else { return added }
+        return posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        #endif
     }
 
     private static func failure(_ code: Int32, _ file: String) -> LoaderError {

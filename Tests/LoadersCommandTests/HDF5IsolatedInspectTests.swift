@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import Testing
 @testable import loaders
@@ -40,6 +45,21 @@ import Testing
         #expect(missing.ending == .exited(1))
         #expect(missing.errors.hasPrefix("loaders inspect: \(path): dataset /nope: cannot open dataset"))
         #expect(missing.errors.filter { $0 == "\n" }.count == 1)
+    }
+
+    /// A child gets its standard streams and nothing else the parent holds: libhdf5 opens files
+    /// without close-on-exec and locks them, so an inherited descriptor would keep a file that
+    /// another thread had just written locked against reading for as long as the child ran.
+    @Test func aChildInheritsOnlyItsStandardStreams() throws {
+        let opened = open("/dev/null", O_RDONLY)
+        try #require(opened >= 0)
+        defer { close(opened) }
+        let held = fcntl(opened, F_DUPFD, 100)
+        try #require(held >= 100)
+        defer { close(held) }
+        let child = try SpawnedProcess.run("/bin/sh", ["-c", "ls /proc/$$/fd"], environment: [:], seconds: 60, file: "/bin/sh")
+        #expect(child.ending == .exited(0))
+        #expect(String(decoding: child.output, as: UTF8.self).split(separator: "\n").sorted() == ["0", "1", "2"])
     }
 
     /// A deadline must be a number of seconds a clock can count to.
