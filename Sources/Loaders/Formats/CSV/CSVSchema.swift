@@ -25,7 +25,7 @@ struct CSVSchema: Sendable {
     static func read(_ file: ReadOnlyFile, format: CSVFormat) throws -> CSVSchema {
         try refuseWideEncodings(file)
         let bomLength = try hasByteOrderMark(file) ? 3 : 0
-        let reader = CSVBlockReader(file: file, from: bomLength, blockSize: 64 * 1024)
+        let reader = CSVBlockReader(file: file, from: bomLength, blockSize: min(64 * 1024, format.blockSize))
         try reader.refill(keepingFrom: reader.start)
         let splitter = CSVRecordParser(format: format, roles: [.skip], slots: [0])
         var fields: [CSVFieldSpan] = []

@@ -39,7 +39,7 @@ public struct CSVSummary: Sendable {
 
     private static func summarize(file: ReadOnlyFile, schema: CSVSchema, from start: Int, to stop: Int) throws -> (Int, [CSVColumnAccumulator]) {
         var columns = [CSVColumnAccumulator](repeating: CSVColumnAccumulator(), count: schema.columnCount)
-        let reader = CSVBlockReader(file: file, from: start)
+        let reader = CSVBlockReader(file: file, from: start, blockSize: schema.format.blockSize)
         try reader.refill(keepingFrom: reader.start)
         let parser = CSVRecordParser(format: schema.format, roles: [.skip], slots: [0])
         var fields: [CSVFieldSpan] = []
