@@ -75,4 +75,66 @@ import Testing
         while let sample = try stream.next() { streamed.append(sample.label) }
         #expect(streamed == [3, 1, 4, 1, 5])
     }
+
+    /// The first error each CSV reader reports for `path`: `CSVDataset`, every shard of
+    /// `CSVStreamingDataset`, and `CSVSummary`.
+    static func csvErrors(_ path: String, format: CSVFormat = .standard) -> [LoaderError?] {
+        [
+            IDXFixtures.loaderError { _ = try CSVDataset(path, labelColumn: "label", format: format) },
+            IDXFixtures.loaderError {
+                let dataset = try CSVStreamingDataset(path, labelColumn: "label", format: format)
+                for shard in 0..<dataset.shardCount {
+                    var stream = try dataset.stream(shard: shard)
+                    while try stream.next() != nil {}
+                }
+            },
+            IDXFixtures.loaderError { _ = try CSVSummary(path: path, format: format) },
+        ]
+    }
+
+    /// `5,6,` under a four-column header: the record ends after an empty third field, one field
+    /// short. At that place (line 3, column 5, the line end) the defect is the field count, which
+    /// `CSVSummary` reports; the dataset readers used to call the empty field not a number.
+    @Test func shortRecordEndingInAnEmptyFieldIsAFieldCountError() {
+        let path = Self.input("csv/short-record-empty-last-field.csv")
+        for error in Self.csvErrors(path) {
+            #expect(error?.code == .fieldCount)
+            #expect(error?.path == path)
+            #expect(error?.location == .lineColumn(line: 3, column: 5))
+        }
+    }
+
+    /// Line 3's `note` field is 114 unquoted bytes and then a quote, read with a 64-byte field
+    /// limit: the field is too long before the quote is reached, so the error is `.fieldTooLong`
+    /// at the field's start (line 3, column 5) whatever the read blocks. It used to be
+    /// `.unexpectedQuote` when one block held the whole field, and `.fieldTooLong` otherwise.
+    @Test(arguments: [64, 100, 150, CSVBlockReader.defaultBlockSize])
+    func quoteAfterTheFieldLimitIsFieldTooLong(blockSize: Int) {
+        let path = Self.input("csv/quote-after-field-limit.csv")
+        var format = CSVFormat(maxFieldLength: 64)
+        format.blockSize = blockSize
+        for error in Self.csvErrors(path, format: format) {
+            #expect(error?.code == .fieldTooLong)
+            #expect(error?.path == path)
+            #expect(error?.location == .lineColumn(line: 3, column: 5))
+        }
+    }
+
+    /// A record one field short whose last field is quoted: `4,5,"y"` under four columns, and
+    /// `1,"x"` as the first record under three. Every reader names the line end after the
+    /// closing quote (column 8, and column 6); `CSVSummary`, and any reader meeting the first
+    /// record, used to name the closing quote itself.
+    @Test func shortRecordEndingInAQuotedFieldIsReportedAfterTheQuote() throws {
+        let path = Self.input("csv/short-record-quoted-last-field.csv")
+        for error in Self.csvErrors(path) {
+            #expect(error?.code == .fieldCount)
+            #expect(error?.location == .lineColumn(line: 3, column: 8))
+        }
+        let first = try CSVFixturePaths.temporary("a,b,label\n1,\"x\"\n")
+        defer { try? FileManager.default.removeItem(atPath: first) }
+        for error in Self.csvErrors(first) {
+            #expect(error?.code == .fieldCount)
+            #expect(error?.location == .lineColumn(line: 2, column: 6))
+        }
+    }
 }

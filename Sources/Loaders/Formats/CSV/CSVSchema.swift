@@ -56,7 +56,7 @@ struct CSVSchema: Sendable {
                 let columnNames = names ?? (1...fields.count).map { "column\($0)" }
                 // (Too many fields failed in `split` already.)
                 if fields.count < columnNames.count {
-                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].end), column: fields.count)
+                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].terminator), column: fields.count)
                         .loaderError(file: file, columnNames: columnNames, maxFieldLength: format.maxFieldLength)
                 }
                 return CSVSchema(

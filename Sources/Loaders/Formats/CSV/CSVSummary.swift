@@ -57,7 +57,7 @@ public struct CSVSummary: Sendable {
             case .record(let next):
                 // (Too many fields failed in `split` already.)
                 guard fields.count == schema.columnCount else {
-                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].end), column: fields.count)
+                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].terminator), column: fields.count)
                         .loaderError(file: file, columnNames: schema.names, maxFieldLength: schema.format.maxFieldLength)
                 }
                 for index in fields.indices { columns[index].add(fields[index]) }
