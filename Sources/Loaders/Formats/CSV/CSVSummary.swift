@@ -16,11 +16,16 @@ public struct CSVSummary: Sendable {
     /// - Throws: `LoaderError` as `CSVDataset` does for malformed input, with line and column.
     /// - Complexity: O(file size); memory O(columns) per thread.
     public init(path: String, format: CSVFormat = .standard, threads: Int? = nil) throws {
+        try self.init(path: path, format: format, threads: threads, minimumPieceBytes: 1 << 20)
+    }
+
+    /// As the public initializer; `minimumPieceBytes` lets tests cut small files into many pieces.
+    init(path: String, format: CSVFormat, threads: Int?, minimumPieceBytes: Int) throws {
         let file = try ReadOnlyFile(path: path)
         let schema = try CSVSchema.read(file, format: format)
         let dataBytes = file.size - schema.dataStart
         // The cuts depend on the size alone, so the Double sums do not depend on the thread count.
-        let pieceCount = max(1, min(dataBytes >> 20, 64))
+        let pieceCount = max(1, min(dataBytes / minimumPieceBytes, 64))
         let threads = max(1, threads ?? ReadOnlyFile.processorCount)
         let bounds = try CSVSplitter.bounds(of: path, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
         let pieces = try CSVParallel.map(count: bounds.count - 1, threads: threads) { piece in
