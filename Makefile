@@ -87,3 +87,39 @@ fuzz-hdf5: deps
 	test -x $(FUZZ_PYTHON) || { python3 -m venv .build/fuzz-venv && $(FUZZ_PYTHON) -m pip install -q h5py numpy; }
 	$(FUZZ_PYTHON) Fuzzing/hdf5/fuzz_hdf5.py --probe .build/release/hdf5-probe --loaders .build/release/loaders \
 		--count $(FUZZ_HDF5_COUNT) --seed $(FUZZ_HDF5_SEED) --jobs $(FUZZ_HDF5_JOBS) --out fuzz-hdf5-out
+
+# libFuzzer on the gzip, IDX and CSV readers (Docs/Fuzzing.md), built as the separate package in
+# Fuzz/. `make fuzz-csv` (or -gzip, -idx) runs one fuzzer for FUZZ_SECONDS on its corpus in
+# .build/fuzz/corpus/<target>, kept between runs and seeded from Fixtures; every crash, timeout
+# (FUZZ_TIMEOUT seconds per input) and out-of-memory input (FUZZ_RSS_MB) is kept in
+# .build/fuzz/artifacts/<target>/ and fails the run.
+FUZZ_TARGETS := gzip idx csv
+FUZZ_SECONDS ?= 180
+FUZZ_TIMEOUT ?= 10
+FUZZ_RSS_MB ?= 2048
+FUZZ_MAX_LEN ?= 4096
+FUZZ_DIR := .build/fuzz
+FUZZER_gzip := FuzzGzip
+FUZZER_idx := FuzzIDX
+FUZZER_csv := FuzzCSV
+
+.PHONY: fuzz fuzz-build $(addprefix fuzz-,$(FUZZ_TARGETS))
+
+fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
+
+# Optimised, with testing enabled (the fuzzers reach internal entry points), and one -sanitize
+# flag naming both sanitizers: given as two flags, the compiler keeps only the last. lld, since
+# gold warns about every ASan symbol it cannot export.
+fuzz-build: deps
+	cd Fuzz && $(SWIFT) build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address \
+		-Xswiftc -parse-as-library -Xswiftc -enable-testing -Xswiftc -use-ld=lld
+
+# Without SWIFT_BACKTRACE=enable=no, Swift's backtracer takes a failed check's abort before
+# libFuzzer can save the input.
+$(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: fuzz-build
+	mkdir -p $(FUZZ_DIR)/artifacts/$*
+	python3 Fuzz/seeds.py $* $(FUZZ_DIR)/corpus/$*
+	SWIFT_BACKTRACE=enable=no Fuzz/.build/release/$(FUZZER_$*) $(FUZZ_DIR)/corpus/$* \
+		-dict=Fuzz/$*.dict -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
+		-rss_limit_mb=$(FUZZ_RSS_MB) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_DIR)/artifacts/$*/

@@ -9,6 +9,7 @@ from Python's gzip module with mtime=0, so the output is reproducible byte for b
 import gzip
 import os
 import struct
+import zlib
 
 import numpy as np
 
@@ -91,6 +92,18 @@ def main():
 
     # A header declaring 2^32-1 uint8 elements with no payload: more than the file can inflate to.
     write("huge-declared.gz", gz(bytes([0, 0, 8, 1, 0xFF, 0xFF, 0xFF, 0xFF])))
+
+    # The small labels in two members, split after the IDX header and two labels, the second
+    # member with a header CRC-32 (flag FHCRC, which Python's gzip never writes): right, and
+    # with its low byte inverted.
+    header = bytes([0x1F, 0x8B, 8, 0x02, 0, 0, 0, 0, 0, 0xFF])
+    header_crc = (zlib.crc32(header) & 0xFFFF).to_bytes(2, "little")
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = deflate.compress(labels[10:]) + deflate.flush()
+    trailer = zlib.crc32(labels[10:]).to_bytes(4, "little") + len(labels[10:]).to_bytes(4, "little")
+    first = gz(labels[:10])
+    write("header-crc.gz", first + header + header_crc + body + trailer)
+    write("bad-header-crc.gz", first + header + bytes([header_crc[0] ^ 0xFF, header_crc[1]]) + body + trailer)
 
     # Absurd headers, gzipped (the tests hold the same bytes raw): rank 255; 2^20 x 2^20 uint8
     # elements (2^40) with no payload; float64 dimensions 3 x (2^32-1), whose product overflows.

@@ -83,15 +83,11 @@ public final class GzipReader {
                 try startMember()
                 continue
             }
-            if inputStart == inputEnd {
-                try ensureInput(1)
-                if inputStart == inputEnd {
-                    throw LoaderError(
-                        .truncated,
-                        "file ends inside a gzip member after \(decompressedOffset + produced) decompressed bytes (offset in the compressed file)",
-                        path: path, location: .byteOffset(file.size))
-                }
-            }
+            // Even with every byte of the file consumed, zlib may still hold decoded bits or the
+            // rest of a match; only when it can make no progress without input is the member cut
+            // short. (Giving up earlier would make the bytes delivered, and which error comes
+            // first, depend on the caller's read sizes.)
+            if inputStart == inputEnd { try ensureInput(1) }
             // zlib counts in 32 bits; larger requests are served in slices.
             let room = min(buffer.count - produced, 1 << 30)
             let progress: InflateStream.Progress
@@ -111,6 +107,11 @@ public final class GzipReader {
             produced += progress.produced
             if progress.memberEnded {
                 inMember = false
+            } else if progress.consumed == 0, progress.produced == 0, inputStart == inputEnd {
+                throw LoaderError(
+                    .truncated,
+                    "file ends inside a gzip member after \(decompressedOffset + produced) decompressed bytes (offset in the compressed file)",
+                    path: path, location: .byteOffset(file.size))
             }
         }
         decompressedOffset += produced

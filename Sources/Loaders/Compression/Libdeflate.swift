@@ -8,6 +8,8 @@ import CLibdeflate
 /// error and offset. One decompressor serves one thread at a time.
 package final class DeflateDecompressor {
     private let decompressor: OpaquePointer
+    /// FHCRC, in a gzip member's flags byte (its fourth): a CRC-32 of the header follows it.
+    private static let headerCRCFlag: UInt8 = 0x02
 
     /// Allocates libdeflate's decompressor state.
     /// - Throws: `LoaderError` `.io` when libdeflate cannot allocate it.
@@ -25,13 +27,15 @@ package final class DeflateDecompressor {
     /// Decompresses every gzip member of `input` back to back into `output`.
     /// - Returns: the number of bytes written when `input` is nothing but valid members (CRC-32 and
     ///   length checked) whose data fits in `output`; `nil` otherwise (corrupt or truncated data,
-    ///   trailing bytes, or more data than `output` holds).
+    ///   trailing bytes, or more data than `output` holds), and for a member with a header CRC-32
+    ///   (flag FHCRC), which libdeflate skips unchecked: zlib, which checks it, reads those files.
     /// - Complexity: O(`input.count` + bytes written).
     func decompressGzipMembers(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
         guard let inputBase = input.baseAddress, !input.isEmpty else { return nil }
         var consumed = 0
         var produced = 0
         while consumed < input.count {
+            if input.count - consumed > 3, input[consumed + 3] & Self.headerCRCFlag != 0 { return nil }
             var memberIn = 0
             var memberOut = 0
             let result = libdeflate_gzip_decompress_ex(

@@ -5,6 +5,9 @@
 /// Seven more bytes follow it, so the parser may load a word at any position up to the sentinel.
 /// Memory is the buffer alone: it grows only when one record is longer than the buffer.
 final class CSVBlockReader {
+    /// Large enough that a refill costs little next to parsing what it read.
+    static let defaultBlockSize = 256 * 1024
+
     let file: ReadOnlyFile
     /// The file offset of `start[0]`.
     private(set) var offset: Int
@@ -18,11 +21,12 @@ final class CSVBlockReader {
     private let limit: Int
 
     /// Starts reading `file` at `offset`, stopping at `limit` (the file's size by default).
-    init(file: ReadOnlyFile, from offset: Int, to limit: Int? = nil, blockSize: Int = 256 * 1024) {
+    init(file: ReadOnlyFile, from offset: Int, to limit: Int? = nil, blockSize: Int = defaultBlockSize) {
         self.file = file
         self.offset = offset
         self.limit = min(limit ?? file.size, file.size)
-        capacity = max(blockSize, 64)
+        // No larger than what there is to read: a small file or range needs no full block.
+        capacity = max(min(blockSize, self.limit - offset), 64)
         storage = Self.allocate(capacity)
         start = UnsafePointer(storage)
         end = start

@@ -7,6 +7,10 @@ struct CSVFieldSpan {
     /// Whether the quoted content holds `""` escapes that `unescaped` must collapse.
     var hasEscapes: Bool
 
+    /// The byte after the field (a delimiter or a line end): after the closing quote of a quoted
+    /// field. A record that stops there short of fields is reported there.
+    var terminator: UnsafePointer<UInt8> { isQuoted ? end + 1 : end }
+
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: end - start) }
 
     /// The content with `""` collapsed to `"`.

@@ -13,6 +13,9 @@ public struct CSVFormat: Sendable, Hashable {
     /// The longest field, in bytes, before the reader stops with `.fieldTooLong`; it bounds the
     /// memory an unterminated quote can make the reader use.
     public var maxFieldLength: Int
+    /// How many bytes the record readers take from the file at a time; a longer record grows the
+    /// buffer. Tests and the fuzzers shrink it, so that records straddle blocks in small files.
+    var blockSize = CSVBlockReader.defaultBlockSize
 
     /// - Precondition: `delimiter` is a single ASCII character other than `"`, CR or LF;
     ///   `maxFieldLength > 0`.

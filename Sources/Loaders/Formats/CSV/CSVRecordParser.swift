@@ -110,6 +110,11 @@ struct CSVRecordParser {
                             switch scanField(pointer, end: end, isLast: isLast, column: column, start: start, base: base) {
                             case .field(let span, let after):
                                 guard let value = Self.number(span) else {
+                                    // An empty field that ends a short record (`1,2,` for four
+                                    // columns): at that place the defect is the record's length.
+                                    if span.start == after, after.pointee != delimiter, column != lastColumn {
+                                        return .failed(CSVFailure(.tooFewFields, offset: base + (after - start), column: column + 1))
+                                    }
                                     return .failed(CSVFailure(
                                         .notANumber, offset: base + (span.start - start), column: column,
                                         text: span.text))
@@ -274,6 +279,11 @@ struct CSVRecordParser {
             let byte = cursor.pointee
             if byte == delimiter || byte == Self.lineFeed || byte == Self.carriageReturn { break }
             if byte == Self.quote {
+                // Past the limit the field is too long already, as a buffer ending before the
+                // quote would find: the error must not depend on where blocks end.
+                if cursor - pointer > maxFieldLength {
+                    return .failed(CSVFailure(.fieldTooLong, offset: base + (pointer - start), column: column))
+                }
                 return .failed(CSVFailure(.quoteInUnquotedField, offset: base + (cursor - start), column: column))
             }
             cursor += 1

@@ -22,7 +22,7 @@ struct CSVRowCursor {
     init(file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws {
         self.plan = plan
         self.stop = stop
-        reader = CSVBlockReader(file: file, from: start)
+        reader = CSVBlockReader(file: file, from: start, blockSize: plan.schema.format.blockSize)
         try reader.refill(keepingFrom: reader.start)
         pointer = reader.start
         parser = CSVRecordParser(format: plan.schema.format, roles: plan.roles, slots: plan.slots)

@@ -25,7 +25,7 @@ struct CSVSchema: Sendable {
     static func read(_ file: ReadOnlyFile, format: CSVFormat) throws -> CSVSchema {
         try refuseWideEncodings(file)
         let bomLength = try hasByteOrderMark(file) ? 3 : 0
-        let reader = CSVBlockReader(file: file, from: bomLength, blockSize: 64 * 1024)
+        let reader = CSVBlockReader(file: file, from: bomLength, blockSize: min(64 * 1024, format.blockSize))
         try reader.refill(keepingFrom: reader.start)
         let splitter = CSVRecordParser(format: format, roles: [.skip], slots: [0])
         var fields: [CSVFieldSpan] = []
@@ -56,7 +56,7 @@ struct CSVSchema: Sendable {
                 let columnNames = names ?? (1...fields.count).map { "column\($0)" }
                 // (Too many fields failed in `split` already.)
                 if fields.count < columnNames.count {
-                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].end), column: fields.count)
+                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].terminator), column: fields.count)
                         .loaderError(file: file, columnNames: columnNames, maxFieldLength: format.maxFieldLength)
                 }
                 return CSVSchema(

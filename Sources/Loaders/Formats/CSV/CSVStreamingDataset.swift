@@ -42,6 +42,16 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
         _ path: String, labelColumn: String = "label", featureColumns: [String]? = nil, shape: [Int]? = nil,
         format: CSVFormat = .standard, shards: Int = 8
     ) throws {
+        try self.init(
+            path, labelColumn: labelColumn, featureColumns: featureColumns, shape: shape, format: format,
+            shards: shards, minimumShardBytes: 1 << 16)
+    }
+
+    /// As the public initializer; `minimumShardBytes` lets tests cut small files into many shards.
+    init(
+        _ path: String, labelColumn: String, featureColumns: [String]?, shape: [Int]?, format: CSVFormat,
+        shards: Int, minimumShardBytes: Int
+    ) throws {
         precondition(shards > 0, "shards must be positive, got \(shards)")
         let file = try ReadOnlyFile(path: path)
         let schema = try CSVSchema.read(file, format: format)
@@ -51,7 +61,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
             throw LoaderError(.mismatch, "shape \(featureShape) does not hold the \(plan.featureCount) feature columns", path: path)
         }
         let threads = ReadOnlyFile.processorCount
-        let pieces = max(1, min(shards, (file.size - schema.dataStart) >> 16))
+        let pieces = max(1, min(shards, (file.size - schema.dataStart) / minimumShardBytes))
         let bounds = try CSVSplitter.bounds(of: path, from: schema.dataStart, to: file.size, pieces: pieces, threads: threads)
         var categories = CategoryTable()
         if plan.labelKind == .categories {

@@ -16,11 +16,16 @@ public struct CSVSummary: Sendable {
     /// - Throws: `LoaderError` as `CSVDataset` does for malformed input, with line and column.
     /// - Complexity: O(file size); memory O(columns) per thread.
     public init(path: String, format: CSVFormat = .standard, threads: Int? = nil) throws {
+        try self.init(path: path, format: format, threads: threads, minimumPieceBytes: 1 << 20)
+    }
+
+    /// As the public initializer; `minimumPieceBytes` lets tests cut small files into many pieces.
+    init(path: String, format: CSVFormat, threads: Int?, minimumPieceBytes: Int) throws {
         let file = try ReadOnlyFile(path: path)
         let schema = try CSVSchema.read(file, format: format)
         let dataBytes = file.size - schema.dataStart
         // The cuts depend on the size alone, so the Double sums do not depend on the thread count.
-        let pieceCount = max(1, min(dataBytes >> 20, 64))
+        let pieceCount = max(1, min(dataBytes / minimumPieceBytes, 64))
         let threads = max(1, threads ?? ReadOnlyFile.processorCount)
         let bounds = try CSVSplitter.bounds(of: path, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
         let pieces = try CSVParallel.map(count: bounds.count - 1, threads: threads) { piece in
@@ -39,7 +44,7 @@ public struct CSVSummary: Sendable {
 
     private static func summarize(file: ReadOnlyFile, schema: CSVSchema, from start: Int, to stop: Int) throws -> (Int, [CSVColumnAccumulator]) {
         var columns = [CSVColumnAccumulator](repeating: CSVColumnAccumulator(), count: schema.columnCount)
-        let reader = CSVBlockReader(file: file, from: start)
+        let reader = CSVBlockReader(file: file, from: start, blockSize: schema.format.blockSize)
         try reader.refill(keepingFrom: reader.start)
         let parser = CSVRecordParser(format: schema.format, roles: [.skip], slots: [0])
         var fields: [CSVFieldSpan] = []
@@ -57,7 +62,7 @@ public struct CSVSummary: Sendable {
             case .record(let next):
                 // (Too many fields failed in `split` already.)
                 guard fields.count == schema.columnCount else {
-                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].end), column: fields.count)
+                    throw CSVFailure(.tooFewFields, offset: reader.fileOffset(of: fields[fields.count - 1].terminator), column: fields.count)
                         .loaderError(file: file, columnNames: schema.names, maxFieldLength: schema.format.maxFieldLength)
                 }
                 for index in fields.indices { columns[index].add(fields[index]) }
