@@ -6,12 +6,17 @@ LOADERS := .build/release/loaders
 
 .PHONY: deps build test demo bench
 
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# $(call install-missing,packages): apt-get installs those of the packages that are missing.
+define install-missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install-missing,$(APT_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -70,7 +75,7 @@ sanitize-address: deps
 	LOADERS_STRESS_SCALE=$(SANITIZE_STRESS_SCALE) \
 		$(SWIFT) test --skip-build --sanitize=address --build-path .build-asan --filter '$(SANITIZE_TESTS)'
 
-# The HDF5 mutation campaign (Docs/Fuzzing-HDF5.md): FUZZ_HDF5_COUNT seeded variants of the h5py
+# The HDF5 mutation campaign (Docs/Fuzzing.md, HDF5): FUZZ_HDF5_COUNT seeded variants of the h5py
 # fixtures, plus a cut at every structure boundary, each read in child processes with a deadline
 # by hdf5-probe, `loaders inspect` and h5py. Findings are kept in fuzz-hdf5-out/; the run fails
 # when there is one. h5py, the independent reader, is installed into a venv under .build.
@@ -82,10 +87,11 @@ FUZZ_PYTHON := .build/fuzz-venv/bin/python
 .PHONY: fuzz-hdf5
 
 fuzz-hdf5: deps
+	$(call install-missing,python3-venv)
 	$(SWIFT) build -c release --product loaders
 	$(SWIFT) build -c release --product hdf5-probe
 	test -x $(FUZZ_PYTHON) || { python3 -m venv .build/fuzz-venv && $(FUZZ_PYTHON) -m pip install -q h5py numpy; }
-	$(FUZZ_PYTHON) Fuzzing/hdf5/fuzz_hdf5.py --probe .build/release/hdf5-probe --loaders .build/release/loaders \
+	$(FUZZ_PYTHON) Fuzz/hdf5/fuzz_hdf5.py --probe .build/release/hdf5-probe --loaders .build/release/loaders \
 		--count $(FUZZ_HDF5_COUNT) --seed $(FUZZ_HDF5_SEED) --jobs $(FUZZ_HDF5_JOBS) --out fuzz-hdf5-out
 
 # libFuzzer on the gzip, IDX and CSV readers (Docs/Fuzzing.md), built as the separate package in
@@ -105,7 +111,8 @@ FUZZER_csv := FuzzCSV
 
 .PHONY: fuzz fuzz-build $(addprefix fuzz-,$(FUZZ_TARGETS))
 
-fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
+# Every fuzzer in turn: the three libFuzzer targets, then the HDF5 campaign.
+fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS)) fuzz-hdf5
 
 # Optimised, with testing enabled (the fuzzers reach internal entry points), and one -sanitize
 # flag naming both sanitizers: given as two flags, the compiler keeps only the last. lld, since

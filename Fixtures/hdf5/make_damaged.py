@@ -1,5 +1,5 @@
 """Writes the damaged HDF5 files of the LoadersHDF5 regression tests: each is a committed fixture
-with a few bytes changed, found by the mutation campaign (Fuzzing/hdf5). The original bytes are
+with a few bytes changed, found by the mutation campaign (Fuzz/hdf5). The original bytes are
 checked first, so a regenerated base file fails here instead of damaging the wrong place.
 usage: python3 make_damaged.py   (writes next to this script; needs no h5py)
 """

@@ -3,7 +3,7 @@ import Foundation
 
 /// `hdf5-probe FILE`: reads an HDF5 file every way SwiftLoaders can, compares each read with
 /// libhdf5's, and prints the findings as one line of JSON. The HDF5 mutation campaign
-/// (Fuzzing/hdf5/fuzz_hdf5.py) runs it on each damaged variant in a child process.
+/// (Fuzz/hdf5/fuzz_hdf5.py) runs it on each damaged variant in a child process.
 @main
 struct HDF5Probe: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,7 @@ import Loaders
 import Testing
 @testable import hdf5_probe
 
-/// A fixed slice of the HDF5 mutation campaign (Fuzzing/hdf5, `make fuzz-hdf5`): the variants in
+/// A fixed slice of the HDF5 mutation campaign (Fuzz/hdf5, `make fuzz-hdf5`): the variants in
 /// Fixtures/hdf5/mutations.json, each a fixture with bytes flipped, overwritten, zeroed or cut.
 /// Every variant is read every way SwiftLoaders can (`ReadCheck`, as `hdf5-probe` does) and each
 /// read compared with libhdf5's own.
