@@ -77,7 +77,7 @@ final class StoredDataset: Sendable {
               let rowBytes = Self.product([rowElements, elementSize]), let totalBytes = Self.product([rowBytes, rowCount]) else {
             throw failure(.unsupported, "shape \(description.shape) is too large to address")
         }
-        if let dimension = description.shape.indices.first(where: { description.shape[$0] > description.maxShape[$0] ?? Int.max }) {
+        if let dimension = Self.dimension(of: description.shape, exceeding: description.maxShape) {
             throw failure(.malformed, "dimension \(dimension) of shape \(description.shape) exceeds its maximum \(description.maxShape[dimension]!)")
         }
         guard rowBytes <= Self.maximumBlockBytes else {
@@ -118,7 +118,7 @@ final class StoredDataset: Sendable {
             }
             // libhdf5 refuses such chunks when creating a dataset, but H5Dread of a file damaged to
             // hold them writes out of bounds (SIGSEGV).
-            if let dimension = chunkShape.indices.first(where: { chunkShape[$0] > description.maxShape[$0] ?? Int.max }) {
+            if let dimension = Self.dimension(of: chunkShape, exceeding: description.maxShape) {
                 throw failure(.malformed, "dimension \(dimension) of chunks \(chunkShape) exceeds the dataset's maximum \(description.maxShape[dimension]!)")
             }
             blockRows = chunkShape[0]
@@ -161,6 +161,11 @@ final class StoredDataset: Sendable {
             result = next
         }
         return result
+    }
+
+    /// The first dimension in which `extents` exceed `maxShape` (nil: unlimited), if any.
+    private static func dimension(of extents: [Int], exceeding maxShape: [Int?]) -> Int? {
+        extents.indices.first { extents[$0] > maxShape[$0] ?? .max }
     }
 
     /// The number of blocks; block `b` holds rows `blockRange(b)`.
@@ -213,27 +218,32 @@ final class StoredDataset: Sendable {
         case .library:
             // H5Dread keeps a few kilobytes per chunk of its selection (670 MB for a 2 MB dataset
             // of 174,767 chunks): a block of rows at a time bounds that by one row of chunks.
-            var row = rows.lowerBound
-            while row < rows.upperBound {
-                let end = min(rows.upperBound, blockRange(row / blockRows).upperBound)
-                let start = (row - rows.lowerBound) * rowByteCount
-                try readRowsThroughLibrary(row..<end, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(start + (end - row) * rowByteCount)]))
-                row = end
+            try forEachBlock(of: rows, in: buffer) { _, part, destination in
+                try readRowsThroughLibrary(part, into: destination)
             }
         case .chunks:
-            var row = rows.lowerBound
-            while row < rows.upperBound {
-                let block = row / blockRows
-                let blockRows = blockRange(block)
-                let end = min(rows.upperBound, blockRows.upperBound)
-                let bytes = try readBlock(block)
-                bytes.withUnsafeBytes { source in
-                    let from = (row - blockRows.lowerBound) * rowByteCount
-                    buffer.baseAddress!.advanced(by: (row - rows.lowerBound) * rowByteCount)
-                        .copyMemory(from: source.baseAddress! + from, byteCount: (end - row) * rowByteCount)
+            try forEachBlock(of: rows, in: buffer) { block, part, destination in
+                let from = (part.lowerBound - blockRange(block).lowerBound) * rowByteCount
+                try readBlock(block).withUnsafeBytes { source in
+                    destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[from..<(from + destination.count)]))
                 }
-                row = end
             }
+        }
+    }
+
+    /// Calls `body` for each block that `rows` meet, in order, with the block, the rows of `rows`
+    /// in it, and the part of `buffer` (which holds `rows`) that those rows go to.
+    private func forEachBlock(
+        of rows: Range<Int>, in buffer: UnsafeMutableRawBufferPointer,
+        _ body: (_ block: Int, _ part: Range<Int>, _ destination: UnsafeMutableRawBufferPointer) throws -> Void
+    ) rethrows {
+        var row = rows.lowerBound
+        while row < rows.upperBound {
+            let block = row / blockRows
+            let end = min(rows.upperBound, blockRange(block).upperBound)
+            let start = (row - rows.lowerBound) * rowByteCount
+            try body(block, row..<end, UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(start + (end - row) * rowByteCount)]))
+            row = end
         }
     }
 

@@ -1,5 +1,5 @@
 /// How a read by SwiftLoaders' own path compares with libhdf5's read of the same data, worst last.
-enum Verdict: String, Codable, Comparable {
+enum Verdict: String, Codable, Comparable, CaseIterable {
     /// Both read the same values.
     case read
     /// Both failed with typed errors.
@@ -37,5 +37,3 @@ enum Verdict: String, Codable, Comparable {
         }
     }
 }
-
-extension Verdict: CaseIterable {}

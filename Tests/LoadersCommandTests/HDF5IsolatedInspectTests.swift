@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ChildProcessSupport
 import Foundation
 import Testing
 @testable import loaders
@@ -10,38 +11,33 @@ import Testing
 /// `loaders inspect` reads HDF5 files in a child process with a deadline: the tool run as users
 /// run it, so that what reaches the terminal is what is checked.
 @Suite struct HDF5IsolatedInspectTests {
-    /// The `loaders` executable, built beside the test bundle.
-    static let executable: String = {
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("loaders").path
-    }()
-
     /// Runs `loaders arguments…`; returns how it ended, its stderr and its stdout.
-    static func runLoaders(_ arguments: [String]) throws -> (ending: SpawnedProcess.Ending, errors: String, output: String) {
+    static func runLoaders(_ arguments: [String]) async throws -> (ending: SpawnedProcess.Ending, errors: String, output: String) {
         // A generous bound that turns a hang into a failure instead of a stuck test run.
-        let child = try SpawnedProcess.run(executable, arguments, environment: ProcessInfo.processInfo.environment, seconds: 120, file: executable)
-        return (child.ending, String(decoding: child.errors, as: UTF8.self), String(decoding: child.output, as: UTF8.self))
+        let child = try await ChildProcess.run(LoadersTool.executable, arguments, environment: LoadersTool.environment, deadline: .seconds(120))
+        let ending: SpawnedProcess.Ending = child.timedOut ? .timedOut : child.reason == .exit ? .exited(child.status) : .signalled(child.status)
+        return (ending, child.standardError, child.standardOutput)
     }
 
     /// h5py wrote Int64.max rows of never-written uint8 labels; summing them would never end.
-    @Test func anOverrunEndsWithOneLineNamingTheFile() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.executable))
+    @Test func anOverrunEndsWithOneLineNamingTheFile() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: LoadersTool.executable))
         let path = HDF5InspectTests.fixture("empty_rows.h5")
-        let run = try Self.runLoaders(["inspect", path, "--dataset", "/huge_labels", "--timeout", "1"])
+        let run = try await Self.runLoaders(["inspect", path, "--dataset", "/huge_labels", "--timeout", "1"])
         #expect(run.ending == .exited(1))
         #expect(run.errors == "loaders inspect: \(path): reading did not finish within 1 s (--timeout sets the limit)\n")
         #expect(run.output.isEmpty)
     }
 
     /// The child's output and exit status arrive unchanged.
-    @Test func theChildsOutputAndStatusPassThrough() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.executable))
+    @Test func theChildsOutputAndStatusPassThrough() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: LoadersTool.executable))
         let path = HDF5InspectTests.fixture("nested.h5")
-        let listed = try Self.runLoaders(["inspect", path, "--json"])
+        let listed = try await Self.runLoaders(["inspect", path, "--json"])
         #expect(listed.ending == .exited(0))
         #expect(listed.output.hasPrefix(#"{"format":"hdf5","datasets":[{"path":"/data/test/x","dtype":"float32","shape":[6,2,3,4]}"#))
         #expect(listed.output.hasSuffix("]}\n") && listed.errors.isEmpty)
-        let missing = try Self.runLoaders(["inspect", path, "--dataset", "/nope"])
+        let missing = try await Self.runLoaders(["inspect", path, "--dataset", "/nope"])
         #expect(missing.ending == .exited(1))
         #expect(missing.errors.hasPrefix("loaders inspect: \(path): dataset /nope: cannot open dataset"))
         #expect(missing.errors.filter { $0 == "\n" }.count == 1)
@@ -70,10 +66,10 @@ import Testing
     }
 
     /// The file whose damaged group made libhdf5 abort the process now ends in one line.
-    @Test func aDamagedDenseGroupIsOneLine() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.executable))
+    @Test func aDamagedDenseGroupIsOneLine() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: LoadersTool.executable))
         let path = HDF5InspectTests.fixture("damaged_link_heap.h5")
-        let run = try Self.runLoaders(["inspect", path])
+        let run = try await Self.runLoaders(["inspect", path])
         #expect(run.ending == .exited(1))
         #expect(run.errors.hasPrefix("loaders inspect: \(path): dataset /: cannot list group: wrong fractal heap header signature"))
     }

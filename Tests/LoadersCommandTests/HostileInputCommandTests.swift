@@ -59,18 +59,15 @@ import Testing
 
     @Test(arguments: cases)
     func inspectRefusesAHostileFileInOneLine(_ testCase: Case) async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: ResourceLimitTests.loadersExecutable))
+        try #require(FileManager.default.isExecutableFile(atPath: LoadersTool.executable))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/" + testCase.fileName
         try testCase.make(path)
-        // A crash should end the child at once, as a signal the test reports, not start the backtracer.
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
         // A generous deadline turns a hang into a failure instead of a stuck test run.
         let outcome = try await ChildProcess.run(
-            ResourceLimitTests.loadersExecutable, ["inspect", path], environment: environment, deadline: .seconds(120))
+            LoadersTool.executable, ["inspect", path], environment: LoadersTool.environment, deadline: .seconds(120))
         #expect(!outcome.timedOut)
         #expect(outcome.reason == .exit && outcome.status == 1, "\(outcome.standardError)")
         #expect(outcome.standardError == "loaders inspect: \(path): \(testCase.message)\n")

@@ -5,25 +5,17 @@ import Testing
 /// The `loaders` tool run in a child process under lowered system limits, which a test cannot
 /// lower for its own process without disturbing the tests running beside it.
 @Suite struct ResourceLimitTests {
-    /// The `loaders` executable, built beside the test bundle.
-    static var loadersExecutable: String {
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("loaders").path
-    }
-
     /// Runs `loaders arguments…` after the shell command `limit` (e.g. `ulimit -n 8`); returns how
     /// it ended, its exit status and its stderr.
     private func runLoaders(under limit: String, _ arguments: [String]) async throws -> (Process.TerminationReason, Int32, String) {
-        var environment = ProcessInfo.processInfo.environment
-        // A crash should end the child at once, as a signal the test reports, not start the backtracer.
-        environment["SWIFT_BACKTRACE"] = "enable=no"
+        var environment = LoadersTool.environment
         // LeakSanitizer, in a tool built with AddressSanitizer, needs descriptors of its own at
         // exit to read /proc, which the lowered limit denies; elsewhere the variable is ignored.
         environment["ASAN_OPTIONS", default: ""] += ":detect_leaks=0"
         // "$@" passes the tool and its arguments through the shell untouched. A generous deadline
         // turns a hang into a failure instead of a stuck test run.
         let outcome = try await ChildProcess.run(
-            "/bin/sh", ["-c", "\(limit) && exec \"$@\"", "sh", Self.loadersExecutable] + arguments,
+            "/bin/sh", ["-c", "\(limit) && exec \"$@\"", "sh", LoadersTool.executable] + arguments,
             environment: environment, deadline: .seconds(120))
         #expect(!outcome.timedOut, "loaders \(arguments.joined(separator: " ")) did not finish under \(limit)")
         return (outcome.reason, outcome.status, outcome.standardError)
@@ -33,7 +25,7 @@ import Testing
     /// naming the file and the system's reason, instead of crashing or hanging.
     @Test(arguments: [8, 10, 12])
     func tooFewFileDescriptorsIsAClearErrorNamingTheFile(limit: Int) async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.loadersExecutable))
+        try #require(FileManager.default.isExecutableFile(atPath: LoadersTool.executable))
         let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
         let (reason, status, errors) = try await runLoaders(
             under: "ulimit -n \(limit)", ["bench", "--train", images, "--streaming", "--shards", "8", "--workers", "4", "--epochs", "1"])
@@ -45,7 +37,7 @@ import Testing
 
     /// The same run with the descriptors it needs succeeds, so the limit is what the test varies.
     @Test func theSameRunSucceedsWithEnoughDescriptors() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.loadersExecutable))
+        try #require(FileManager.default.isExecutableFile(atPath: LoadersTool.executable))
         let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
         let (reason, status, errors) = try await runLoaders(
             under: "ulimit -n 64", ["bench", "--train", images, "--streaming", "--shards", "8", "--workers", "4", "--epochs", "1"])
