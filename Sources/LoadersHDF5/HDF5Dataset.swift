@@ -22,6 +22,7 @@ public struct HDF5Dataset: Dataset, Sendable {
 
     /// The file's path.
     public var path: String { features.stored.file.path }
+    public var origin: String? { path }
     /// The features dataset as stored.
     public var featuresInfo: HDF5DatasetInfo { features.stored.info }
     /// The labels dataset as stored.

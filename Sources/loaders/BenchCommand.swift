@@ -21,18 +21,14 @@ struct BenchCommand: ParsableCommand {
     var workers = 2
 
     /// The most worker threads `--workers` accepts.
-    static let maximumWorkers = 256
+    static let maximumWorkers = LoaderLimits.maximumWorkers
     /// The most shards `--shards` accepts.
     static let maximumShards = 1 << 16
 
     @Option(help: "Shuffled epochs to time.")
     var epochs = 1
 
-    @Option(help: "Subtracted from every feature.")
-    var mean: Float = 0.1307
-
-    @Option(help: "Divides every feature after the mean is subtracted.")
-    var std: Float = 0.3081
+    @OptionGroup var normalization: NormalizationOptions
 
     @Flag(help: "Read the source front to back (StreamingDataLoader) instead of by random access.")
     var streaming = false
@@ -54,11 +50,8 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard workers >= 0 else { throw ValidationError("--workers must not be negative") }
-        // Each worker is an OS thread; far more than the cores only contend, and a huge count would
-        // exhaust the system's threads rather than fail cleanly.
-        guard workers <= Self.maximumWorkers else {
-            throw ValidationError("--workers must be at most \(Self.maximumWorkers)")
+        guard (0...Self.maximumWorkers).contains(workers) else {
+            throw ValidationError("--workers must be between 0 and \(Self.maximumWorkers)")
         }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         // The shard order is an array of every shard number, so their count must stay modest.
@@ -94,6 +87,7 @@ struct BenchCommand: ParsableCommand {
                 peakResidentMegabytes: peakResidentMegabytes())
         }
         let opened = try source.open(source.train)
+        try opened.checkBatchMemory(batchSize: batchSize, inFlight: Self.batchesInFlight(workers: workers), path: source.train)
         let openTime = clock.now - start
         let epochTimes = try timeEpochs(of: opened.dataset)
         return BenchReport(
@@ -105,7 +99,7 @@ struct BenchCommand: ParsableCommand {
     /// Runs `epochs` shuffled epochs and returns each one's time.
     private func timeEpochs<Source: Dataset<Example>>(of dataset: Source) throws -> [Duration] {
         let loader = DataLoader(
-            dataset.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: true, workers: workers, seed: seed,
+            normalization.apply(to: dataset), batchSize: batchSize, shuffle: true, workers: workers, seed: seed,
             timeout: try Self.loaderTimeout(seconds: timeout))
         let clock = ContinuousClock()
         return try (0..<epochs).map { _ in
@@ -150,12 +144,17 @@ extension Duration {
 }
 
 extension BenchCommand {
+    /// The batches a loader with `workers` and the default prefetch of 2 holds at most, counting
+    /// the one the consumer has.
+    static func batchesInFlight(workers: Int) -> Int { workers * 2 + 1 }
+
     /// The loader timeout `--timeout seconds` asks for, `nil` without one.
-    /// - Throws: `ValidationError` unless the seconds are a positive finite number.
+    /// - Throws: `ValidationError` unless the seconds are between a millisecond and 10^9 seconds;
+    ///   a shorter timeout would round to nothing or fail every batch.
     static func loaderTimeout(seconds: Double?) throws -> Duration? {
         guard let seconds else { return nil }
-        guard seconds.isFinite, seconds > 0, seconds <= 1e9 else {
-            throw ValidationError("--timeout must be a positive number of seconds")
+        guard seconds.isFinite, seconds >= 0.001, seconds <= 1e9 else {
+            throw ValidationError("--timeout must be between 0.001 and 1e9 seconds; got \(seconds)")
         }
         return .nanoseconds(Int64(seconds * 1e9))
     }

@@ -26,9 +26,37 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "HDF5: decode blocks in the workers in parallel (direct), or read everything through libhdf5, one call at a time (libhdf5).")
     var hdf5Read: HDF5ReadStrategy = .direct
 
+    @Option(help: ArgumentHelp(
+        "Refuse whatever a file's metadata or an option sizes past this much memory, e.g. 512M or 8G (default: the memory this process can have).",
+        valueName: "size"))
+    var memoryLimit: String?
+
     func validate() throws {
         _ = try sampleShape()
         _ = try csvFormat(default: ",")
+        _ = try memoryLimitBytes()
+    }
+
+    /// `--memory-limit` in bytes, nil when absent.
+    /// - Throws: `ValidationError` unless it is a positive number with an optional K, M, G or T
+    ///   (binary multiples, "KiB" and "KB" alike).
+    func memoryLimitBytes() throws -> Int? {
+        guard let memoryLimit else { return nil }
+        let text = memoryLimit.trimmingCharacters(in: .whitespaces).uppercased()
+        let number = text.prefix { $0.isNumber || $0 == "." }
+        let unit = text.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
+        let shifts: [String: Int] = ["": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20,
+                                     "G": 30, "GB": 30, "GIB": 30, "T": 40, "TB": 40, "TIB": 40]
+        guard let value = Double(number), value > 0, let shift = shifts[unit],
+              case let bytes = value * Double(1 << shift), bytes >= 1, bytes < 0x1p62 else {
+            throw ValidationError("--memory-limit must be a positive size like 512M or 8G; got \(memoryLimit)")
+        }
+        return Int(bytes)
+    }
+
+    /// Holds everything sized from files or options from now on to `--memory-limit`.
+    private func applyMemoryLimit() throws {
+        if let bytes = try memoryLimitBytes() { MemoryLimit.bytes = bytes }
     }
 
     /// The CSV format for a file whose extension suggests `defaultDelimiter`, `--delimiter` winning.
@@ -64,30 +92,33 @@ struct SourceOptions: ParsableArguments {
     /// - Parameter split: for an MNIST folder, which split to read.
     /// - Throws: `LoaderError` naming the file and the place.
     func open(_ path: String, split: MNIST.Split = .train) throws -> OpenedSource {
+        try applyMemoryLimit()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let mnist = try MNIST(directory: path, split: split)
             try mnist.load()
-            return OpenedSource(format: "idx", dataset: mnist)
+            return OpenedSource(format: "idx", dataset: mnist, sampleShape: mnist.dataset.sampleShape)
         }
         switch try FileFormat.detect(path: path) {
         case .idx:
             let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path))
             try idx.load()
-            return OpenedSource(format: "idx", dataset: idx)
+            return OpenedSource(format: "idx", dataset: idx, sampleShape: idx.sampleShape)
         case .csv(let delimiter):
             let csv = try CSVDataset(
                 path, labelColumn: labelColumn, shape: try sampleShape(), format: try csvFormat(default: delimiter))
-            return OpenedSource(format: "csv", dataset: csv)
+            return OpenedSource(format: "csv", dataset: csv, sampleShape: csv.featureShape)
         case .hdf5:
             // Blocks are read and decoded on first use, by the loader's workers in parallel.
-            return OpenedSource(format: "hdf5", dataset: try HDF5Dataset(path, features: features, labels: labels, strategy: hdf5Read))
+            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, strategy: hdf5Read)
+            return OpenedSource(format: "hdf5", dataset: hdf5, sampleShape: hdf5.sampleShape)
         }
     }
 
     /// Opens `path` for reading front to back in `shards` shards, holding only what a shard reads.
     /// - Throws: `LoaderError` naming the file and the place.
     func openStreaming(_ path: String, shards: Int) throws -> OpenedStreamingSource {
+        try applyMemoryLimit()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             return OpenedStreamingSource(format: "idx", dataset: try MNIST(directory: path, split: .train, shards: shards))
@@ -119,6 +150,18 @@ struct SourceOptions: ParsableArguments {
 struct OpenedSource {
     var format: String
     var dataset: any Dataset<Example>
+    /// One sample's feature shape, from the file's metadata: nothing has been read for it.
+    var sampleShape: [Int]
+
+    /// Refuses a loader whose batches would not fit in `MemoryLimit`, before any is read: each of
+    /// `inFlight` batches holds `batchSize` samples twice over (as read, and collated).
+    /// - Throws: `LoaderError` `.resourceExhausted` naming `path`, the batches and their size.
+    func checkBatchMemory(batchSize: Int, inFlight: Int, path: String) throws {
+        let samples = min(batchSize, dataset.count)
+        try MemoryLimit.check(
+            MemoryLimit.product(sampleShape + [MemoryLayout<Float>.stride, samples, 2, inFlight]),
+            for: "\(inFlight) batches of \(samples) samples of \(sampleShape)", path: path)
+    }
 }
 
 /// A streaming dataset opened from the command line, with the name of its format.

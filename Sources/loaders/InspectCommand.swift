@@ -31,7 +31,7 @@ struct InspectCommand: ParsableCommand {
     var timeout: Double = 600
 
     func validate() throws {
-        guard timeout > 0, timeout <= 1e9 else { throw ValidationError("--timeout must be a positive number of seconds, at most 1e9") }
+        guard timeout >= 0.001, timeout <= 1e9 else { throw ValidationError("--timeout must be between 0.001 and 1e9 seconds; got \(timeout)") }
     }
 
     func run() throws {

@@ -65,11 +65,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Number of classes, labels being 0..<classes (default: one more than the largest training label).")
     var classes: Int?
 
-    @Option(help: "Subtracted from every feature.")
-    var mean: Float = 0.1307
-
-    @Option(help: "Divides every feature after the mean is subtracted.")
-    var std: Float = 0.3081
+    @OptionGroup var normalization: NormalizationOptions
 
     @Flag(help: "Print one JSON line per epoch instead of readable lines.")
     var json = false
@@ -91,7 +87,6 @@ struct TrainCommand: AsyncParsableCommand {
             throw ValidationError("--learning-rate must be a non-negative number")
         }
         guard momentum.isFinite, momentum >= 0 else { throw ValidationError("--momentum must be a non-negative number") }
-        guard mean.isFinite else { throw ValidationError("--mean must be a number") }
         guard epochs >= 0 else { throw ValidationError("--epochs must not be negative") }
         guard epochs > 0 || load != nil else { throw ValidationError("--epochs 0 needs --load") }
         guard (0...BenchCommand.maximumWorkers).contains(workers) else {
@@ -102,7 +97,6 @@ struct TrainCommand: AsyncParsableCommand {
         }
         _ = try BenchCommand.loaderTimeout(seconds: timeout)
         guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
-        guard std > 0, std.isFinite else { throw ValidationError("--std must be positive") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
     }
 
@@ -115,7 +109,10 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             if let threads { ComputeThreads.count = threads }
-            let trainSet = try source.open(source.train, split: .train).dataset
+            let opened = try source.open(source.train, split: .train)
+            let batches = BenchCommand.batchesInFlight(workers: workers)
+            try opened.checkBatchMemory(batchSize: batchSize, inFlight: batches, path: source.train)
+            let trainSet = opened.dataset
             let testSet = try test.map { try source.open($0, split: .test).dataset }
                 ?? (isDirectory(source.train) ? source.open(source.train, split: .test).dataset : nil)
             if let testSet {
@@ -141,6 +138,9 @@ struct TrainCommand: AsyncParsableCommand {
             throw LoaderError(.emptyFile, "the training data has no samples", path: source.train)
         }
         let sampleShape = try trainSet.sample(at: 0).features.shape
+        guard !sampleShape.contains(0) else {
+            throw LoaderError(.unsupported, "samples of shape \(sampleShape) hold no features to train on", path: source.train)
+        }
         if model == .cnn && sampleShape.count == 2 {
             // Conv2d takes [channels, height, width]; single-channel images stored as [N, H, W]
             // floats (HDF5, non-uint8 IDX) gain their channel on the loader's workers.
@@ -171,11 +171,11 @@ struct TrainCommand: AsyncParsableCommand {
 
         // Normalisation runs on the loader's workers, overlapped with training.
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
-        let trainLoader = DataLoader(trainSet.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: true,
+        let trainLoader = DataLoader(normalization.apply(to: trainSet), batchSize: batchSize, shuffle: true,
                                      dropLast: false, workers: workers, prefetch: 2, seed: seed,
                                      timeout: loaderTimeout)
         let testLoader = testSet.map {
-            DataLoader($0.normalized(mean: mean, std: std), batchSize: batchSize, shuffle: false, dropLast: false,
+            DataLoader(normalization.apply(to: $0), batchSize: batchSize, shuffle: false, dropLast: false,
                        workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
         }
         if !json && epochs > 0 {
@@ -250,31 +250,78 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     /// The chosen network for samples of `sampleShape` (`[channels, height, width]` for the CNN).
+    /// - Throws: `LoaderError` when the samples do not suit the model, or when its parameters,
+    ///   their gradients and the optimizer's state would not fit in `MemoryLimit`.
     private func makeModel(sampleShape: [Int], classes: Int) throws -> Sequential {
+        let plan = try layerPlan(sampleShape: sampleShape, classes: classes)
+        // Each parameter has a value and a gradient, and momentum or Adam's two moments besides.
+        let copies = 2 + (optimizer == .adam ? 2 : momentum > 0 ? 1 : 0)
+        let parameters = plan.reduce(into: Int?(0)) { total, layer in
+            guard let sum = total, let count = layer.parameterCount else { return total = nil }
+            let (added, overflow) = sum.addingReportingOverflow(count)
+            total = overflow ? nil : added
+        }
+        try MemoryLimit.check(
+            parameters.flatMap { MemoryLimit.product([$0, copies, MemoryLayout<Float>.stride]) },
+            for: "the \(model.rawValue) model for samples of \(sampleShape) (\(parameters.map(String.init) ?? "too many") parameters, "
+                + "with gradients and \(optimizer.rawValue)'s state)",
+            path: source.train)
         var generator = SeededGenerator(seed: seed)
-        let features = sampleShape.reduce(1, *)
+        return Sequential(plan.flatMap { layer -> [any Layer] in
+            switch layer {
+            case .flatten: [Flatten()]
+            case .relu: [ReLU()]
+            case .conv(let inputs, let outputs):
+                [Conv2d(inputChannels: inputs, outputChannels: outputs, kernelSize: 3, generator: &generator)]
+            case .linear(let inputs, let outputs):
+                [Linear(inputFeatures: inputs, outputFeatures: outputs, generator: &generator)]
+            }
+        })
+    }
+
+    /// A layer of the chosen model, described before any is made, so that its size can be checked.
+    private enum PlannedLayer {
+        case conv(inputs: Int, outputs: Int)
+        case linear(inputs: Int, outputs: Int)
+        case relu, flatten
+
+        /// Weights and biases; `nil` past `Int.max`.
+        var parameterCount: Int? {
+            switch self {
+            case .conv(let inputs, let outputs): MemoryLimit.product([inputs, outputs, 9]).map { $0 + outputs }
+            case .linear(let inputs, let outputs): MemoryLimit.product([inputs, outputs]).map { $0 + outputs }
+            case .relu, .flatten: 0
+            }
+        }
+    }
+
+    /// The layers of the chosen model for samples of `sampleShape`.
+    /// - Throws: `LoaderError` `.unsupported` when the samples do not suit the model.
+    private func layerPlan(sampleShape: [Int], classes: Int) throws -> [PlannedLayer] {
+        guard let features = MemoryLimit.product(sampleShape) else {
+            throw LoaderError(.unsupported, "samples of shape \(sampleShape) hold more than \(Int.max) features", path: source.train)
+        }
         switch model {
         case .cnn:
-            guard sampleShape.count == 3, sampleShape.suffix(2).allSatisfy({ $0 >= 3 }) else {
+            guard sampleShape.count == 3, sampleShape[0] >= 1, sampleShape.suffix(2).allSatisfy({ $0 >= 3 }) else {
                 throw LoaderError(.unsupported, "the CNN needs [channels, height, width] images of at least 3×3, the samples are \(sampleShape)",
                                   path: source.train)
             }
             let (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2])
-            return Sequential([
-                Conv2d(inputChannels: channels, outputChannels: 32, kernelSize: 3, generator: &generator), ReLU(), Flatten(),
-                Linear(inputFeatures: 32 * (height - 2) * (width - 2), outputFeatures: classes, generator: &generator),
-            ])
+            guard let flattened = MemoryLimit.product([32, height - 2, width - 2]) else {
+                throw LoaderError(.unsupported, "the CNN's outputs for samples of \(sampleShape) overflow", path: source.train)
+            }
+            return [.conv(inputs: channels, outputs: 32), .relu, .flatten, .linear(inputs: flattened, outputs: classes)]
         case .mlp:
-            var layers: [any Layer] = [Flatten()]
+            var layers: [PlannedLayer] = [.flatten]
             var inputs = features
             for size in try hiddenSizes() {
-                layers += [Linear(inputFeatures: inputs, outputFeatures: size, generator: &generator), ReLU()]
+                layers += [.linear(inputs: inputs, outputs: size), .relu]
                 inputs = size
             }
-            layers.append(Linear(inputFeatures: inputs, outputFeatures: classes, generator: &generator))
-            return Sequential(layers)
+            return layers + [.linear(inputs: inputs, outputs: classes)]
         case .linear:
-            return Sequential([Flatten(), Linear(inputFeatures: features, outputFeatures: classes, generator: &generator)])
+            return [.flatten, .linear(inputs: features, outputs: classes)]
         }
     }
 

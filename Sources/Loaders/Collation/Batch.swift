@@ -6,7 +6,7 @@ public struct Batch: Sendable, Equatable {
     public var labels: Tensor<Int32>
 
     public init(features: Tensor<Float>, labels: Tensor<Int32>) {
-        precondition(features.shape.first == labels.count, "Batch of \(labels.count) labels has features \(features.shape)")
+        require(features.shape.first == labels.count, "Batch of \(labels.count) labels has features \(features.shape)")
         self.features = features
         self.labels = labels
     }

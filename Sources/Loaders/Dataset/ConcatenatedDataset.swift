@@ -39,7 +39,7 @@ public struct ConcatenatedDataset<Element: Sendable>: Dataset {
     }
 
     private func locate(_ index: Int) -> (part: Int, local: Int) {
-        precondition(index >= 0 && index < count, "Index \(index) outside 0..<\(count)")
+        require(index >= 0 && index < count, "Index \(index) outside 0..<\(count)")
         var low = 0, high = ends.count - 1
         while low < high {
             let middle = (low + high) / 2

@@ -26,8 +26,8 @@ extension Dataset {
     /// ```
     /// - Precondition: counts are non-negative and sum to `count`.
     public func randomSplit(counts: [Int], seed: UInt64) -> [SubsetDataset<Self>] {
-        precondition(counts.allSatisfy { $0 >= 0 }, "randomSplit counts must not be negative: \(counts)")
-        precondition(counts.reduce(0, +) == count, "randomSplit counts \(counts) do not sum to the dataset's \(count)")
+        require(counts.allSatisfy { $0 >= 0 }, "randomSplit counts must not be negative: \(counts)")
+        require(counts.reduce(0, +) == count, "randomSplit counts \(counts) do not sum to the dataset's \(count)")
         var random = SeededGenerator(seed: seed)
         let permutation = random.permutation(of: count)
         var start = 0
@@ -45,8 +45,8 @@ extension Dataset {
     /// ```
     /// - Precondition: fractions are in `0...1` and sum to 1 (within 1e-9).
     public func randomSplit(fractions: [Double], seed: UInt64) -> [SubsetDataset<Self>] {
-        precondition(fractions.allSatisfy { (0...1).contains($0) }, "randomSplit fractions must lie in 0...1: \(fractions)")
-        precondition(abs(fractions.reduce(0, +) - 1) < 1e-9, "randomSplit fractions \(fractions) do not sum to 1")
+        require(fractions.allSatisfy { (0...1).contains($0) }, "randomSplit fractions must lie in 0...1: \(fractions)")
+        require(abs(fractions.reduce(0, +) - 1) < 1e-9, "randomSplit fractions \(fractions) do not sum to 1")
         var counts = fractions.map { Int((Double(count) * $0).rounded(.down)) }
         let remainder = count - counts.reduce(0, +)
         for i in 0..<remainder { counts[i % counts.count] += 1 }

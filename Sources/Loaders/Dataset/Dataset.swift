@@ -24,9 +24,15 @@ public protocol Dataset<Element>: Sendable {
     /// at once. An error names the index it failed at.
     /// - Complexity: O(`indices.count`) sample reads.
     func samples(at indices: [Int]) throws -> [Element]
+
+    /// The file the samples come from, named by errors found outside the reader (a batch that
+    /// does not collate, an epoch too large for memory); `nil`, the default, for data made in memory.
+    var origin: String? { get }
 }
 
 extension Dataset {
+    public var origin: String? { nil }
+
     public func samples(at indices: [Int]) throws -> [Element] {
         try indices.map { try sample(at: $0) }
     }

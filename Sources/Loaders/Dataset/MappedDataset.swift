@@ -13,6 +13,7 @@ public struct MappedDataset<Base: Dataset, Element: Sendable>: Dataset {
         self.transform = transform
     }
 
+    public var origin: String? { base.origin }
     public var count: Int { base.count }
 
     public func sample(at index: Int) throws -> Element {

@@ -10,13 +10,14 @@ public struct NormalizedDataset<Base: Dataset>: Dataset where Base.Element == Ex
 
     /// - Precondition: `mean` and `std` have the same, non-zero count; every `std` is positive.
     public init(_ base: Base, mean: [Float], std: [Float]) {
-        precondition(!mean.isEmpty && mean.count == std.count, "normalized needs as many means as stds, got \(mean.count) and \(std.count)")
-        precondition(std.allSatisfy { $0 > 0 }, "normalized needs positive standard deviations, got \(std)")
+        require(!mean.isEmpty && mean.count == std.count, "normalized needs as many means as stds, got \(mean.count) and \(std.count)")
+        require(std.allSatisfy { $0 > 0 }, "normalized needs positive standard deviations, got \(std)")
         self.base = base
         self.mean = mean
         self.std = std
     }
 
+    public var origin: String? { base.origin }
     public var count: Int { base.count }
 
     /// - Throws: the base dataset's error, or `LoaderError` `.mismatch` when the sample's channel

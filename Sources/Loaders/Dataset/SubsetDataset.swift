@@ -8,11 +8,12 @@ public struct SubsetDataset<Base: Dataset>: Dataset {
 
     /// - Precondition: every index is in `0..<base.count`.
     public init(_ base: Base, indices: [Int]) {
-        precondition(indices.allSatisfy { (0..<base.count).contains($0) }, "Subset index outside 0..<\(base.count)")
+        require(indices.allSatisfy { (0..<base.count).contains($0) }, "Subset index outside 0..<\(base.count)")
         self.base = base
         self.indices = indices
     }
 
+    public var origin: String? { base.origin }
     public var count: Int { indices.count }
 
     public func sample(at index: Int) throws -> Base.Element {

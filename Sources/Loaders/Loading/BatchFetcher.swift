@@ -16,9 +16,12 @@ struct BatchFetcher<Source: Dataset>: Sendable where Source.Element: Collatable 
         do {
             return .success(try Source.Element.collate(samples, indices: indices))
         } catch {
-            return .failure(.loading(
+            var failure = LoaderError.loading(
                 error, worker: worker, activity: "collating batch \(batch)",
-                location: Self.sampleIndex(in: error).map(LoaderError.Location.sampleIndex)))
+                location: Self.sampleIndex(in: error).map(LoaderError.Location.sampleIndex))
+            // Collation sees samples, not files: name the file they came from.
+            if failure.path == nil { failure.path = dataset.origin }
+            return .failure(failure)
         }
     }
 

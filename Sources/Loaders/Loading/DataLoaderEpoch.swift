@@ -22,9 +22,18 @@ public struct DataLoaderEpoch<Source: Dataset>: AsyncSequence, Sendable where So
         DataLoaderIterator(run: makeRun())
     }
 
+    /// The epoch's run; when its order would not fit in memory, a run whose first `next` says so.
     private func makeRun() -> EpochRun<Source> {
-        EpochRun(
-            batches: loader.batchSampler.batches(epoch: number), fetcher: BatchFetcher(dataset: loader.dataset),
+        let fetcher = BatchFetcher(dataset: loader.dataset)
+        do {
+            try MemoryLimit.check(
+                loader.batchSampler.orderBytes, for: "the order of epoch \(number) (\(loader.count) batches)",
+                path: loader.dataset.origin)
+        } catch {
+            return EpochRun(failingWith: error, fetcher: fetcher, recorder: loader.recorder)
+        }
+        return EpochRun(
+            batches: loader.batchSampler.batches(epoch: number), fetcher: fetcher,
             workers: loader.workers, prefetch: loader.prefetch, timeout: loader.timeout,
             recorder: loader.recorder)
     }

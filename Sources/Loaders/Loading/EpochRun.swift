@@ -29,7 +29,7 @@ final class EpochRun<Source: Dataset> where Source.Element: Collatable {
             return
         }
         let pool = WorkerPool<Result<Collated, LoaderError>>(
-            jobCount: batches.count, jobWindow: workers * prefetch, channelCapacity: 1, workers: workers,
+            jobCount: batches.count, jobWindow: LoaderLimits.window(workers: workers, prefetch: prefetch, jobs: batches.count), channelCapacity: 1, workers: workers,
             recorder: recorder
         ) { batch, worker, emit in
             let result = fetcher.load(batches[batch], batch: batch, worker: worker)
@@ -44,6 +44,16 @@ final class EpochRun<Source: Dataset> where Source.Element: Collatable {
             startFailure = error
             pool.shutdown()
         }
+    }
+
+    /// A run whose first `next` throws `failure`, found before the epoch could start.
+    init(failingWith failure: LoaderError, fetcher: BatchFetcher<Source>, recorder: StatisticsRecorder) {
+        batches = []
+        self.fetcher = fetcher
+        self.recorder = recorder
+        timeout = nil
+        pool = nil
+        startFailure = failure
     }
 
     deinit {

@@ -55,17 +55,15 @@ where Source.Element: Collatable {
     ///   - seed: the seed of shard orders and shuffle buffers.
     ///   - timeout: how long to wait for any one batch before ending the epoch with `.timedOut`;
     ///     `nil` (the default) waits forever and costs nothing. Ignored with `workers: 0`.
-    /// - Precondition: `batchSize >= 1`, `shuffleBuffer >= 0`, `workers >= 0`, `prefetch >= 1`,
+    /// - Precondition: `batchSize >= 1`, `shuffleBuffer >= 0`, `0 <= workers <= LoaderLimits.maximumWorkers`, `prefetch >= 1`,
     ///   `timeout > .zero`.
     public init(
         _ dataset: Source, batchSize: Int = 1, dropLast: Bool = false, shuffleBuffer: Int = 0,
         shuffleShards: Bool = true, workers: Int = 0, prefetch: Int = 2, seed: UInt64 = 0, timeout: Duration? = nil
     ) {
-        precondition(batchSize >= 1, "StreamingDataLoader batchSize must be at least 1, got \(batchSize)")
-        precondition(shuffleBuffer >= 0, "StreamingDataLoader shuffleBuffer must not be negative, got \(shuffleBuffer)")
-        precondition(workers >= 0, "StreamingDataLoader workers must not be negative, got \(workers)")
-        precondition(prefetch >= 1, "StreamingDataLoader prefetch must be at least 1, got \(prefetch)")
-        precondition(timeout.map { $0 > .zero } ?? true, "StreamingDataLoader timeout must be positive, got \(timeout!)")
+        require(batchSize >= 1, "StreamingDataLoader batchSize must be at least 1, got \(batchSize)")
+        require(shuffleBuffer >= 0, "StreamingDataLoader shuffleBuffer must not be negative, got \(shuffleBuffer)")
+        LoaderLimits.require(workers: workers, prefetch: prefetch, timeout: timeout, loader: "StreamingDataLoader")
         self.dataset = dataset
         self.batchSize = batchSize
         self.dropLast = dropLast

@@ -18,7 +18,7 @@ public struct BatchSampler<Base: Sampler>: BatchSampling {
     ///   - dropLast: discard a final batch smaller than `batchSize`.
     /// - Precondition: `batchSize >= 1`.
     public init(_ base: Base, batchSize: Int, dropLast: Bool) {
-        precondition(batchSize >= 1, "BatchSampler batchSize must be at least 1, got \(batchSize)")
+        require(batchSize >= 1, "BatchSampler batchSize must be at least 1, got \(batchSize)")
         self.base = base
         self.batchSize = batchSize
         self.dropLast = dropLast
@@ -28,6 +28,14 @@ public struct BatchSampler<Base: Sampler>: BatchSampling {
         // Not `(n + batchSize - 1) / batchSize`: that overflows for a batch size near `Int.max`.
         let (full, remainder) = base.count.quotientAndRemainder(dividingBy: batchSize)
         return dropLast || remainder == 0 ? full : full + 1
+    }
+
+    /// The base sampler's indices, and as many again split into `count` arrays.
+    public var orderBytes: Int? {
+        guard let indices = MemoryLimit.product([base.count, 2 * MemoryLayout<Int>.stride]),
+              let headers = MemoryLimit.product([count, arrayHeaderBytes]) else { return nil }
+        let (total, overflow) = indices.addingReportingOverflow(headers)
+        return overflow ? nil : total
     }
 
     /// - Complexity: O(`base.count`).

@@ -9,4 +9,20 @@ public protocol BatchSampling: Sendable {
 
     /// The batches of dataset indices for epoch `epoch`, in order; exactly `count` of them.
     func batches(epoch: Int) -> [[Int]]
+
+    /// The memory that making one epoch's batches takes, which a loader checks against
+    /// `MemoryLimit` before calling `batches(epoch:)`; `nil` when it is past `Int.max`.
+    ///
+    /// The default counts one index per batch: a lower bound, so the check never refuses what
+    /// fits. Report your sampler's own figure when it holds more.
+    var orderBytes: Int? { get }
 }
+
+extension BatchSampling {
+    public var orderBytes: Int? {
+        MemoryLimit.product([count, MemoryLayout<Int>.stride + arrayHeaderBytes])
+    }
+}
+
+/// What an array takes besides its elements: its heap object's header, count and capacity.
+let arrayHeaderBytes = 32

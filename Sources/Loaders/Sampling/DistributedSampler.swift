@@ -26,9 +26,9 @@ public struct DistributedSampler: Sampler {
     ///   - dropLast: drop the tail that does not divide evenly instead of padding it.
     /// - Precondition: `count >= 0`, `worldSize >= 1`, `0 <= rank < worldSize`.
     public init(count: Int, rank: Int, worldSize: Int, shuffle: Bool = true, seed: UInt64, dropLast: Bool = false) {
-        precondition(count >= 0, "DistributedSampler count must not be negative, got \(count)")
-        precondition(worldSize >= 1, "DistributedSampler worldSize must be at least 1, got \(worldSize)")
-        precondition((0..<worldSize).contains(rank), "DistributedSampler rank \(rank) is outside 0..<\(worldSize)")
+        require(count >= 0, "DistributedSampler count must not be negative, got \(count)")
+        require(worldSize >= 1, "DistributedSampler worldSize must be at least 1, got \(worldSize)")
+        require((0..<worldSize).contains(rank), "DistributedSampler rank \(rank) is outside 0..<\(worldSize)")
         self.datasetCount = count
         self.rank = rank
         self.worldSize = worldSize

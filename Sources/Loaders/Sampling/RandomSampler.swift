@@ -25,10 +25,10 @@ public struct RandomSampler: Sampler {
     ///   - seed: the seed every epoch's order derives from.
     /// - Precondition: `count >= 0`, `sampleCount >= 0`, and a dataset to draw from when sampling.
     public init(count: Int, replacement: Bool = false, sampleCount: Int? = nil, seed: UInt64) {
-        precondition(count >= 0, "RandomSampler count must not be negative, got \(count)")
+        require(count >= 0, "RandomSampler count must not be negative, got \(count)")
         let samples = sampleCount ?? count
-        precondition(samples >= 0, "RandomSampler sampleCount must not be negative, got \(samples)")
-        precondition(samples == 0 || count > 0, "RandomSampler cannot draw \(samples) samples from an empty dataset")
+        require(samples >= 0, "RandomSampler sampleCount must not be negative, got \(samples)")
+        require(samples == 0 || count > 0, "RandomSampler cannot draw \(samples) samples from an empty dataset")
         self.datasetCount = count
         self.replacement = replacement
         self.seed = seed

@@ -9,7 +9,7 @@ public struct SequentialSampler: Sampler {
     /// - Parameter count: the dataset's sample count.
     /// - Precondition: `count >= 0`.
     public init(count: Int) {
-        precondition(count >= 0, "SequentialSampler count must not be negative, got \(count)")
+        require(count >= 0, "SequentialSampler count must not be negative, got \(count)")
         self.count = count
     }
 

@@ -26,11 +26,11 @@ public struct WeightedRandomSampler: Sampler {
     /// - Precondition: weights are finite and non-negative with a positive sum; `sampleCount >= 0`;
     ///   without replacement, `sampleCount` is at most the number of positive weights.
     public init(weights: [Double], sampleCount: Int, replacement: Bool = true, seed: UInt64) {
-        precondition(weights.allSatisfy { $0 >= 0 && $0.isFinite }, "WeightedRandomSampler weights must be finite and non-negative")
-        precondition(sampleCount >= 0, "WeightedRandomSampler sampleCount must not be negative, got \(sampleCount)")
+        require(weights.allSatisfy { $0 >= 0 && $0.isFinite }, "WeightedRandomSampler weights must be finite and non-negative")
+        require(sampleCount >= 0, "WeightedRandomSampler sampleCount must not be negative, got \(sampleCount)")
         let positive = weights.count(where: { $0 > 0 })
-        precondition(sampleCount == 0 || positive > 0, "WeightedRandomSampler needs a positive weight to draw from")
-        precondition(
+        require(sampleCount == 0 || positive > 0, "WeightedRandomSampler needs a positive weight to draw from")
+        require(
             replacement || sampleCount <= positive,
             "WeightedRandomSampler cannot draw \(sampleCount) distinct indices from \(positive) positive weights")
         self.weights = weights

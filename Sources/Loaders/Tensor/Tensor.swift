@@ -15,8 +15,8 @@ public struct Tensor<Scalar: Sendable>: Sendable {
     /// Wraps `scalars` in `shape`.
     /// - Precondition: every dimension is non-negative and their product equals `scalars.count`.
     public init(shape: [Int], scalars: [Scalar]) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative dimension")
-        precondition(
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative dimension")
+        require(
             Tensor.elementCount(of: shape) == scalars.count,
             "Tensor shape \(shape) needs \(Tensor.elementCount(of: shape)) scalars, got \(scalars.count)")
         self.shape = shape

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Loaders
 import Synchronization
 
 /// How many threads the training kernels use; defaults to every core.
@@ -17,7 +18,7 @@ public enum ComputeThreads {
             return value > 0 ? value : cores
         }
         set {
-            precondition(newValue >= 1, "ComputeThreads.count must be at least 1, got \(newValue)")
+            require(newValue >= 1, "ComputeThreads.count must be at least 1, got \(newValue)")
             storage.store(newValue, ordering: .relaxed)
         }
     }

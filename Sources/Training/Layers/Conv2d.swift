@@ -37,8 +37,9 @@ public final class Conv2d: Layer {
         inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
         generator: inout SeededGenerator
     ) {
-        precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
-                     "Conv2d sizes must be positive")
+        require(inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
+                "Conv2d sizes must be positive (padding non-negative), got \(inputChannels) in, \(outputChannels) out, "
+                + "kernel \(kernelSize), stride \(stride), padding \(padding)")
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernelSize = kernelSize
@@ -64,11 +65,11 @@ public final class Conv2d: Layer {
     public var parameters: [Parameter] { [weight, bias] }
 
     private func geometry(of input: Tensor<Float>) -> Im2col.Geometry {
-        precondition(input.rank == 4 && input.shape[1] == inputChannels,
+        require(input.rank == 4 && input.shape[1] == inputChannels,
                      "Conv2d expects [batch, \(inputChannels), height, width], got \(input.shape)")
         let g = Im2col.Geometry(channels: inputChannels, height: input.shape[2], width: input.shape[3],
                                 kernelSize: kernelSize, stride: stride, padding: padding)
-        precondition(g.outputHeight > 0 && g.outputWidth > 0, "Conv2d kernel larger than padded input \(input.shape)")
+        require(g.outputHeight > 0 && g.outputWidth > 0, "Conv2d kernel larger than padded input \(input.shape)")
         return g
     }
 
@@ -115,7 +116,7 @@ public final class Conv2d: Layer {
     }
 
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
-        precondition(outputGradient.shape == output.shape, "Conv2d gradient \(outputGradient.shape) for output \(output.shape)")
+        require(outputGradient.shape == output.shape, "Conv2d gradient \(outputGradient.shape) for output \(output.shape)")
         return outputGradient.scalars.withUnsafeBufferPointer { dy in
             backward(from: .stored(dy.baseAddress!))
         }

@@ -15,7 +15,7 @@ public final class Dropout: Layer {
 
     /// - Precondition: `0 <= probability < 1`.
     public init(probability: Float = 0.5, seed: UInt64 = 0) {
-        precondition(probability >= 0 && probability < 1, "Dropout probability must be in [0, 1), got \(probability)")
+        require(probability >= 0 && probability < 1, "Dropout probability must be in [0, 1), got \(probability)")
         self.probability = probability
         self.generator = SeededGenerator(seed: seed)
     }
@@ -42,7 +42,7 @@ public final class Dropout: Layer {
     }
 
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
-        precondition(outputGradient.count == scale.count, "Dropout gradient \(outputGradient.shape) does not match its input")
+        require(outputGradient.count == scale.count, "Dropout gradient \(outputGradient.shape) does not match its input")
         inputGradient.reuse(shape: outputGradient.shape)
         outputGradient.scalars.withUnsafeBufferPointer { dy in
             scale.withUnsafeBufferPointer { scale in

@@ -12,7 +12,7 @@ public final class Flatten: Layer {
     public var parameters: [Parameter] { [] }
 
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
-        precondition(input.rank >= 1, "Flatten needs a batch dimension")
+        require(input.rank >= 1, "Flatten needs a batch dimension")
         inputShape = input.shape
         return input.reshaped(to: [input.shape[0], input.count / max(1, input.shape[0])])
     }

@@ -31,7 +31,7 @@ public final class Linear: Layer {
     /// A layer with PyTorch's default initialisation drawn from `generator`.
     /// - Precondition: both sizes are positive.
     public init(inputFeatures: Int, outputFeatures: Int, generator: inout SeededGenerator) {
-        precondition(inputFeatures > 0 && outputFeatures > 0, "Linear sizes must be positive")
+        require(inputFeatures > 0 && outputFeatures > 0, "Linear sizes must be positive, got \(inputFeatures) inputs and \(outputFeatures) outputs")
         self.inputFeatures = inputFeatures
         self.outputFeatures = outputFeatures
         weight = Parameter(
@@ -49,7 +49,7 @@ public final class Linear: Layer {
     public var parameters: [Parameter] { [weight, bias] }
 
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
-        precondition(input.rank == 2 && input.shape[1] == inputFeatures,
+        require(input.rank == 2 && input.shape[1] == inputFeatures,
                      "Linear expects [batch, \(inputFeatures)], got \(input.shape)")
         let batch = input.shape[0]
         let (n, k) = (outputFeatures, inputFeatures)
@@ -76,7 +76,7 @@ public final class Linear: Layer {
 
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
         guard let input = savedInput else { preconditionFailure("Linear.backward needs a training-mode forward first") }
-        precondition(outputGradient.shape == output.shape, "Linear gradient \(outputGradient.shape) for output \(output.shape)")
+        require(outputGradient.shape == output.shape, "Linear gradient \(outputGradient.shape) for output \(output.shape)")
         let batch = input.shape[0]
         let (n, k) = (outputFeatures, inputFeatures)
         // The gradient is kept in the layer's own buffer (masked when ReLU is fused), small at
@@ -131,7 +131,7 @@ public final class Linear: Layer {
     /// into `target`, `rows.count × inputFeatures` floats. Safe to call from several threads at once.
     func writeInputGradient(rows: Range<Int>, into target: UnsafeMutablePointer<Float>) {
         let (n, k) = (outputFeatures, inputFeatures)
-        precondition(rows.upperBound <= ownGradient.shape.first ?? 0, "rows \(rows) beyond the latest batch")
+        require(rows.upperBound <= ownGradient.shape.first ?? 0, "rows \(rows) beyond the latest batch")
         ownGradient.scalars.withUnsafeBufferPointer { dy in
             weight.value.scalars.withUnsafeBufferPointer { w in
                 // Zeroing first and accumulating (beta 1) is faster than OpenBLAS's own beta-0 pass.

@@ -16,7 +16,7 @@ public final class MaxPool2d: Layer {
 
     /// - Precondition: `kernelSize` and `stride` are positive.
     public init(kernelSize: Int, stride: Int? = nil) {
-        precondition(kernelSize > 0 && (stride ?? kernelSize) > 0, "MaxPool2d sizes must be positive")
+        require(kernelSize > 0 && (stride ?? kernelSize) > 0, "MaxPool2d sizes must be positive")
         self.kernelSize = kernelSize
         self.stride = stride ?? kernelSize
     }
@@ -24,11 +24,11 @@ public final class MaxPool2d: Layer {
     public var parameters: [Parameter] { [] }
 
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
-        precondition(input.rank == 4, "MaxPool2d expects [batch, channels, height, width], got \(input.shape)")
+        require(input.rank == 4, "MaxPool2d expects [batch, channels, height, width], got \(input.shape)")
         let (planes, h, w) = (input.shape[0] * input.shape[1], input.shape[2], input.shape[3])
         let (k, s) = (kernelSize, stride)
         let oh = (h - k) / s + 1, ow = (w - k) / s + 1
-        precondition(h >= k && w >= k, "MaxPool2d window \(k) larger than input \(input.shape)")
+        require(h >= k && w >= k, "MaxPool2d window \(k) larger than input \(input.shape)")
         output.reuse(shape: [input.shape[0], input.shape[1], oh, ow])
         if argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
         inputShape = input.shape
@@ -58,7 +58,7 @@ public final class MaxPool2d: Layer {
     }
 
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
-        precondition(outputGradient.shape == output.shape, "MaxPool2d gradient \(outputGradient.shape) for output \(output.shape)")
+        require(outputGradient.shape == output.shape, "MaxPool2d gradient \(outputGradient.shape) for output \(output.shape)")
         inputGradient.reuse(shape: inputShape)
         outputGradient.scalars.withUnsafeBufferPointer { dy in
             argmax.withUnsafeBufferPointer { arg in

@@ -25,7 +25,7 @@ public final class ReLU: Layer {
     }
 
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
-        precondition(outputGradient.shape == output.shape, "ReLU gradient \(outputGradient.shape) for output \(output.shape)")
+        require(outputGradient.shape == output.shape, "ReLU gradient \(outputGradient.shape) for output \(output.shape)")
         inputGradient.reuse(shape: output.shape)
         outputGradient.scalars.withUnsafeBufferPointer { dy in
             output.scalars.withUnsafeBufferPointer { y in

@@ -20,7 +20,7 @@ public final class CrossEntropyLoss {
     /// - Precondition: every label is in `0..<classes`.
     /// - Complexity: O(batch · classes).
     public func forward(_ logits: Tensor<Float>, labels: Tensor<Int32>) -> Float {
-        precondition(logits.rank == 2 && logits.shape[0] == labels.count,
+        require(logits.rank == 2 && logits.shape[0] == labels.count,
                      "CrossEntropyLoss expects [batch, classes] logits and batch labels, got \(logits.shape), \(labels.shape)")
         let (batch, classes) = (logits.shape[0], logits.shape[1])
         gradient.reuse(shape: logits.shape)
@@ -29,7 +29,7 @@ public final class CrossEntropyLoss {
             gradient.scalars.withUnsafeMutableBufferPointer { g in
                 for row in 0..<batch {
                     let label = Int(labels.scalars[row])
-                    precondition(label >= 0 && label < classes, "label \(label) outside 0..<\(classes)")
+                    require(label >= 0 && label < classes, "label \(label) outside 0..<\(classes)")
                     let line = z.baseAddress! + row * classes, out = g.baseAddress! + row * classes
                     var largest = -Float.infinity
                     for c in 0..<classes { largest = max(largest, line[c]) }

@@ -16,7 +16,7 @@ public final class MSELoss {
     /// - Precondition: both have the same number of elements.
     /// - Complexity: O(count).
     public func forward(_ prediction: Tensor<Float>, target: Tensor<Float>) -> Float {
-        precondition(prediction.count == target.count, "MSELoss: prediction \(prediction.shape) vs target \(target.shape)")
+        require(prediction.count == target.count, "MSELoss: prediction \(prediction.shape) vs target \(target.shape)")
         gradient.reuse(shape: prediction.shape)
         let scale = 2 / Float(max(prediction.count, 1))
         var total: Double = 0

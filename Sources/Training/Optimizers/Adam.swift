@@ -1,4 +1,5 @@
 import Foundation
+import Loaders
 
 /// Adam, following PyTorch's `torch.optim.Adam` update exactly (and `torch.optim.AdamW` when
 /// `decoupledWeightDecay` is set):
@@ -32,8 +33,8 @@ public final class Adam: Optimizer {
         _ parameters: [Parameter], learningRate: Float = 0.001, betas: (Float, Float) = (0.9, 0.999),
         epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
     ) {
-        precondition(betas.0 >= 0 && betas.0 < 1 && betas.1 >= 0 && betas.1 < 1, "Adam betas must be in [0, 1)")
-        precondition(learningRate >= 0 && epsilon >= 0 && weightDecay >= 0, "Adam rates must be non-negative")
+        require(betas.0 >= 0 && betas.0 < 1 && betas.1 >= 0 && betas.1 < 1, "Adam betas must be in [0, 1)")
+        require(learningRate >= 0 && epsilon >= 0 && weightDecay >= 0, "Adam rates must be non-negative")
         self.parameters = parameters
         self.learningRate = learningRate
         self.betas = betas

@@ -1,3 +1,5 @@
+import Loaders
+
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight
 /// decay, following PyTorch's `torch.optim.SGD` update exactly:
 ///
@@ -28,8 +30,8 @@ public final class SGD: Optimizer {
         _ parameters: [Parameter], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
         nesterov: Bool = false, weightDecay: Float = 0
     ) {
-        precondition(learningRate >= 0 && momentum >= 0 && weightDecay >= 0, "SGD rates must be non-negative")
-        precondition(!nesterov || (momentum > 0 && dampening == 0), "Nesterov momentum requires a momentum and zero dampening")
+        require(learningRate >= 0 && momentum >= 0 && weightDecay >= 0, "SGD rates must be non-negative")
+        require(!nesterov || (momentum > 0 && dampening == 0), "Nesterov momentum requires a momentum and zero dampening")
         self.parameters = parameters
         self.learningRate = learningRate
         self.momentum = momentum

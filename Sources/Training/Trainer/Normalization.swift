@@ -8,7 +8,7 @@ public struct Normalization: Sendable, Equatable {
 
     /// - Precondition: `standardDeviation > 0`.
     public init(mean: Float, standardDeviation: Float) {
-        precondition(standardDeviation > 0, "standard deviation must be positive, got \(standardDeviation)")
+        require(standardDeviation > 0, "standard deviation must be positive, got \(standardDeviation)")
         self.mean = mean
         self.standardDeviation = standardDeviation
     }

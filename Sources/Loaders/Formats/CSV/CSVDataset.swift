@@ -31,6 +31,7 @@ public struct CSVDataset: Dataset, Sendable {
     /// For a text label column, its values by label number; nil for an integer label column.
     public let labelCategories: [String]?
     public let count: Int
+    public var origin: String? { path }
 
     /// Rows in file order, in pieces as the parallel parse produced them.
     let pieces: [Piece]

@@ -1,4 +1,6 @@
 extension IDXDataset: Dataset {
+    public var origin: String? { imagesPath }
+
     /// Reads sample `index`: its features converted to Float and its label.
     /// - Precondition: `0 <= index < count`.
     /// - Throws: `LoaderError` when the payloads, loaded at the first access, hold bad data.

@@ -1,4 +1,5 @@
 extension MNIST: Dataset {
+    public var origin: String? { dataset.origin }
     public var count: Int { dataset.count }
 
     public func sample(at index: Int) throws -> Example {

@@ -1,0 +1,73 @@
+import ChildProcessSupport
+import Foundation
+import Testing
+
+/// `loaders bench` and `loaders train` on files whose metadata declares sizes their bytes do not
+/// hold (written by h5py and Python's struct module: Fixtures/sizes/make_fixtures.py), and on
+/// options that ask for too much: exit status 1 and one line naming the file and the size,
+/// before the memory is asked for.
+@Suite struct SizesFromMetadataTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var arguments: [String]
+        /// The fixture the message names.
+        var file: String
+        /// The message after `loaders COMMAND: FILE: `.
+        var message: String
+        var testDescription: String { name }
+    }
+
+    static func fixture(_ name: String) -> String { InspectTests.fixture("sizes/" + name) }
+    static let hdf5 = ["--features", "/images", "--labels", "/labels"]
+    static let mnistTest = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
+
+    static let cases: [Case] = [
+        // 2^33 indices of 8 bytes, and as many again in 2^27 batches of 64.
+        Case(name: "2^33 rows", arguments: ["bench", "--train", fixture("rows-2pow33.h5")] + hdf5 + ["--memory-limit", "64G"],
+             file: fixture("rows-2pow33.h5"),
+             message: "the order of epoch 0 (134217728 batches) needs 132.0 GiB, more than the memory limit of 64.0 GiB (MemoryLimit.bytes, --memory-limit)"),
+        // 2 samples of 20000 x 20000 floats, read and collated, in 2 x 2 + 1 batches.
+        Case(name: "rows of 20000 x 20000", arguments: ["bench", "--train", fixture("rows-20000x20000.h5")] + hdf5 + ["--memory-limit", "8G"],
+             file: fixture("rows-20000x20000.h5"),
+             message: "5 batches of 2 samples of [1, 20000, 20000] needs 29.8 GiB, more than the memory limit of 8.0 GiB (MemoryLimit.bytes, --memory-limit)"),
+        // 784 x 10^8 + 10^8 x 10 weights and 10^8 + 10 biases, twice over (values and gradients).
+        Case(name: "a hidden layer of 10^8", arguments: ["train", "--train", mnistTest, "--model", "mlp", "--hidden", "100000000"],
+             file: mnistTest,
+             message: "the mlp model for samples of [1, 28, 28] (79500000010 parameters, with gradients and sgd's state) needs 592.3 GiB, more than the memory limit of "),
+        Case(name: "rows of no features", arguments: ["train", "--train", fixture("features-10x0.h5"), "--model", "linear"] + hdf5,
+             file: fixture("features-10x0.h5"), message: "samples of shape [0] hold no features to train on"),
+        Case(name: "images of no channels", arguments: ["train", "--train", fixture("images-5x0x5x5.h5")] + hdf5,
+             file: fixture("images-5x0x5x5.h5"), message: "samples of shape [0, 5, 5] hold no features to train on"),
+        Case(name: "IDX images of 0 x 28", arguments: ["train", "--train", fixture("empty-images-idx3-ubyte")],
+             file: fixture("empty-images-idx3-ubyte"), message: "samples of shape [1, 0, 28] hold no features to train on"),
+        Case(name: "a label past Int32", arguments: ["bench", "--train", fixture("label-2pow40.h5"), "--workers", "0"] + hdf5,
+             file: fixture("label-2pow40.h5"),
+             message: "sample 2: the consuming thread failed collating batch 0 (sample 2: label 1099511627776 does not fit in Int32)"),
+    ]
+
+    @Test(arguments: cases)
+    func aSizeTheMachineCannotHoldIsRefusedInOneLine(_ testCase: Case) async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: LoadersTool.executable))
+        let outcome = try await ChildProcess.run(
+            LoadersTool.executable, testCase.arguments, environment: LoadersTool.environment, deadline: .seconds(120))
+        #expect(!outcome.timedOut)
+        #expect(outcome.reason == .exit && outcome.status == 1, "\(outcome.standardError)")
+        let command = testCase.arguments[0]
+        #expect(outcome.standardError.hasPrefix("loaders \(command): \(testCase.file): \(testCase.message)"), "\(outcome.standardError)")
+        #expect(outcome.standardError.filter { $0 == "\n" }.count == 1)
+    }
+
+    /// The same MNIST run passes with the default limit and is refused under a small one: the
+    /// limit is what decides, not the file.
+    @Test func theMemoryLimitOptionDecides() async throws {
+        let bench = ["bench", "--train", Self.mnistTest, "--epochs", "1"]
+        let passes = try await ChildProcess.run(LoadersTool.executable, bench, environment: LoadersTool.environment, deadline: .seconds(120))
+        #expect(passes.reason == .exit && passes.status == 0, "\(passes.standardError)")
+        // 5 batches of 64 images of 784 floats, twice over: 2,007,040 bytes.
+        let refused = try await ChildProcess.run(
+            LoadersTool.executable, bench + ["--memory-limit", "1.9M"], environment: LoadersTool.environment, deadline: .seconds(120))
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("5 batches of 64 samples of [1, 28, 28] needs 1.9 MiB, more than the memory limit of 1.9 MiB"),
+                "\(refused.standardError)")
+    }
+}
