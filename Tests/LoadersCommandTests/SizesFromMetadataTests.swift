@@ -1,6 +1,8 @@
+import ArgumentParser
 import ChildProcessSupport
 import Foundation
 import Testing
+@testable import loaders
 
 /// `loaders bench` and `loaders train` on files whose metadata declares sizes their bytes do not
 /// hold (written by h5py and Python's struct module: Fixtures/sizes/make_fixtures.py), and on
@@ -69,5 +71,30 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.standardError.contains("5 batches of 64 samples of [1, 28, 28] needs 1.9 MiB, more than the memory limit of 1.9 MiB"),
                 "\(refused.standardError)")
+    }
+
+    @Test func memoryLimitsReadAsBinaryMultiples() throws {
+        func bytes(_ text: String) throws -> Int? { try BenchCommand.parse(["--memory-limit", text]).source.memoryLimitBytes() }
+        #expect(try bytes("512M") == 512 << 20)
+        #expect(try bytes("8g") == 8 << 30)
+        #expect(try bytes("1.5 GiB") == 3 << 29)
+        #expect(try bytes("4096") == 4096)
+        #expect(try bytes("2TB") == 2 << 40)
+    }
+
+    /// Each option the memory limit, the normalisation or the timeout reads, out of range: refused
+    /// before anything runs, with the option's name.
+    @Test(arguments: [
+        ["--memory-limit", "0"], ["--memory-limit", "1x"], ["--memory-limit", "-5G"], ["--memory-limit", "99999999T"],
+        ["--memory-limit", "0.5"], ["--std", "0"], ["--std", "-1"], ["--std", "inf"], ["--mean", "nan"], ["--workers", "257"],
+    ])
+    func anOptionOutOfRangeIsRefusedByName(_ arguments: [String]) {
+        for command in [BenchCommand.self, TrainCommand.self] as [any ParsableCommand.Type] {
+            #expect {
+                _ = try command.parse(arguments)
+            } throws: { error in
+                command.message(for: error).contains(arguments[0])
+            }
+        }
     }
 }
