@@ -79,6 +79,7 @@ struct BenchCommand: ParsableCommand {
         let start = clock.now
         if streaming {
             let opened = try source.openStreaming(source.train, shards: shards)
+            try opened.checkMemory(batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, prefetch: 2, path: source.train)
             let openTime = clock.now - start
             let (samples, epochTimes) = try timeStreamingEpochs(of: opened.dataset)
             return BenchReport(

@@ -121,20 +121,21 @@ struct SourceOptions: ParsableArguments {
         try applyMemoryLimit()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return OpenedStreamingSource(format: "idx", dataset: try MNIST(directory: path, split: .train, shards: shards))
+            let mnist = try MNIST(directory: path, split: .train, shards: shards)
+            return OpenedStreamingSource(format: "idx", dataset: mnist, sampleShape: mnist.dataset.sampleShape, count: mnist.count)
         }
         switch try FileFormat.detect(path: path) {
         case .idx:
             let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path), shards: shards)
-            return OpenedStreamingSource(format: "idx", dataset: idx)
+            return OpenedStreamingSource(format: "idx", dataset: idx, sampleShape: idx.sampleShape, count: idx.count)
         case .csv(let delimiter):
             let csv = try CSVStreamingDataset(
                 path, labelColumn: labelColumn, shape: try sampleShape(), format: try csvFormat(default: delimiter),
                 shards: shards)
-            return OpenedStreamingSource(format: "csv", dataset: csv)
+            return OpenedStreamingSource(format: "csv", dataset: csv, sampleShape: csv.featureShape, count: nil)
         case .hdf5:
             let hdf5 = try HDF5Dataset(path, features: features, labels: labels, shards: shards, strategy: hdf5Read)
-            return OpenedStreamingSource(format: "hdf5", dataset: hdf5)
+            return OpenedStreamingSource(format: "hdf5", dataset: hdf5, sampleShape: hdf5.sampleShape, count: hdf5.count)
         }
     }
 
@@ -158,16 +159,41 @@ struct OpenedSource {
     /// - Throws: `LoaderError` `.resourceExhausted` naming `path`, the batches and their size.
     func checkBatchMemory(batchSize: Int, inFlight: Int, path: String) throws {
         let samples = min(batchSize, dataset.count)
-        try MemoryLimit.check(
-            MemoryLimit.product(sampleShape + [MemoryLayout<Float>.stride, samples, 2, inFlight]),
+        try checkMemory(
+            samples: MemoryLimit.product([samples, 2, inFlight]), of: sampleShape,
             for: "\(inFlight) batches of \(samples) samples of \(sampleShape)", path: path)
     }
+}
+
+/// Refuses to hold `samples` samples of `sampleShape` as floats when they would not fit in
+/// `MemoryLimit`.
+/// - Throws: `LoaderError` `.resourceExhausted` naming `path`, `purpose` and the size.
+private func checkMemory(samples: Int?, of sampleShape: [Int], for purpose: String, path: String) throws {
+    try MemoryLimit.check(
+        samples.flatMap { MemoryLimit.product(sampleShape + [MemoryLayout<Float>.stride, $0]) }, for: purpose, path: path)
 }
 
 /// A streaming dataset opened from the command line, with the name of its format.
 struct OpenedStreamingSource {
     var format: String
     var dataset: any StreamingDataset<Example>
+    /// One sample's feature shape, from the file's metadata.
+    var sampleShape: [Int]
+    /// The number of samples, where the metadata says it without reading the file through.
+    var count: Int?
+
+    /// Refuses a streaming loader whose samples in memory would not fit in `MemoryLimit`, before
+    /// any is read: each worker fills a shuffle buffer and holds `prefetch` chunks of a batch,
+    /// and the consumer a batch twice over (as read, and collated).
+    /// - Throws: `LoaderError` `.resourceExhausted` naming `path`, the samples and their size.
+    func checkMemory(batchSize: Int, shuffleBuffer: Int, workers: Int, prefetch: Int, path: String) throws {
+        let (batch, buffer) = (min(batchSize, count ?? batchSize), min(shuffleBuffer, count ?? shuffleBuffer))
+        let perWorker = MemoryLimit.sum([MemoryLimit.product([batch, prefetch]), buffer])
+        let samples = MemoryLimit.sum([perWorker.flatMap { MemoryLimit.product([$0, max(workers, 1)]) }, MemoryLimit.product([2, batch])])
+        try loaders.checkMemory(
+            samples: samples, of: sampleShape,
+            for: "\(samples.map(String.init) ?? "too many") samples of \(sampleShape) in shuffle buffers and batches", path: path)
+    }
 }
 
 extension HDF5ReadStrategy: ExpressibleByArgument {}

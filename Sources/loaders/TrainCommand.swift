@@ -256,11 +256,7 @@ struct TrainCommand: AsyncParsableCommand {
         let plan = try layerPlan(sampleShape: sampleShape, classes: classes)
         // Each parameter has a value and a gradient, and momentum or Adam's two moments besides.
         let copies = 2 + (optimizer == .adam ? 2 : momentum > 0 ? 1 : 0)
-        let parameters = plan.reduce(into: Int?(0)) { total, layer in
-            guard let sum = total, let count = layer.parameterCount else { return total = nil }
-            let (added, overflow) = sum.addingReportingOverflow(count)
-            total = overflow ? nil : added
-        }
+        let parameters = MemoryLimit.sum(plan.map(\.parameterCount))
         try MemoryLimit.check(
             parameters.flatMap { MemoryLimit.product([$0, copies, MemoryLayout<Float>.stride]) },
             for: "the \(model.rawValue) model for samples of \(sampleShape) (\(parameters.map(String.init) ?? "too many") parameters, "

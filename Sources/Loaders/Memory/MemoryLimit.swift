@@ -79,6 +79,19 @@ public enum MemoryLimit {
         return total
     }
 
+    /// The sum of `terms` (sizes of the parts of a whole), or `nil` when a term is `nil` or
+    /// negative or the sum overflows.
+    public static func sum(_ terms: [Int?]) -> Int? {
+        var total = 0
+        for term in terms {
+            guard let term, term >= 0 else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(term)
+            if overflow { return nil }
+            total = sum
+        }
+        return total
+    }
+
     /// `bytes` for a person, in binary units: "64.0 GiB".
     static func describe(_ bytes: Int) -> String {
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]

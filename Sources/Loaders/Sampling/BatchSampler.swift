@@ -32,10 +32,9 @@ public struct BatchSampler<Base: Sampler>: BatchSampling {
 
     /// The base sampler's indices, and as many again split into `count` arrays.
     public var orderBytes: Int? {
-        guard let indices = MemoryLimit.product([base.count, 2 * MemoryLayout<Int>.stride]),
-              let headers = MemoryLimit.product([count, arrayHeaderBytes]) else { return nil }
-        let (total, overflow) = indices.addingReportingOverflow(headers)
-        return overflow ? nil : total
+        MemoryLimit.sum([
+            MemoryLimit.product([base.count, 2 * MemoryLayout<Int>.stride]), MemoryLimit.product([count, arrayHeaderBytes]),
+        ])
     }
 
     /// - Complexity: O(`base.count`).
