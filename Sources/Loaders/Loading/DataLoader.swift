@@ -63,7 +63,8 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
     ///   - seed: the seed of every epoch's permutation.
     ///   - timeout: how long to wait for any one batch before ending the epoch with `.timedOut`;
     ///     `nil` (the default) waits forever and costs nothing. Ignored with `workers: 0`.
-    /// - Precondition: `batchSize >= 1`, `0 <= workers <= LoaderLimits.maximumWorkers`, `prefetch >= 1`, `timeout > .zero`.
+    /// - Precondition: `batchSize >= 1`, `0 <= workers <= LoaderLimits.maximumWorkers`, `prefetch >= 1`,
+    ///   `timeout > .zero`.
     public convenience init(
         _ dataset: Source, batchSize: Int = 1, shuffle: Bool = false, dropLast: Bool = false, workers: Int = 0,
         prefetch: Int = 2, seed: UInt64 = 0, timeout: Duration? = nil
@@ -78,7 +79,8 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
     }
 
     /// A loader batching the indices `sampler` chooses.
-    /// - Precondition: `batchSize >= 1`, `0 <= workers <= LoaderLimits.maximumWorkers`, `prefetch >= 1`, `timeout > .zero`.
+    /// - Precondition: `batchSize >= 1`, `0 <= workers <= LoaderLimits.maximumWorkers`, `prefetch >= 1`,
+    ///   `timeout > .zero`.
     public convenience init(
         _ dataset: Source, sampler: some Sampler, batchSize: Int = 1, dropLast: Bool = false, workers: Int = 0,
         prefetch: Int = 2, timeout: Duration? = nil

@@ -29,8 +29,8 @@ final class EpochRun<Source: Dataset> where Source.Element: Collatable {
             return
         }
         let pool = WorkerPool<Result<Collated, LoaderError>>(
-            jobCount: batches.count, jobWindow: LoaderLimits.window(workers: workers, prefetch: prefetch, jobs: batches.count), channelCapacity: 1, workers: workers,
-            recorder: recorder
+            jobCount: batches.count, jobWindow: LoaderLimits.window(workers: workers, prefetch: prefetch, jobs: batches.count),
+            channelCapacity: 1, workers: workers, recorder: recorder
         ) { batch, worker, emit in
             let result = fetcher.load(batches[batch], batch: batch, worker: worker)
             _ = emit(result)

@@ -55,8 +55,8 @@ where Source.Element: Collatable {
     ///   - seed: the seed of shard orders and shuffle buffers.
     ///   - timeout: how long to wait for any one batch before ending the epoch with `.timedOut`;
     ///     `nil` (the default) waits forever and costs nothing. Ignored with `workers: 0`.
-    /// - Precondition: `batchSize >= 1`, `shuffleBuffer >= 0`, `0 <= workers <= LoaderLimits.maximumWorkers`, `prefetch >= 1`,
-    ///   `timeout > .zero`.
+    /// - Precondition: `batchSize >= 1`, `shuffleBuffer >= 0`, `0 <= workers <= LoaderLimits.maximumWorkers`,
+    ///   `prefetch >= 1`, `timeout > .zero`.
     public init(
         _ dataset: Source, batchSize: Int = 1, dropLast: Bool = false, shuffleBuffer: Int = 0,
         shuffleShards: Bool = true, workers: Int = 0, prefetch: Int = 2, seed: UInt64 = 0, timeout: Duration? = nil
