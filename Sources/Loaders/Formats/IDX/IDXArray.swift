@@ -32,7 +32,7 @@ public struct IDXArray: Sendable {
         let header = reader.header
         self.path = path
         self.header = header
-        if reader.stream.isCompressed, let whole = try Self.inflateWhole(path: path, header: header) {
+        if reader.stream.isCompressed, let whole = try Self.inflateWhole(reader.stream.file, header: header) {
             storage = whole
             payloadOffset = header.byteCount
             return
@@ -46,12 +46,11 @@ public struct IDXArray: Sendable {
         try reader.finish()
     }
 
-    /// Inflates the whole gzip file at `path` into header + payload bytes, or returns nil when the
-    /// file is not exactly valid gzip members holding `header.byteCount + payloadByteCount` bytes.
-    private static func inflateWhole(path: String, header: IDXHeader) throws -> [UInt8]? {
-        let file = try ReadOnlyFile(path: path)
+    /// Inflates the whole gzip `file`, as it was opened, into header + payload bytes, or returns nil
+    /// when it is not exactly valid gzip members holding `header.byteCount + payloadByteCount` bytes.
+    private static func inflateWhole(_ file: ReadOnlyFile, header: IDXHeader) throws -> [UInt8]? {
         let compressed = try [UInt8](uninitializedCapacity: file.size) { buffer, initialized in
-            initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+            initialized = try file.readAsOpened(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
         }
         let decompressor = try DeflateDecompressor()
         let total = header.byteCount + header.payloadByteCount
