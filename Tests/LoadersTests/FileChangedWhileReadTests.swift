@@ -104,3 +104,39 @@ import Testing
         #expect(try IDXFixtures.gunzip(path, chunk: 7, blockSize: blockSize) == expected)
     }
 }
+
+/// A header that changed between opening a dataset and reading its payloads names its own file.
+@Suite struct IDXHeaderChangedTests {
+    @Test(arguments: [false, true])
+    func aLabelsHeaderThatChangedIsNamedWithBothShapes(streaming: Bool) throws {
+        let images = try FileChangedWhileReadTests.copy("small-images-idx3-ubyte")
+        let labels = try FileChangedWhileReadTests.copy("small-labels-idx1-ubyte")
+        let dataset = try IDXDataset(images: images, labels: labels)
+        // four-labels-idx1-ubyte: uint8 labels 3 1 4 1, in place of the five.
+        try FileManager.default.removeItem(atPath: labels)
+        try FileManager.default.copyItem(atPath: IDXFixtures.idx("four-labels-idx1-ubyte"), toPath: labels)
+        let error = try #require(IDXFixtures.loaderError {
+            if streaming { _ = try dataset.stream(shard: 0) } else { try dataset.load() }
+        })
+        #expect(error.code == .fileChanged)
+        #expect(error.path == labels)
+        #expect(error.location == .byteOffset(0))
+        #expect(error.message == "the IDX header changed since the dataset was opened: uint8 5 then, uint8 4 now")
+    }
+}
+
+/// A payload larger than the memory there is to hold it is refused before it is allocated.
+@Suite struct IDXMemoryTests {
+    /// small-images-idx3-ubyte: a 16-byte header and 30 payload bytes, 46 in all.
+    @Test(arguments: ["small-images-idx3-ubyte", "small-images-idx3-ubyte.gz"])
+    func aFileLargerThanMemoryIsRefusedNamingItsSize(_ fixture: String) throws {
+        let path = IDXFixtures.idx(fixture)
+        let note = fixture.hasSuffix(".gz") ? "offset in the decompressed stream" : "offset in the file"
+        let error = try #require(IDXFixtures.loaderError { _ = try IDXArray(contentsOf: path, memory: 45) })
+        #expect(error.code == .unsupported)
+        #expect(error.path == path)
+        #expect(error.location == .byteOffset(4))
+        #expect(error.message == "the IDX header declares 46 bytes to hold in memory for the whole file (streaming holds one sample at a time), more than this machine's 45 bytes (\(note))")
+        #expect(try IDXArray(contentsOf: path, memory: 46).shape == [5, 2, 3])
+    }
+}

@@ -105,11 +105,22 @@ public struct IDXDataset: Sendable {
         try payloads.state.withLock { state in
             if let state { return state }
             let loaded = try Self.loadConcurrently(images: imagesPath, labels: labelsPath)
-            guard loaded.images.header == imagesHeader, loaded.labels.header == labelsHeader else {
-                throw LoaderError(.mismatch, "the IDX header changed since the dataset was opened", path: imagesPath)
-            }
+            try checkHeadersUnchanged(images: loaded.images.header, labels: loaded.labels.header)
             state = loaded
             return loaded
+        }
+    }
+
+    /// Checks the headers read again, when the payloads are read, against those read at opening.
+    /// - Throws: `LoaderError` `.fileChanged` naming the file whose header changed, and both headers.
+    func checkHeadersUnchanged(images: IDXHeader, labels: IDXHeader) throws {
+        for (path, then, now) in [(imagesPath, imagesHeader, images), (labelsPath, labelsHeader, labels)] where then != now {
+            func text(_ header: IDXHeader) -> String {
+                "\(header.elementType) \(header.shape.map(String.init).joined(separator: " x "))"
+            }
+            throw LoaderError(
+                .fileChanged, "the IDX header changed since the dataset was opened: \(text(then)) then, \(text(now)) now",
+                path: path, location: .byteOffset(0))
         }
     }
 
