@@ -60,12 +60,15 @@ import Darwin
         #expect(error.message == "no MNIST file train-labels-idx1-ubyte: looked for \(directory)/train-labels-idx1-ubyte and \(directory)/train-labels-idx1-ubyte.gz")
     }
 
-    @Test func aMissingMNISTFolderSaysSo() throws {
+    /// A folder that is missing, or a file, is named as the folder, not as a missing MNIST file.
+    @Test(arguments: [false, true])
+    func aMissingMNISTFolderSaysSo(isFile: Bool) throws {
         let directory = try IDXFixtures.temporaryDirectory().appendingPathComponent("absent").path
+        if isFile { try FileManager.default.copyItem(atPath: IDXFixtures.idx("small-labels-idx1-ubyte"), toPath: directory) }
         let error = try #require(IDXFixtures.loaderError { _ = try MNIST(directory: directory, split: .test) })
         #expect(error.code == .io)
         #expect(error.path == directory)
-        #expect(error.message == "no MNIST folder here: it does not exist")
+        #expect(error.message == (isFile ? "is not a folder" : "cannot open the folder: \(Self.reason(ENOENT))"))
     }
 
     /// Something that is not a readable file, where an MNIST file belongs.

@@ -51,7 +51,7 @@ public final class GzipReader {
         precondition(blockSize >= 16, "GzipReader block size \(blockSize) is too small")
         self.file = file
         let path = file.path
-        inflater = try InflateStream()
+        inflater = try LoaderError.naming(path) { try InflateStream() }
         input = .allocate(byteCount: blockSize, alignment: 16)
         // Every stored property is set from here on, so a throw runs deinit, which frees `input`.
         try ensureInput(2)

@@ -79,6 +79,20 @@ package final class ReadOnlyFile: Sendable {
         return nil
     }
 
+    /// Checks that `path` is a folder, so that files missing from it are told apart from a folder
+    /// that is missing.
+    /// - Throws: `LoaderError` `.io` naming the folder with the system's reason, or saying that it
+    ///   is not a folder.
+    package static func checkFolder(_ path: String) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw LoaderError(.io, "cannot open the folder: \(errorText())", path: path)
+        }
+        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+            throw LoaderError(.io, "is not a folder", path: path)
+        }
+    }
+
     /// Whether `path` names a directory entry, even one that cannot be opened (a dangling
     /// symbolic link) or examined (a folder that cannot be searched).
     package static func entryExists(_ path: String) -> Bool {
@@ -152,6 +166,19 @@ package final class ReadOnlyFile: Sendable {
 
     private static func errorText() -> String {
         String(cString: strerror(errno))
+    }
+}
+
+extension LoaderError {
+    /// Runs `body`, giving a `LoaderError` it throws without a file (from zlib or libdeflate
+    /// setting up) the file it was working for.
+    static func naming<Result>(_ path: String, _ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch var error as LoaderError where error.path == nil {
+            error.path = path
+            throw error
+        }
     }
 }
 

@@ -60,7 +60,7 @@ public struct IDXArray: Sendable {
         let compressed = try [UInt8](uninitializedCapacity: file.size) { buffer, initialized in
             initialized = try file.readAsOpened(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
         }
-        let decompressor = try DeflateDecompressor()
+        let decompressor = try LoaderError.naming(file.path) { try DeflateDecompressor() }
         let total = header.byteCount + header.payloadByteCount
         var complete = false
         let output = compressed.withUnsafeBytes { input in

@@ -51,15 +51,12 @@ public struct MNIST: Sendable {
     }
 
     /// The path of `name` in `directory`, or of `name.gz` when that is the one that opens.
-    /// - Throws: the system's reason (`.io`) for a file that is there but cannot be opened; `.io`
-    ///   naming both paths looked for when neither is there.
+    /// - Throws: the system's reason (`.io`) for a folder or a file that is there but cannot be
+    ///   opened; `.io` naming both paths looked for when neither file is there.
     private static func locate(_ name: String, in directory: String) throws -> String {
+        try ReadOnlyFile.checkFolder(directory)
         let base = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-        let candidates = [base, base + ".gz"]
-        if let file = try ReadOnlyFile.openFirst(of: candidates) { return file.path }
-        if !ReadOnlyFile.entryExists(directory) {
-            throw LoaderError(.io, "no MNIST folder here: it does not exist", path: directory)
-        }
+        if let file = try ReadOnlyFile.openFirst(of: [base, base + ".gz"]) { return file.path }
         throw LoaderError(.io, "no MNIST file \(name): looked for \(base) and \(base).gz", path: directory)
     }
 }
