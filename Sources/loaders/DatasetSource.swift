@@ -5,7 +5,7 @@ import LoadersHDF5
 
 /// The options naming a data source, shared by `bench`, `convert` and `train`.
 struct SourceOptions: ParsableArguments {
-    @Option(help: "An MNIST folder, an IDX images file (its labels file found beside it), or a data file.")
+    @Option(help: "An MNIST folder, an IDX images file (its labels beside it: x-images-idx3-ubyte[.gz] has x-labels-idx1-ubyte[.gz]), or a data file.")
     var train: String = "Fixtures/mnist"
 
     @Option(help: "CSV: the label column's name.")
