@@ -10,8 +10,6 @@ final class ByteStream {
     /// The size of the file on disk (compressed, when `isCompressed`) when it was opened; the
     /// stream reads the file as it was then (see `ReadOnlyFile.readAsOpened`).
     let fileSize: Int
-    /// Which file is read, to tell two paths of one file apart from two files.
-    let fileIdentity: ReadOnlyFile.Identity
     /// How many bytes of the stream have been delivered or skipped.
     private(set) var offset = 0
 
@@ -38,7 +36,6 @@ final class ByteStream {
         let magicCount = try withUnsafeMutableBytes(of: &magic) { try file.readAsOpened(into: $0, at: 0) }
         self.file = file
         fileSize = file.size
-        fileIdentity = file.identity
         if magicCount == 2, magic == GzipReader.magic {
             isCompressed = true
             source = .gzip(try GzipReader(file: file, blockSize: blockSize))

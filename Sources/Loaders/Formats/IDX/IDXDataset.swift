@@ -53,7 +53,7 @@ public struct IDXDataset: Sendable {
         let imagesReader = try IDXReader(path: images, blockSize: 1 << 16)
         let labelsReader = try IDXReader(path: labels, blockSize: 1 << 16)
         // A rank-1 integer file would otherwise pass every check below as its own labels.
-        guard imagesReader.stream.fileIdentity != labelsReader.stream.fileIdentity else {
+        guard imagesReader.stream.file.identity != labelsReader.stream.file.identity else {
             throw LoaderError(
                 .mismatch, "the labels file \(labels) is the images file itself; a file cannot label its own samples",
                 path: images)
