@@ -115,6 +115,14 @@ def main():
     # times over, for a decompression bomb of about 1 MB that inflates to 1 GiB.
     write("zeros-1mib-member.gz", gz(bytes(1 << 20)))
 
+    # Samples without elements: uint8 images 5 x 0 x 28 and float32 images 5 x 0 x 5 x 5 (no
+    # payload), each beside the five labels under MNIST's naming.
+    for prefix, values, dtype in [("zero-width", np.zeros((5, 0, 28)), "uint8"),
+                                  ("zero-channels", np.zeros((5, 0, 5, 5)), "float32")]:
+        write(f"{prefix}-images-idx3-ubyte", idx_bytes(values, dtype))
+        write(f"{prefix}-images-idx3-ubyte.gz", gz(idx_bytes(values, dtype)))
+        write(f"{prefix}-labels-idx1-ubyte", labels)
+
     for name in ["truncated.gz", "trailing-garbage.gz", "bad-crc.gz", "huge-declared.gz", "zeros-1mib-member.gz"]:
         print(name, os.path.getsize(os.path.join(HERE, name)), "bytes")
 

@@ -5,7 +5,7 @@ import LoadersHDF5
 
 /// The options naming a data source, shared by `bench`, `convert` and `train`.
 struct SourceOptions: ParsableArguments {
-    @Option(help: "An MNIST folder, an IDX images file (its labels file found beside it), or a data file.")
+    @Option(help: "An MNIST folder, an IDX images file (its labels beside it: x-images-idx3-ubyte[.gz] has x-labels-idx1-ubyte[.gz]), or a data file.")
     var train: String = "Fixtures/mnist"
 
     @Option(help: "CSV: the label column's name.")
@@ -101,7 +101,7 @@ struct SourceOptions: ParsableArguments {
         }
         switch try FileFormat.detect(path: path) {
         case .idx:
-            let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path))
+            let idx = try IDXDataset(images: path, labels: Self.idxLabels(besideImages: path))
             try idx.load()
             return OpenedSource(format: "idx", dataset: idx, sampleShape: idx.sampleShape)
         case .csv(let delimiter):
@@ -126,7 +126,7 @@ struct SourceOptions: ParsableArguments {
         }
         switch try FileFormat.detect(path: path) {
         case .idx:
-            let idx = try IDXDataset(images: path, labels: Self.labelsPath(besideImages: path), shards: shards)
+            let idx = try IDXDataset(images: path, labels: Self.idxLabels(besideImages: path), shards: shards)
             return OpenedStreamingSource(format: "idx", dataset: idx, sampleShape: idx.sampleShape, count: idx.count)
         case .csv(let delimiter):
             let csv = try CSVStreamingDataset(
@@ -139,11 +139,34 @@ struct SourceOptions: ParsableArguments {
         }
     }
 
+    /// The labels file of the IDX images file at `path`, found beside it by MNIST's naming:
+    /// `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`, or in the same
+    /// name without `.gz` (with it, for an uncompressed images file).
+    /// - Throws: `LoaderError` `.io` saying where labels were looked for when none is there, or how
+    ///   to name the files when the name has no `images-idx3` to derive a labels name from; the
+    ///   system's reason when a labels file is there but cannot be opened.
+    static func idxLabels(besideImages path: String) throws -> String {
+        guard let labels = labelsPath(besideImages: path) else {
+            let hint = (path as NSString).lastPathComponent.contains("labels-idx1") ? " (this looks like a labels file)" : ""
+            throw LoaderError(
+                .io,
+                "no labels file for these IDX images\(hint): labels are found beside an images file by MNIST's naming, "
+                    + "x-images-idx3-ubyte[.gz] beside x-labels-idx1-ubyte[.gz], and this name has no \"images-idx3\"",
+                path: path)
+        }
+        let other = labels.hasSuffix(".gz") ? String(labels.dropLast(3)) : labels + ".gz"
+        if let file = try ReadOnlyFile.openFirst(of: [labels, other]) { return file.path }
+        throw LoaderError(.io, "no labels file for these IDX images: looked for \(labels) and \(other)", path: path)
+    }
+
     /// MNIST's naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`.
-    static func labelsPath(besideImages path: String) -> String {
+    /// - Returns: nil when the file name has no `images-idx3`: no other name can be derived from it.
+    static func labelsPath(besideImages path: String) -> String? {
+        let name = (path as NSString).lastPathComponent
+        guard name.contains("images-idx3") else { return nil }
         let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent.replacingOccurrences(of: "images-idx3", with: "labels-idx1")
-        return directory.isEmpty ? name : directory + "/" + name
+        let labels = name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")
+        return directory.isEmpty ? labels : directory + "/" + labels
     }
 }
 

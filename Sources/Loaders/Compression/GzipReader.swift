@@ -3,7 +3,8 @@
 /// Every member of a multi-member file is read in turn (as `gzip -d` does); each member's CRC-32
 /// and length are checked by zlib as it ends. A file that stops inside a member, has corrupt
 /// deflate data, or has bytes after its last member that do not start another member is an error.
-/// Errors carry a byte offset into the compressed file, and their message says so.
+/// Errors carry a byte offset into the compressed file, and their message says so. The file is read
+/// as it was opened: one that grows or shrinks meanwhile is a `.fileChanged` error naming both sizes.
 ///
 /// ```swift
 /// let reader = try GzipReader(path: "Fixtures/mnist/t10k-labels-idx1-ubyte.gz")
@@ -50,7 +51,7 @@ public final class GzipReader {
         precondition(blockSize >= 16, "GzipReader block size \(blockSize) is too small")
         self.file = file
         let path = file.path
-        inflater = try InflateStream()
+        inflater = try LoaderError.naming(path) { try InflateStream() }
         input = .allocate(byteCount: blockSize, alignment: 16)
         // Every stored property is set from here on, so a throw runs deinit, which frees `input`.
         try ensureInput(2)
@@ -74,7 +75,7 @@ public final class GzipReader {
     /// Fills `buffer` with the next decompressed bytes.
     /// - Returns: the number of bytes written: `buffer.count`, fewer only at the end of the last member.
     /// - Throws: `LoaderError` `.truncated`, `.corrupt`, `.checksumMismatch`, `.lengthMismatch`,
-    ///   `.trailingData` or `.io`, naming the file and the offset in the compressed file.
+    ///   `.trailingData`, `.fileChanged` or `.io`, naming the file and the offset in the compressed file.
     /// - Complexity: O(decompressed bytes delivered).
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         var produced = 0
@@ -108,6 +109,7 @@ public final class GzipReader {
             if progress.memberEnded {
                 inMember = false
             } else if progress.consumed == 0, progress.produced == 0, inputStart == inputEnd {
+                try file.checkUnchanged(readingAt: file.size)
                 throw LoaderError(
                     .truncated,
                     "file ends inside a gzip member after \(decompressedOffset + produced) decompressed bytes (offset in the compressed file)",
@@ -125,6 +127,8 @@ public final class GzipReader {
         let available = inputEnd - inputStart
         if available == 0 {
             finished = true
+            // The file read to its end as opened: appended bytes would otherwise go unread.
+            try file.checkUnchanged(readingAt: file.size)
             return
         }
         guard available >= 2, input[inputStart] == Self.magic.0, input[inputStart + 1] == Self.magic.1 else {
@@ -147,7 +151,7 @@ public final class GzipReader {
         }
         inputStart = 0
         inputEnd = pending
-        let read = try file.read(
+        let read = try file.readAsOpened(
             into: UnsafeMutableRawBufferPointer(rebasing: input[pending...]), at: fileOffset)
         fileOffset += read
         inputEnd += read

@@ -7,7 +7,8 @@ final class ByteStream {
     let path: String
     /// Whether the file is gzip and the bytes are decompressed.
     let isCompressed: Bool
-    /// The size of the file on disk (compressed, when `isCompressed`).
+    /// The size of the file on disk (compressed, when `isCompressed`) when it was opened; the
+    /// stream reads the file as it was then (see `ReadOnlyFile.readAsOpened`).
     let fileSize: Int
     /// How many bytes of the stream have been delivered or skipped.
     private(set) var offset = 0
@@ -17,6 +18,8 @@ final class ByteStream {
         case gzip(GzipReader)
     }
 
+    /// The file read, compressed or not.
+    let file: ReadOnlyFile
     private let source: Source
     /// Buffers small reads of an uncompressed file, so sample-by-sample reading costs no syscall each.
     private var buffer: [UInt8] = []
@@ -30,7 +33,8 @@ final class ByteStream {
         self.path = path
         let file = try ReadOnlyFile(path: path)
         var magic: (UInt8, UInt8) = (0, 0)
-        let magicCount = try withUnsafeMutableBytes(of: &magic) { try file.read(into: $0, at: 0) }
+        let magicCount = try withUnsafeMutableBytes(of: &magic) { try file.readAsOpened(into: $0, at: 0) }
+        self.file = file
         fileSize = file.size
         if magicCount == 2, magic == GzipReader.magic {
             isCompressed = true
@@ -102,13 +106,13 @@ final class ByteStream {
         let blockSize = 1 << 16
         if remaining >= blockSize {
             // Large reads (a whole payload) go straight to their destination.
-            let got = try file.read(
+            let got = try file.readAsOpened(
                 into: UnsafeMutableRawBufferPointer(rebasing: destination[delivered...]), at: plainOffset)
             plainOffset += got
             return delivered + got
         }
         if buffer.count != blockSize { buffer = [UInt8](repeating: 0, count: blockSize) }
-        let filled = try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: plainOffset) }
+        let filled = try buffer.withUnsafeMutableBytes { try file.readAsOpened(into: $0, at: plainOffset) }
         plainOffset += filled
         // Keep only what was read; the rest of the array is stale.
         bufferStart = blockSize - filled

@@ -24,15 +24,23 @@ public struct IDXArray: Sendable {
     /// A gzip file is read in one go and inflated with libdeflate into one buffer of the declared
     /// size; if that fails, zlib re-reads it to report exactly what is wrong and where.
     /// - Throws: `LoaderError` naming the file and byte offset for a bad header, a payload shorter
-    ///   or longer than declared, or bad gzip data.
+    ///   or longer than declared, or bad gzip data; `.unsupported` for a payload larger than the
+    ///   machine's memory (stream such a file instead).
     /// - Complexity: O(file size); memory is the declared payload size, plus the compressed file
     ///   while it is inflated.
     public init(contentsOf path: String) throws {
+        try self.init(contentsOf: path, memory: ReadOnlyFile.physicalMemory)
+    }
+
+    /// Reads the IDX file at `path`, refusing a payload larger than `memory` bytes before
+    /// allocating it.
+    init(contentsOf path: String, memory: Int) throws {
         let reader = try IDXReader(path: path)
         let header = reader.header
+        try reader.checkFitsInMemory(header.byteCount + header.payloadByteCount, holding: "the whole file (streaming holds one sample at a time)", memory: memory)
         self.path = path
         self.header = header
-        if reader.stream.isCompressed, let whole = try Self.inflateWhole(path: path, header: header) {
+        if reader.stream.isCompressed, let whole = try Self.inflateWhole(reader.stream.file, header: header) {
             storage = whole
             payloadOffset = header.byteCount
             return
@@ -46,14 +54,13 @@ public struct IDXArray: Sendable {
         try reader.finish()
     }
 
-    /// Inflates the whole gzip file at `path` into header + payload bytes, or returns nil when the
-    /// file is not exactly valid gzip members holding `header.byteCount + payloadByteCount` bytes.
-    private static func inflateWhole(path: String, header: IDXHeader) throws -> [UInt8]? {
-        let file = try ReadOnlyFile(path: path)
+    /// Inflates the whole gzip `file`, as it was opened, into header + payload bytes, or returns nil
+    /// when it is not exactly valid gzip members holding `header.byteCount + payloadByteCount` bytes.
+    private static func inflateWhole(_ file: ReadOnlyFile, header: IDXHeader) throws -> [UInt8]? {
         let compressed = try [UInt8](uninitializedCapacity: file.size) { buffer, initialized in
-            initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+            initialized = try file.readAsOpened(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
         }
-        let decompressor = try DeflateDecompressor()
+        let decompressor = try LoaderError.naming(file.path) { try DeflateDecompressor() }
         let total = header.byteCount + header.payloadByteCount
         var complete = false
         let output = compressed.withUnsafeBytes { input in

@@ -45,13 +45,21 @@ public struct IDXDataset: Sendable {
     ///     later shards inflate and discard the samples before theirs, so 1 suits gzip best).
     /// - Throws: `LoaderError` naming the file and byte offset for a bad header; `.unsupported` for
     ///   non-integer or multi-dimensional labels; `.mismatch` naming both files when the sample
-    ///   counts differ.
+    ///   counts differ or both paths name the same file.
     /// - Complexity: O(1): only the headers are read.
     public init(images: String, labels: String, shards: Int = 1) throws {
         precondition(shards >= 1, "IDXDataset needs at least one shard, got \(shards)")
         // Only the headers are read here, so a small input block suffices.
-        let imagesHeader = try IDXReader(path: images, blockSize: 1 << 16).header
-        let labelsHeader = try IDXReader(path: labels, blockSize: 1 << 16).header
+        let imagesReader = try IDXReader(path: images, blockSize: 1 << 16)
+        let labelsReader = try IDXReader(path: labels, blockSize: 1 << 16)
+        // A rank-1 integer file would otherwise pass every check below as its own labels.
+        guard imagesReader.stream.file.identity != labelsReader.stream.file.identity else {
+            throw LoaderError(
+                .mismatch, "the labels file \(labels) is the images file itself; a file cannot label its own samples",
+                path: images)
+        }
+        let imagesHeader = imagesReader.header
+        let labelsHeader = labelsReader.header
         guard labelsHeader.elementType.isInteger else {
             throw LoaderError(
                 .unsupported, "labels must be an integer IDX type, found \(labelsHeader.elementType) (offset in the header)",
@@ -97,11 +105,22 @@ public struct IDXDataset: Sendable {
         try payloads.state.withLock { state in
             if let state { return state }
             let loaded = try Self.loadConcurrently(images: imagesPath, labels: labelsPath)
-            guard loaded.images.header == imagesHeader, loaded.labels.header == labelsHeader else {
-                throw LoaderError(.mismatch, "the IDX header changed since the dataset was opened", path: imagesPath)
-            }
+            try checkHeadersUnchanged(images: loaded.images.header, labels: loaded.labels.header)
             state = loaded
             return loaded
+        }
+    }
+
+    /// Checks the headers read again, when the payloads are read, against those read at opening.
+    /// - Throws: `LoaderError` `.fileChanged` naming the file whose header changed, and both headers.
+    func checkHeadersUnchanged(images: IDXHeader, labels: IDXHeader) throws {
+        for (path, then, now) in [(imagesPath, imagesHeader, images), (labelsPath, labelsHeader, labels)] where then != now {
+            func text(_ header: IDXHeader) -> String {
+                "\(header.elementType) \(header.shape.map(String.init).joined(separator: " x "))"
+            }
+            throw LoaderError(
+                .fileChanged, "the IDX header changed since the dataset was opened: \(text(then)) then, \(text(now)) now",
+                path: path, location: .byteOffset(0))
         }
     }
 

@@ -13,9 +13,7 @@ public struct IDXSampleStream: SampleStream {
         // Small blocks: a stream is about bounded memory, and each worker holds one per file.
         images = try IDXReader(path: dataset.imagesPath, blockSize: 1 << 16)
         labels = try IDXReader(path: dataset.labelsPath, blockSize: 1 << 16)
-        guard images.header == dataset.imagesHeader, labels.header == dataset.labelsHeader else {
-            throw LoaderError(.mismatch, "the IDX header changed since the dataset was opened", path: dataset.imagesPath)
-        }
+        try dataset.checkHeadersUnchanged(images: images.header, labels: labels.header)
         self.range = range
         self.checksEnd = checksEnd
         self.sampleShape = dataset.sampleShape
@@ -23,6 +21,7 @@ public struct IDXSampleStream: SampleStream {
         // An empty shard reads nothing, and with no samples at all the header's payload check
         // does not bound one sample's declared size: allocate it only when a sample will be read.
         let sampleBytes = range.isEmpty ? 0 : dataset.featuresPerSample * images.header.elementType.byteWidth
+        try images.checkFitsInMemory(sampleBytes, holding: "one sample")
         imageBytes = [UInt8](repeating: 0, count: sampleBytes)
         labelBytes = [UInt8](repeating: 0, count: labels.header.elementType.byteWidth)
         try images.skip(range.lowerBound * imageBytes.count)

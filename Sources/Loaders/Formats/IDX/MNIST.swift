@@ -34,8 +34,9 @@ public struct MNIST: Sendable {
     ///   - directory: the folder holding the IDX files.
     ///   - split: `.train` or `.test`.
     ///   - shards: how many shards streaming splits the samples into (see `IDXDataset`).
-    /// - Throws: `LoaderError` `.io` naming both names tried when a file is missing; any error of
-    ///   `IDXDataset(images:labels:shards:)`.
+    /// - Throws: `LoaderError` `.io` naming both paths looked for when a file is missing, or the
+    ///   system's reason when it is there but cannot be opened (a directory, no permission); any
+    ///   error of `IDXDataset(images:labels:shards:)`.
     /// - Complexity: O(1): only the headers are read until the first random access.
     public init(directory: String, split: Split, shards: Int = 1) throws {
         dataset = try IDXDataset(
@@ -49,11 +50,13 @@ public struct MNIST: Sendable {
         try dataset.load()
     }
 
+    /// The path of `name` in `directory`, or of `name.gz` when that is the one that opens.
+    /// - Throws: the system's reason (`.io`) for a folder or a file that is there but cannot be
+    ///   opened; `.io` naming both paths looked for when neither file is there.
     private static func locate(_ name: String, in directory: String) throws -> String {
+        try ReadOnlyFile.checkFolder(directory)
         let base = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-        for candidate in [base, base + ".gz"] where (try? ReadOnlyFile(path: candidate)) != nil {
-            return candidate
-        }
-        throw LoaderError(.io, "no MNIST file \(name) or \(name).gz in \(directory)", path: base)
+        if let file = try ReadOnlyFile.openFirst(of: [base, base + ".gz"]) { return file.path }
+        throw LoaderError(.io, "no MNIST file \(name): looked for \(base) and \(base).gz", path: directory)
     }
 }
