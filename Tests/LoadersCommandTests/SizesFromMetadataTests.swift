@@ -68,14 +68,15 @@ import Testing
     /// The same MNIST run passes with the default limit and is refused under a small one: the
     /// limit is what decides, not the file.
     @Test func theMemoryLimitOptionDecides() async throws {
-        let bench = ["bench", "--train", Self.mnistTest, "--epochs", "1"]
+        let bench = ["bench", "--train", Self.mnistTest, "--epochs", "1", "--batch-size", "1000"]
         let passes = try await ChildProcess.run(LoadersTool.executable, bench, environment: LoadersTool.environment, deadline: .seconds(120))
         #expect(passes.reason == .exit && passes.status == 0, "\(passes.standardError)")
-        // 5 batches of 64 images of 784 floats, twice over: 2,007,040 bytes.
+        // The file's 7.5 MiB of pixels fit in 16 MiB; 5 batches of 1000 images of 784 floats,
+        // twice over (31,360,000 bytes), do not.
         let refused = try await ChildProcess.run(
-            LoadersTool.executable, bench + ["--memory-limit", "1.9M"], environment: LoadersTool.environment, deadline: .seconds(120))
+            LoadersTool.executable, bench + ["--memory-limit", "16M"], environment: LoadersTool.environment, deadline: .seconds(120))
         #expect(refused.status == 1)
-        #expect(refused.standardError.contains("5 batches of 64 samples of [1, 28, 28] needs 1.9 MiB, more than the memory limit of 1.9 MiB"),
+        #expect(refused.standardError.contains("5 batches of 1000 samples of [1, 28, 28] needs 29.9 MiB, more than the memory limit of 16.0 MiB"),
                 "\(refused.standardError)")
     }
 

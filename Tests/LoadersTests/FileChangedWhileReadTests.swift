@@ -132,11 +132,11 @@ import Testing
     func aFileLargerThanMemoryIsRefusedNamingItsSize(_ fixture: String) throws {
         let path = IDXFixtures.idx(fixture)
         let note = fixture.hasSuffix(".gz") ? "offset in the decompressed stream" : "offset in the file"
-        let error = try #require(IDXFixtures.loaderError { _ = try IDXArray(contentsOf: path, memory: 45) })
-        #expect(error.code == .unsupported)
+        let error = try #require(IDXFixtures.loaderError { _ = try IDXArray(contentsOf: path, memoryLimit: 45) })
+        #expect(error.code == .resourceExhausted)
         #expect(error.path == path)
         #expect(error.location == .byteOffset(4))
-        #expect(error.message == "the IDX header declares 46 bytes to hold in memory for the whole file (streaming holds one sample at a time), more than this machine's 45 bytes (\(note))")
-        #expect(try IDXArray(contentsOf: path, memory: 46).shape == [5, 2, 3])
+        #expect(error.message == "the whole file (streaming holds one sample at a time) as the IDX header declares it (\(note)) needs 46 bytes, more than the memory limit of 45 bytes (MemoryLimit.bytes, --memory-limit)")
+        #expect(try IDXArray(contentsOf: path, memoryLimit: 46).shape == [5, 2, 3])
     }
 }

@@ -190,14 +190,4 @@ extension LoaderError.Code {
 extension ReadOnlyFile {
     /// The number of processors online, at least 1: the default width of parallel reads.
     package static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
-
-    /// The machine's physical memory in bytes (`Int.max` when the system does not say): more than
-    /// a reader can ever hold at once.
-    package static var physicalMemory: Int {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let pageSize = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, pageSize > 0 else { return Int.max }
-        let (bytes, overflow) = Int(pages).multipliedReportingOverflow(by: Int(pageSize))
-        return overflow ? Int.max : bytes
-    }
 }

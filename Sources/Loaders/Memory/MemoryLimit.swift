@@ -52,11 +52,12 @@ public enum MemoryLimit {
     ///   - purpose: what needs the memory, e.g. "a batch of 64 samples of [20000, 20000]".
     ///   - path: the file whose metadata the size came from.
     ///   - location: the place in it.
+    ///   - limit: the limit to hold to, `bytes` unless a test asks for less.
     /// - Throws: `LoaderError` `.resourceExhausted` naming the purpose, the size and the limit.
     public static func check(
-        _ bytes: Int?, for purpose: String, path: String? = nil, location: LoaderError.Location? = nil
+        _ bytes: Int?, for purpose: String, path: String? = nil, location: LoaderError.Location? = nil,
+        limit: Int = MemoryLimit.bytes
     ) throws(LoaderError) {
-        let limit = self.bytes
         guard let bytes, bytes <= limit else {
             let size = bytes.map(describe) ?? "more than \(describe(Int.max))"
             throw LoaderError(

@@ -24,20 +24,22 @@ public struct IDXArray: Sendable {
     /// A gzip file is read in one go and inflated with libdeflate into one buffer of the declared
     /// size; if that fails, zlib re-reads it to report exactly what is wrong and where.
     /// - Throws: `LoaderError` naming the file and byte offset for a bad header, a payload shorter
-    ///   or longer than declared, or bad gzip data; `.unsupported` for a payload larger than the
-    ///   machine's memory (stream such a file instead).
+    ///   or longer than declared, or bad gzip data; `.resourceExhausted` for a payload past
+    ///   `MemoryLimit` (stream such a file instead).
     /// - Complexity: O(file size); memory is the declared payload size, plus the compressed file
     ///   while it is inflated.
     public init(contentsOf path: String) throws {
-        try self.init(contentsOf: path, memory: ReadOnlyFile.physicalMemory)
+        try self.init(contentsOf: path, memoryLimit: MemoryLimit.bytes)
     }
 
-    /// Reads the IDX file at `path`, refusing a payload larger than `memory` bytes before
+    /// Reads the IDX file at `path`, refusing a payload larger than `memoryLimit` bytes before
     /// allocating it.
-    init(contentsOf path: String, memory: Int) throws {
+    init(contentsOf path: String, memoryLimit: Int) throws {
         let reader = try IDXReader(path: path)
         let header = reader.header
-        try reader.checkFitsInMemory(header.byteCount + header.payloadByteCount, holding: "the whole file (streaming holds one sample at a time)", memory: memory)
+        try reader.checkFitsInMemory(
+            header.byteCount + header.payloadByteCount, holding: "the whole file (streaming holds one sample at a time)",
+            limit: memoryLimit)
         self.path = path
         self.header = header
         if reader.stream.isCompressed, let whole = try Self.inflateWhole(reader.stream.file, header: header) {

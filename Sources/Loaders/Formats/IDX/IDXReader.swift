@@ -44,19 +44,17 @@ final class IDXReader {
         }
     }
 
-    /// Refuses to hold `byteCount` bytes in memory, a size taken from the header, when the
-    /// machine has less memory than that: allocating it would end the process.
+    /// Refuses to hold `byteCount` bytes in memory, a size taken from the header, past
+    /// `MemoryLimit`: allocating it would end the process.
     /// - Parameters:
     ///   - what: what the bytes are for, in the message ("one sample").
-    ///   - memory: the bytes available, the machine's physical memory unless a test says less.
-    /// - Throws: `LoaderError` `.unsupported` naming the file, the size and the memory, at the
-    ///   header's dimension sizes.
-    func checkFitsInMemory(_ byteCount: Int, holding what: String, memory: Int = ReadOnlyFile.physicalMemory) throws {
-        guard byteCount > memory else { return }
-        throw LoaderError(
-            .unsupported,
-            "the IDX header declares \(byteCount) bytes to hold in memory for \(what), more than this machine's \(memory) bytes (\(stream.offsetNote))",
-            path: path, location: .byteOffset(4))
+    ///   - limit: `MemoryLimit.bytes` unless a test asks for less.
+    /// - Throws: `LoaderError` `.resourceExhausted` naming the file, the size and the limit, at
+    ///   the header's dimension sizes.
+    func checkFitsInMemory(_ byteCount: Int, holding what: String, limit: Int = MemoryLimit.bytes) throws {
+        try MemoryLimit.check(
+            byteCount, for: "\(what) as the IDX header declares it (\(stream.offsetNote))", path: path, location: .byteOffset(4),
+            limit: limit)
     }
 
     /// Reads the next `destination.count` payload bytes.
