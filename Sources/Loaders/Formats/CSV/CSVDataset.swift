@@ -82,11 +82,7 @@ public struct CSVDataset: Dataset, Sendable {
         let file = try ReadOnlyFile(path: path)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
-        let featureShape = shape ?? [plan.featureCount]
-        guard featureShape.allSatisfy({ $0 > 0 }), featureShape.reduce(1, *) == plan.featureCount else {
-            throw LoaderError(
-                .mismatch, "shape \(featureShape) does not hold the \(plan.featureCount) feature columns", path: path)
-        }
+        let featureShape = try plan.featureShape(shape, path: path)
         let threads = max(1, threads ?? ReadOnlyFile.processorCount)
         let dataBytes = file.size - schema.dataStart
         // Several pieces per thread, so a thread slowed by a busy core does not hold the rest back;

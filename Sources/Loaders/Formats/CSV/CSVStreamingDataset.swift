@@ -56,10 +56,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
         let file = try ReadOnlyFile(path: path)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
-        let featureShape = shape ?? [plan.featureCount]
-        guard featureShape.allSatisfy({ $0 > 0 }), featureShape.reduce(1, *) == plan.featureCount else {
-            throw LoaderError(.mismatch, "shape \(featureShape) does not hold the \(plan.featureCount) feature columns", path: path)
-        }
+        let featureShape = try plan.featureShape(shape, path: path)
         let threads = ReadOnlyFile.processorCount
         let pieces = max(1, min(shards, (file.size - schema.dataStart) / minimumShardBytes))
         let bounds = try CSVSplitter.bounds(of: path, from: schema.dataStart, to: file.size, pieces: pieces, threads: threads)
