@@ -78,22 +78,38 @@ with open(f"{OUT}/duplicate_label.csv", "w", newline="") as f:
 expected["duplicate_label.csv"] = {"name": "label", "columns": [1, 3], "line": 1, "column": len("label,x,") + 1,
                                    "x_as_label": {"labels": [r[1] for r in duplicate_rows], "features": [[r[0], r[2]] for r in duplicate_rows]}}
 
-# A CSV compressed by each common tool's Python module, under a .csv.* name and as plain .csv.
+# A CSV compressed by each common tool's Python module under a .csv.* name: gzip is read, the
+# others are refused by name. gzip bytes also under a plain .csv name, and python_csv_module.csv
+# gzipped in two members split inside a quoted field (read as gzip -d reads it: one text).
 text = b"label,x\n1,0.5\n0,1.5\n"
-compressed = {
-    "gzip": gzip.compress(text, mtime=0),
-    "bzip2": bz2.compress(text),
-    "xz": lzma.compress(text),
-}
+refused = {"bzip2": bz2.compress(text), "xz": lzma.compress(text)}
 archive = io.BytesIO()
 with zipfile.ZipFile(archive, "w") as z:
     z.writestr(zipfile.ZipInfo("table.csv", date_time=(1980, 1, 1, 0, 0, 0)), text)
-compressed["zip"] = archive.getvalue()
-suffixes = {"gzip": "gz", "bzip2": "bz2", "xz": "xz", "zip": "zip"}
-for kind, data in compressed.items():
+refused["zip"] = archive.getvalue()
+suffixes = {"bzip2": "bz2", "xz": "xz", "zip": "zip"}
+for kind, data in refused.items():
     open(f"{OUT}/table.csv.{suffixes[kind]}", "wb").write(data)
-open(f"{OUT}/gzip_bytes.csv", "wb").write(compressed["gzip"])
-expected["compressed"] = {f"table.csv.{suffixes[k]}": k for k in compressed} | {"gzip_bytes.csv": "gzip"}
+expected["compressed"] = {f"table.csv.{suffixes[k]}": k for k in refused}
+open(f"{OUT}/table.csv.gz", "wb").write(gzip.compress(text, mtime=0))
+open(f"{OUT}/gzip_bytes.csv", "wb").write(gzip.compress(text, mtime=0))
+expected["gzipped"] = {"files": ["table.csv.gz", "gzip_bytes.csv"], "labels": [1, 0], "features": [[0.5], [1.5]]}
+plain = open("python_csv_module.csv", "rb").read()
+split = plain.index(b'"with, comma"') + 5
+open(f"{OUT}/python_csv_module.csv.gz", "wb").write(gzip.compress(plain[:split], mtime=0) + gzip.compress(plain[split:], mtime=0))
+# Damage inside gzip: an unterminated quote (reported at the text's line and column), and a
+# member cut 3 bytes short (reported by the gzip reader at the compressed file's end).
+damaged = b'a,b\n1,2\n3,"4\n'
+open(f"{OUT}/unterminated.csv.gz", "wb").write(gzip.compress(damaged, mtime=0))
+cut = gzip.compress(b"a,b\n1,2\n3,4\n", mtime=0)[:-3]
+open(f"{OUT}/cut.csv.gz", "wb").write(cut)
+last_line = damaged.count(b"\n") + 1
+quote = damaged.index(b'"')
+expected["damaged_gzip"] = {
+    "unterminated.csv.gz": {"line": last_line, "column": 1, "quote_line": damaged[:quote].count(b"\n") + 1,
+                            "quote_column": quote - damaged[:quote].rindex(b"\n")},
+    "cut.csv.gz": {"offset": len(cut)},
+}
 
 # IDX float data with infinities: float32 [1.5, inf, -2.25, nan, 3.0, -0.5] and float64
 # [+inf, -inf, 1.0] (numpy: nansum inf and nan, nanmin, nanmax).

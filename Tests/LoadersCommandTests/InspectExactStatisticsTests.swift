@@ -77,8 +77,25 @@ import Testing
         #expect(JSON.float(.nan).readableText == "nan")
     }
 
-    /// A compressed CSV (`.csv.gz` and the like) reaches the CSV reader, which says what it is,
-    /// instead of the IDX reader's "magic number byte 0 is 0x6c"; gzip bytes in a `.csv` too.
+    /// A `.csv.gz`, and gzip bytes named `.csv`, are read as the CSV text they hold (where a
+    /// `.csv.gz` used to reach the IDX reader: "magic number byte 0 is 0x6c").
+    @Test func gzipCompressedCSVIsInspected() async throws {
+        let want = Self.expected["gzipped"] as! [String: Any]
+        let labels = want["labels"] as! [Int]
+        let x = (want["features"] as! [[Double]]).map { $0[0] }
+        let line = #"{"format":"csv","shape":[\#(labels.count),2],"columns":["#
+            + #"{"name":"label","type":"int","sum":\#(labels.reduce(0, +)),"min":\#(labels.min()!),"max":\#(labels.max()!),"exact":true},"#
+            + #"{"name":"x","type":"float","sum":\#(x.reduce(0, +)),"min":\#(x.min()!),"max":\#(x.max()!),"exact":false}]}"#
+        for file in want["files"] as! [String] {
+            #expect(try FileFormat.detect(path: Self.fixture(file)) == .csv(delimiter: ","))
+            let outcome = try await Self.inspect([Self.fixture(file), "--json"])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            #expect(outcome.standardOutput == line + "\n")
+        }
+    }
+
+    /// Other compressed CSV (`.csv.bz2`, `.csv.xz`, `.csv.zip`) reaches the CSV reader, which says
+    /// what the file is and how to get the text, in one line.
     @Test(arguments: (InspectExactStatisticsTests.expected["compressed"] as! [String: String]).keys.sorted())
     func compressedCSVIsNamedInOneLine(file: String) async throws {
         let format = (Self.expected["compressed"] as! [String: String])[file]!

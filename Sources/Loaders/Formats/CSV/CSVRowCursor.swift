@@ -19,7 +19,7 @@ struct CSVRowCursor {
 
     /// Positions the cursor at `start`, the start of a record (or the range's end).
     /// - Throws: `LoaderError` `.io` when the file cannot be read.
-    init(file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws {
+    init(file: CSVText, plan: CSVColumnPlan, from start: Int, to stop: Int) throws {
         self.plan = plan
         self.stop = stop
         reader = CSVBlockReader(file: file, from: start, blockSize: plan.schema.format.blockSize)

@@ -12,7 +12,7 @@ extension CSVSchema {
     /// The signatures of the compressed and binary formats a CSV file is most often confused
     /// with, and what to do instead.
     private static let binaryFormats: [(signature: [UInt8], format: String, advice: String)] = [
-        ([0x1F, 0x8B], "gzip-compressed", "decompress it first (gunzip -k); the CSV reader reads plain text only"),
+        ([0x1F, 0x8B], "gzip-compressed", "decompress it first (gunzip -k)"),
         ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed", "decompress it first (unxz -k)"),
         ([0x28, 0xB5, 0x2F, 0xFD], "zstd-compressed", "decompress it first (unzstd)"),
         ([0x50, 0x4B, 0x03, 0x04], "a zip archive", "extract the CSV file from it first"),
@@ -34,26 +34,28 @@ extension CSVSchema {
     /// - Throws: `LoaderError` `.unsupported` when the file starts with a UTF-16 or UTF-32
     ///   byte-order mark (at line 1, column 1), or with the signature of a compressed or binary
     ///   format (at byte 0), saying which.
-    static func refuseForeignFormats(_ file: ReadOnlyFile) throws {
+    static func refuseForeignFormats(_ file: CSVText) throws {
         let head = try leadingBytes(of: file, count: 10)
+        // Only gzip is inflated; compressed twice, the text itself starts with a signature.
+        let what = file.isInflated ? "the decompressed text" : "the file"
         if let (mark, encoding) = wideEncodings.first(where: { head.starts(with: $0.mark) }) {
             throw LoaderError(
-                .unsupported, "the file is \(encoding) (it starts with the byte-order mark \(hex(mark))); save it as UTF-8",
+                .unsupported, "\(what) is \(encoding) (it starts with the byte-order mark \(hex(mark))); save it as UTF-8",
                 path: file.path, location: .lineColumn(line: 1, column: 1))
         }
         if let (signature, format, advice) = binaryFormats.first(where: { head.starts(with: $0.signature) }) {
             throw LoaderError(
-                .unsupported, "the file is \(format) (it starts with \(hex(signature))), not CSV text; \(advice)",
+                .unsupported, "\(what) is \(format) (it starts with \(hex(signature))), not CSV text; \(advice)",
                 path: file.path, location: .byteOffset(0))
         }
         if isBzip2(head) {
             throw LoaderError(
-                .unsupported, "the file is bzip2-compressed (it starts with \(hex(Array(head.prefix(4))))), not CSV text; decompress it first (bunzip2 -k)",
+                .unsupported, "\(what) is bzip2-compressed (it starts with \(hex(Array(head.prefix(4))))), not CSV text; decompress it first (bunzip2 -k)",
                 path: file.path, location: .byteOffset(0))
         }
         if isIDX(head) {
             throw LoaderError(
-                .unsupported, "the file is IDX (it starts with \(hex(Array(head.prefix(4))))), not CSV text; open it as IDX",
+                .unsupported, "\(what) is IDX (it starts with \(hex(Array(head.prefix(4))))), not CSV text; open it as IDX",
                 path: file.path, location: .byteOffset(0))
         }
     }

@@ -26,7 +26,7 @@ struct CSVSchema: Sendable {
     ///   (told by its byte-order mark), and at byte 0 for a compressed or binary file (gzip, HDF5,
     ///   …, told by its signature); `.emptyFile` when there is no header or no data record;
     ///   the parse errors of those two records with their line and column.
-    static func read(_ file: ReadOnlyFile, format: CSVFormat) throws -> CSVSchema {
+    static func read(_ file: CSVText, format: CSVFormat) throws -> CSVSchema {
         try refuseForeignFormats(file)
         let bomLength = try hasByteOrderMark(file) ? 3 : 0
         let reader = CSVBlockReader(file: file, from: bomLength, blockSize: min(64 * 1024, format.blockSize))
@@ -72,6 +72,11 @@ struct CSVSchema: Sendable {
         }
     }
 
+    /// As `read(_:format:)`, for a file read in place.
+    static func read(_ file: ReadOnlyFile, format: CSVFormat) throws -> CSVSchema {
+        try read(CSVText(file: file), format: format)
+    }
+
     /// The index of the column named `name`.
     /// - Throws: `LoaderError` `.noSuchColumn` listing the columns there are; `.ambiguousColumn`
     ///   when two columns have that name, at the second one's line and column in the header,
@@ -84,7 +89,7 @@ struct CSVSchema: Sendable {
                 path: path)
         }
         if let other = names[(index + 1)...].firstIndex(of: name) {
-            let place = try? CSVLocator(file: ReadOnlyFile(path: path)).lineColumn(of: nameOffsets[other])
+            let place = try? CSVLocator(file: CSVText(path: path)).lineColumn(of: nameOffsets[other])
             throw LoaderError(
                 .ambiguousColumn,
                 "columns \(index + 1) and \(other + 1) of the header are both named \(LoaderError.quoted(name)); rename one of them",
@@ -94,11 +99,11 @@ struct CSVSchema: Sendable {
     }
 
     /// Whether the file starts with the UTF-8 byte-order mark EF BB BF.
-    static func hasByteOrderMark(_ file: ReadOnlyFile) throws -> Bool {
+    static func hasByteOrderMark(_ file: CSVText) throws -> Bool {
         try leadingBytes(of: file, count: 3) == [0xEF, 0xBB, 0xBF]
     }
 
-    static func leadingBytes(of file: ReadOnlyFile, count: Int) throws -> [UInt8] {
+    static func leadingBytes(of file: CSVText, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let read = try bytes.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
         return Array(bytes.prefix(read))
