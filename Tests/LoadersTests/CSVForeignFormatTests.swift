@@ -40,15 +40,4 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try CSVDataset(path).featureColumns == ["BZh9"])
     }
-
-    /// A shape whose product overflows is a mismatch, not an arithmetic trap.
-    @Test(arguments: [[Int.max, 2], [1 << 32, 1 << 32, 1], [0, 2], [-1, -1]])
-    func shapesThatOverflowOrAreNotPositiveAreMismatches(shape: [Int]) throws {
-        let path = try CSVFixturePaths.temporary("a,b,label\n1,2,0\n")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        for read in [{ _ = try CSVDataset(path, shape: shape) }, { _ = try CSVStreamingDataset(path, shape: shape) }] as [() throws -> Void] {
-            let error = try #require(throws: LoaderError.self) { try read() }
-            #expect(error.code == .mismatch)
-        }
-    }
 }
