@@ -1,4 +1,4 @@
-/// A CSV file read front to back in shards and never held whole in memory: for files larger
+/// A CSV file read front to back in shards and never held whole in memory (unless gzipped): for files larger
 /// than memory, or read once.
 ///
 /// Opening reads the header and first record, then cuts the data into `shards` byte ranges at
