@@ -103,6 +103,10 @@ damaged = b'a,b\n1,2\n3,"4\n'
 open(f"{OUT}/unterminated.csv.gz", "wb").write(gzip.compress(damaged, mtime=0))
 cut = gzip.compress(b"a,b\n1,2\n3,4\n", mtime=0)[:-3]
 open(f"{OUT}/cut.csv.gz", "wb").write(cut)
+# A bomb: a header and a record, then 16 MiB of the digit 0 with no line break (16 KB of gzip).
+bomb_head = b"x,label\n1,0\n"
+open(f"{OUT}/bomb.csv.gz", "wb").write(gzip.compress(bomb_head + b"0" * (16 << 20), mtime=0))
+expected["bomb.csv.gz"] = {"head_bytes": len(bomb_head), "line": bomb_head.count(b"\n") + 1, "column": 1, "text_bytes": len(bomb_head) + (16 << 20)}
 last_line = damaged.count(b"\n") + 1
 quote = damaged.index(b'"')
 expected["damaged_gzip"] = {

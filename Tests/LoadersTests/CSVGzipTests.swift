@@ -73,4 +73,30 @@ import Testing
             #expect(error.message.contains("offset in the compressed file"), "\(error.message)")
         }
     }
+
+    /// 16 KB of gzip that inflates to 16 MiB without a line break: inflating stops one byte past
+    /// the field limit and its quotes, and every reader reports the field too long where a plain
+    /// file reports it (line 3, column 1), having held the text only up to there.
+    @Test(arguments: [1 << 20, 1000])
+    func aGzipBombWithoutLineBreaksInflatesOnlyPastTheFieldLimit(maxFieldLength: Int) throws {
+        let want = InspectFixtures.expected["bomb.csv.gz"] as! [String: Int]
+        let path = InspectFixtures.path("bomb.csv.gz")
+        let format = CSVFormat(maxFieldLength: maxFieldLength)
+        let text = try CSVText(path: path, format: format)
+        #expect(text.isInflated)
+        #expect(text.size == want["head_bytes"]! + maxFieldLength + 3)
+        #expect(text.size < want["text_bytes"]!)
+        let readers: [() throws -> Void] = [
+            { _ = try CSVDataset(path, format: format) }, { _ = try CSVSummary(path: path, format: format) },
+            {
+                var stream = try CSVStreamingDataset(path, format: format).stream(shard: 0)
+                while try stream.next() != nil {}
+            },
+        ]
+        for read in readers {
+            let error = try #require(throws: LoaderError.self) { try read() }
+            #expect(error.code == .fieldTooLong)
+            #expect(error.location == .lineColumn(line: want["line"]!, column: want["column"]!))
+        }
+    }
 }

@@ -82,7 +82,7 @@ public struct CSVDataset: Dataset, Sendable {
         _ path: String, labelColumn: String, featureColumns: [String]?, shape: [Int]?, format: CSVFormat,
         threads: Int?, minimumPieceBytes: Int
     ) throws {
-        let file = try CSVText(path: path)
+        let file = try CSVText(path: path, format: format)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
         let featureShape = try plan.featureShape(shape, path: path)

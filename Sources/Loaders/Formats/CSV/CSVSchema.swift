@@ -89,7 +89,7 @@ struct CSVSchema: Sendable {
                 path: path)
         }
         if let other = names[(index + 1)...].firstIndex(of: name) {
-            let place = try? CSVLocator(file: CSVText(path: path)).lineColumn(of: nameOffsets[other])
+            let place = try? CSVLocator(file: CSVText(path: path, format: format)).lineColumn(of: nameOffsets[other])
             throw LoaderError(
                 .ambiguousColumn,
                 "columns \(index + 1) and \(other + 1) of the header are both named \(LoaderError.quoted(name)); rename one of them",

@@ -58,7 +58,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
         shards: Int, minimumShardBytes: Int
     ) throws {
         precondition(shards > 0, "shards must be positive, got \(shards)")
-        let file = try CSVText(path: path)
+        let file = try CSVText(path: path, format: format)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
         let featureShape = try plan.featureShape(shape, path: path)

@@ -21,7 +21,7 @@ public struct CSVSummary: Sendable {
 
     /// As the public initializer; `minimumPieceBytes` lets tests cut small files into many pieces.
     init(path: String, format: CSVFormat, threads: Int?, minimumPieceBytes: Int) throws {
-        let file = try CSVText(path: path)
+        let file = try CSVText(path: path, format: format)
         let schema = try CSVSchema.read(file, format: format)
         let dataBytes = file.size - schema.dataStart
         // The cuts depend on the size alone, so the Double sums do not depend on the thread count.

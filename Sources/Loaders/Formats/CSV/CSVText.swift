@@ -41,10 +41,15 @@ final class CSVText: Sendable {
     }
 
     /// Opens `path`: in place, or inflated when it starts with gzip's magic bytes 1f 8b.
+    ///
+    /// Inflating stops early at a field longer than `format`'s limit (a run of bytes longer than
+    /// the limit and its quotes with no delimiter or line break, which no field boundary can
+    /// cross): the text kept ends inside that field, where every reader reports it, as for a plain
+    /// file. So a small file inflating to gigabytes without a line break costs a megabyte or two.
     /// - Throws: `LoaderError` `.io` when the file cannot be read; for gzip, the `GzipReader`
     ///   errors (at offsets in the compressed file), and `.unsupported` before the text outgrows
     ///   what deflate can expand the file to or half the machine's memory.
-    convenience init(path: String) throws {
+    convenience init(path: String, format: CSVFormat) throws {
         let file = try ReadOnlyFile(path: path)
         var magic: (UInt8, UInt8) = (0, 0)
         let count = try withUnsafeMutableBytes(of: &magic) { try file.read(into: $0, at: 0) }
@@ -52,7 +57,7 @@ final class CSVText: Sendable {
             self.init(file: file)
             return
         }
-        let text = try Self.inflate(file)
+        let text = try Self.inflate(file, format: format)
         self.init(path: path, size: text.count, storage: .inflated(text))
     }
 
@@ -83,8 +88,8 @@ final class CSVText: Sendable {
     /// No deflate stream expands more than 1032 times (258-byte matches coded in 2 bits).
     static let maxDeflateRatio = 1032
 
-    /// The whole decompressed text of a gzip file, every member in turn.
-    private static func inflate(_ file: ReadOnlyFile) throws -> [UInt8] {
+    /// The decompressed text of a gzip file, every member in turn, up to the first field too long.
+    private static func inflate(_ file: ReadOnlyFile, format: CSVFormat) throws -> [UInt8] {
         let reader = try GzipReader(file: file, blockSize: 1 << 20)
         let (ratioBound, ratioOverflow) = file.size.multipliedReportingOverflow(by: maxDeflateRatio)
         let limit = min(ratioOverflow ? Int.max : ratioBound, physicalMemoryBytes() / 2)
@@ -97,12 +102,17 @@ final class CSVText: Sendable {
         var text: [UInt8] = []
         text.reserveCapacity(min(Int(UInt32(littleEndian: trailer)), limit))
         let block = 1 << 20
+        var run = 0   // bytes since the last delimiter or line break
         while true {
             let start = text.count
             let wanted = min(block, limit + 1 - start)
             text.append(contentsOf: repeatElement(0, count: wanted))
             let read = try text[start...].withUnsafeMutableBytes { try reader.read(into: $0) }
             text.removeLast(wanted - read)
+            if let end = endOfLongField(in: text[start...], run: &run, format: format) {
+                text.removeLast(text.count - end)
+                return text
+            }
             if text.count > limit {
                 throw LoaderError(
                     .unsupported,
@@ -110,6 +120,27 @@ final class CSVText: Sendable {
                     path: file.path, location: .byteOffset(reader.compressedOffset))
             }
             if read < wanted { return text }
+        }
+    }
+
+    /// Where to end the text when `bytes` complete a run of more than `maxFieldLength + 2` bytes
+    /// without a delimiter or line break (the field and its quotes): just after the byte that
+    /// makes it too long; nil otherwise, with `run` carried over to the next bytes.
+    private static func endOfLongField(in bytes: ArraySlice<UInt8>, run: inout Int, format: CSVFormat) -> Int? {
+        let delimiter = format.delimiter
+        let longest = format.maxFieldLength + 2
+        return bytes.withUnsafeBufferPointer { buffer in
+            var current = run
+            defer { run = current }
+            for (position, byte) in buffer.enumerated() {
+                if byte == delimiter || byte == 0x0A || byte == 0x0D {
+                    current = 0
+                } else {
+                    current += 1
+                    if current > longest { return bytes.startIndex + position + 1 }
+                }
+            }
+            return nil
         }
     }
 
