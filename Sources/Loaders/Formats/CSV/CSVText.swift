@@ -92,15 +92,16 @@ final class CSVText: Sendable {
     private static func inflate(_ file: ReadOnlyFile, format: CSVFormat) throws -> [UInt8] {
         let reader = try GzipReader(file: file, blockSize: 1 << 20)
         let (ratioBound, ratioOverflow) = file.size.multipliedReportingOverflow(by: maxDeflateRatio)
-        let limit = min(ratioOverflow ? Int.max : ratioBound, physicalMemoryBytes() / 2)
+        let memoryBound = physicalMemoryBytes() / 2
+        let limit = min(ratioOverflow ? Int.max : ratioBound, memoryBound)
         // gzip's trailer holds the last member's length modulo 2^32: a hint for one allocation,
-        // never trusted beyond the limit.
+        // trusted no further than the limit and a ratio text usually stays within.
         var trailer: UInt32 = 0
         if file.size >= 4 {
             _ = try withUnsafeMutableBytes(of: &trailer) { try file.read(into: $0, at: file.size - 4) }
         }
         var text: [UInt8] = []
-        text.reserveCapacity(min(Int(UInt32(littleEndian: trailer)), limit))
+        text.reserveCapacity(min(Int(UInt32(littleEndian: trailer)), limit, file.size < Int.max / 64 ? file.size * 64 : Int.max))
         let block = 1 << 20
         var run = 0   // bytes since the last delimiter or line break
         while true {
@@ -116,7 +117,7 @@ final class CSVText: Sendable {
             if text.count > limit {
                 throw LoaderError(
                     .unsupported,
-                    "the gzip-compressed text is larger than \(limit) bytes (\(ratioBound <= limit ? "more than deflate can expand the file to" : "half this machine's memory")); decompress it and read the file in place (CSVStreamingDataset never holds it)",
+                    "the gzip-compressed text is larger than \(limit) bytes (\(limit < memoryBound ? "more than deflate can expand the file to" : "half this machine's memory")); decompress it and read the file in place (CSVStreamingDataset never holds it)",
                     path: file.path, location: .byteOffset(reader.compressedOffset))
             }
             if read < wanted { return text }
