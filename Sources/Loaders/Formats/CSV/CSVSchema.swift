@@ -23,8 +23,8 @@ struct CSVSchema: Sendable {
 
     /// Reads the header (when the format has one) and the first data record.
     /// - Throws: `LoaderError` `.unsupported` at line 1, column 1 for a UTF-16 or UTF-32 file
-    ///   (told by its byte-order mark), and at byte 0 for a compressed or binary file (gzip, HDF5,
-    ///   …, told by its signature); `.emptyFile` when there is no header or no data record;
+    ///   (told by its byte-order mark), and at byte 0 for a compressed or binary file (bzip2, zip,
+    ///   HDF5, …, told by its signature; gzip is inflated before); `.emptyFile` when there is no header or no data record;
     ///   the parse errors of those two records with their line and column.
     static func read(_ file: CSVText, format: CSVFormat) throws -> CSVSchema {
         try refuseForeignFormats(file)

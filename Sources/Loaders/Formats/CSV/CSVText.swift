@@ -100,9 +100,11 @@ final class CSVText: Sendable {
         if file.size >= 4 {
             _ = try withUnsafeMutableBytes(of: &trailer) { try file.read(into: $0, at: file.size - 4) }
         }
-        var text: [UInt8] = []
-        text.reserveCapacity(min(Int(UInt32(littleEndian: trailer)), limit, file.size < Int.max / 64 ? file.size * 64 : Int.max))
         let block = 1 << 20
+        var text: [UInt8] = []
+        // A block more than the text, for the read that finds its end without growing the array
+        // (which would double it).
+        text.reserveCapacity(min(Int(UInt32(littleEndian: trailer)), limit, file.size < Int.max / 64 ? file.size * 64 : Int.max) + block)
         var run = 0   // bytes since the last delimiter or line break
         while true {
             let start = text.count
