@@ -11,15 +11,19 @@ struct CSVInspection {
         table = try CSVSummary(path: path, format: format)
     }
 
-    /// `{"format":"csv","shape":[rows,columns],"columns":[{"name":…,"type":…,"sum":…,"min":…,"max":…},…]}`;
-    /// integer columns print exact integers, text columns only their name and type.
+    /// `{"format":"csv","shape":[rows,columns],"columns":[{"name":…,"type":…,"sum":…,"min":…,"max":…,"exact":…},…]}`.
+    ///
+    /// An `int` column's statistics are exact integers (`"exact":true`); a `float` column's are
+    /// `Double`s, its sum rounded as it adds (`"exact":false`, and `sum ≈` in the readable form),
+    /// which is also what integers beyond `Int64` get. Text columns show only name and type.
     func summary() -> InspectionSummary {
         let columns = table.columns.map { column -> JSON in
             var members: [(String, JSON)] = [("name", .string(column.name)), ("type", .string(column.kind.rawValue))]
-            if let sum = column.integerSum, let minimum = column.integerMinimum, let maximum = column.integerMaximum {
-                members += [("sum", .integer(sum)), ("min", .integer(Int128(minimum))), ("max", .integer(Int128(maximum)))]
-            } else if let sum = column.sum, let minimum = column.minimum, let maximum = column.maximum {
-                members += [("sum", .double(sum)), ("min", .double(minimum)), ("max", .double(maximum))]
+            if let statistics = Self.statistics(of: column) {
+                members += [
+                    ("sum", statistics.sum), ("min", statistics.minimum), ("max", statistics.maximum),
+                    ("exact", .bool(statistics.isExact)),
+                ]
             }
             return .object(members)
         }
@@ -31,16 +35,24 @@ struct CSVInspection {
         let nameWidth = min(24, table.columns.map(\.name.count).max() ?? 0)
         var lines = ["\(table.path): CSV, \(table.rowCount) rows x \(table.columns.count) columns"]
         for column in table.columns {
-            let name = column.name.count < nameWidth ? column.name + String(repeating: " ", count: nameWidth - column.name.count) : column.name
-            var line = "  \(name)  \(column.kind.rawValue.padding(5))"
-            if let sum = column.integerSum, let minimum = column.integerMinimum, let maximum = column.integerMaximum {
-                line += "  sum \(sum)  min \(minimum)  max \(maximum)"
-            } else if let sum = column.sum, let minimum = column.minimum, let maximum = column.maximum {
-                line += "  sum \(sum)  min \(minimum)  max \(maximum)"
+            var line = "  \(column.name.padding(nameWidth))  \(column.kind.rawValue.padding(5))"
+            if let statistics = Self.statistics(of: column) {
+                line += "  sum \(statistics.isExact ? "" : "≈")\(statistics.sum.readableText)"
+                line += "  min \(statistics.minimum.readableText)  max \(statistics.maximum.readableText)"
             }
             lines.append(line)
         }
         return InspectionSummary(json: json, readable: lines.joined(separator: "\n"))
+    }
+
+    /// A numeric column's sum, minimum and maximum (null when only NaN was seen), and whether
+    /// they are exact; nil for a text column.
+    private static func statistics(of column: CSVColumnSummary) -> (sum: JSON, minimum: JSON, maximum: JSON, isExact: Bool)? {
+        if let sum = column.integerSum, let minimum = column.integerMinimum, let maximum = column.integerMaximum {
+            return (.integer(sum), .integer(Int128(minimum)), .integer(Int128(maximum)), true)
+        }
+        guard let sum = column.sum else { return nil }
+        return (.double(sum), column.minimum.map(JSON.double) ?? .null, column.maximum.map(JSON.double) ?? .null, false)
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import Loaders
 
 /// The formats `inspect` understands, recognised by their first bytes (or, for text formats,
-/// by the file name's extension).
+/// by the file name's extension; the CSV reader itself refuses a compressed or binary file).
 enum FileFormat: Equatable {
     case idx
     /// Comma-separated text (`.csv`), or tab-separated (`.tsv`).
@@ -19,11 +19,7 @@ enum FileFormat: Equatable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw LoaderError(.io, "is a directory, not a data file", path: path)
         }
-        switch (path as NSString).pathExtension.lowercased() {
-        case "csv": return .csv(delimiter: ",")
-        case "tsv": return .csv(delimiter: "\t")
-        default: break
-        }
+        if let delimiter = textDelimiter(forName: path) { return .csv(delimiter: delimiter) }
         let file = try ReadOnlyFile(path: path)
         let leading = try bytes(of: file, count: 8, at: 0)
         if try leading == hdf5Signature || hasHDF5SignatureAfterUserBlock(file) {
@@ -41,6 +37,21 @@ enum FileFormat: Equatable {
                 .unsupported,
                 "unrecognised file format (leading bytes: \(leading.map { String(format: "%02x", $0) }.joined(separator: " ")))",
                 path: path, location: .byteOffset(0))
+        }
+    }
+
+    /// The delimiter a text file's name suggests: `,` for `.csv`, tab for `.tsv`, also under a
+    /// compression extension (`.csv.gz`), so that the CSV reader, not the IDX one, says what the
+    /// file is; nil for other names.
+    private static func textDelimiter(forName path: String) -> Character? {
+        var name = path as NSString
+        if ["gz", "bz2", "xz", "zst", "zip"].contains(name.pathExtension.lowercased()) {
+            name = name.deletingPathExtension as NSString
+        }
+        switch name.pathExtension.lowercased() {
+        case "csv": return ","
+        case "tsv": return "\t"
+        default: return nil
         }
     }
 

@@ -4,6 +4,8 @@ import Loaders
 ///
 /// Float arrays also count their NaNs; sum, minimum and maximum are over the other elements (as
 /// numpy's `nansum`, `nanmin`, `nanmax`), so one NaN neither hides the rest nor goes unreported.
+/// Infinities count as values: `inf` and `-inf` (in JSON the strings `"inf"`, `"-inf"`; a sum of
+/// both is `nan`), while `null` means there was no value at all.
 struct IDXInspection {
     let array: IDXArray
 
@@ -24,7 +26,7 @@ struct IDXInspection {
             ("min", minimum),
             ("max", maximum),
         ]
-        var statisticsLine = "sum \(sum.text)  min \(minimum.text)  max \(maximum.text)"
+        var statisticsLine = "sum \(sum.readableText)  min \(minimum.readableText)  max \(maximum.readableText)"
         if let nanCount {
             members.append(("nan", .integer(Int128(nanCount))))
             statisticsLine += "  nan \(nanCount)"

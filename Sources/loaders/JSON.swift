@@ -1,5 +1,8 @@
 /// A JSON value for the command line's machine-readable output: objects keep their key order,
 /// numbers print without loss, strings are escaped.
+///
+/// JSON has no infinity or NaN: they print as the strings `"inf"`, `"-inf"` and `"nan"`, so that
+/// `null` keeps its one meaning, "no value" (the minimum of an empty array).
 enum JSON: Equatable {
     case null
     case bool(Bool)
@@ -34,10 +37,9 @@ enum JSON: Equatable {
         case .integer(let value):
             output += String(value)
         case .double(let value):
-            // JSON has no NaN or infinity.
-            output += value.isFinite ? value.description : "null"
+            output += value.isFinite ? value.description : "\"\(Self.nonFiniteName(value))\""
         case .float(let value):
-            output += value.isFinite ? value.description : "null"
+            output += value.isFinite ? value.description : "\"\(Self.nonFiniteName(Double(value)))\""
         case .string(let value):
             Self.writeString(value, to: &output)
         case .array(let elements):
@@ -57,6 +59,22 @@ enum JSON: Equatable {
             }
             output += "}"
         }
+    }
+
+    /// The value as people read it: numbers and `null` as in `text`, infinities and NaN bare
+    /// (`inf`, `-inf`, `nan`), a string without quotes.
+    var readableText: String {
+        switch self {
+        case .double(let value) where !value.isFinite: Self.nonFiniteName(value)
+        case .float(let value) where !value.isFinite: Self.nonFiniteName(Double(value))
+        case .string(let value): value
+        default: text
+        }
+    }
+
+    /// `inf`, `-inf` or `nan`: the names Python's `float()` reads back.
+    private static func nonFiniteName(_ value: Double) -> String {
+        value.isNaN ? "nan" : value < 0 ? "-inf" : "inf"
     }
 
     private static func writeString(_ value: String, to output: inout String) {

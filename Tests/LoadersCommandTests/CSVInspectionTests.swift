@@ -15,7 +15,7 @@ import Testing
         let path = try Self.temporary("a,b,t\n1,2.5,x\n-3,\"0.5\",y\n")
         #expect(try FileFormat.detect(path: path) == .csv(delimiter: ","))
         let json = try CSVInspection(path: path).summary().json.text
-        #expect(json == #"{"format":"csv","shape":[2,3],"columns":[{"name":"a","type":"int","sum":-2,"min":-3,"max":1},{"name":"b","type":"float","sum":3.0,"min":0.5,"max":2.5},{"name":"t","type":"text"}]}"#)
+        #expect(json == #"{"format":"csv","shape":[2,3],"columns":[{"name":"a","type":"int","sum":-2,"min":-3,"max":1,"exact":true},{"name":"b","type":"float","sum":3.0,"min":0.5,"max":2.5,"exact":false},{"name":"t","type":"text"}]}"#)
     }
 
     /// A column turns float at its first fraction and text at its first non-number, wherever
@@ -55,7 +55,7 @@ import Testing
         }
         let json = try CSVInspection(path: InspectTests.fixture("wine.csv")).summary().json.text
         #expect(json.hasPrefix(#"{"format":"csv","shape":[178,14],"columns":[{"name":"alcohol","type":"float","#))
-        #expect(json.hasSuffix(#"{"name":"target","type":"int","sum":167,"min":0,"max":2}]}"#))
+        #expect(json.hasSuffix(#"{"name":"target","type":"int","sum":167,"min":0,"max":2,"exact":true}]}"#))
     }
 
     /// A record with too many fields fails at the first field too many, also when the line has

@@ -75,11 +75,11 @@ import Testing
         let size = text.utf8.count
         #expect(size == 4_007)
         // Nominal cuts at 4,007 k / 8: 500, 1,001, …, 3,506, all inside the long line.
-        let bounds = try CSVSplitter.bounds(of: path, from: 0, to: size, pieces: 8, threads: 2)
+        let bounds = try CSVSplitter.bounds(of: CSVText(path: path, format: .standard), from: 0, to: size, pieces: 8, threads: 2)
         #expect(bounds == [0] + Array(repeating: next, count: 7) + [size])
         // Line starts regardless of quotes: none in the plain line; in the quoted field, after
         // each line feed, which sit at the even offsets from 4.
-        let file = try ReadOnlyFile(path: path)
+        let file = try CSVText(path: path, format: .standard)
         let quoted = text.hasPrefix("a\n\"")
         #expect(try CSVSplitter.lineStart(in: file, atOrAfter: 500, before: 1_001) == (quoted ? 501 : nil))
         #expect(try CSVSplitter.lineStart(in: file, atOrAfter: 3_506, before: size) == (quoted ? 3_507 : next))

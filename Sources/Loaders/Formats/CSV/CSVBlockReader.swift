@@ -8,7 +8,7 @@ final class CSVBlockReader {
     /// Large enough that a refill costs little next to parsing what it read.
     static let defaultBlockSize = 256 * 1024
 
-    let file: ReadOnlyFile
+    let file: CSVText
     /// The file offset of `start[0]`.
     private(set) var offset: Int
     /// The valid bytes: `start..<end`; `end.pointee` is the sentinel.
@@ -21,7 +21,7 @@ final class CSVBlockReader {
     private let limit: Int
 
     /// Starts reading `file` at `offset`, stopping at `limit` (the file's size by default).
-    init(file: ReadOnlyFile, from offset: Int, to limit: Int? = nil, blockSize: Int = defaultBlockSize) {
+    init(file: CSVText, from offset: Int, to limit: Int? = nil, blockSize: Int = defaultBlockSize) {
         self.file = file
         self.offset = offset
         self.limit = min(limit ?? file.size, file.size)

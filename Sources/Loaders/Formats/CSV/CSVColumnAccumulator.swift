@@ -25,14 +25,15 @@ struct CSVColumnAccumulator: Sendable {
             kind = .text
             return
         }
-        let value = DecimalConversion.double(text)
         if kind == .integer {
-            if text.isInteger, !text.isTruncated, abs(value) < 0x1p63, let integer = Int64(exactly: value) {
+            // Exact from the digits: a Double holds only 53 bits of a 64-bit integer.
+            if text.isInteger, let integer = text.exactInteger {
                 addInteger(integer)
             } else {
                 kind = .decimal
             }
         }
+        let value = DecimalConversion.double(text)
         sum += value
         if !value.isNaN {
             minimum = min(minimum, value)
@@ -65,10 +66,13 @@ struct CSVColumnAccumulator: Sendable {
     func summary(name: String) -> CSVColumnSummary {
         let numeric = kind != .text && count > 0
         let integer = kind == .integer && count > 0
+        // NaN is left out of the minimum and maximum; a column of NaNs alone has neither (its
+        // starting ±infinity would otherwise read as values).
+        let ordered = numeric && minimum <= maximum
         return CSVColumnSummary(
             name: name, kind: kind, integerSum: integer ? integerSum : nil,
             integerMinimum: integer ? integerMinimum : nil, integerMaximum: integer ? integerMaximum : nil,
-            sum: numeric ? sum : nil, minimum: numeric ? minimum : nil, maximum: numeric ? maximum : nil)
+            sum: numeric ? sum : nil, minimum: ordered ? minimum : nil, maximum: ordered ? maximum : nil)
     }
 
     /// An unsigned run of at most 18 digits, or one with a leading minus.

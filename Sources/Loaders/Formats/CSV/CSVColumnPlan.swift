@@ -58,4 +58,21 @@ struct CSVColumnPlan: Sendable {
     }
 
     var featureNames: [String] { featureIndices.map { schema.names[$0] } }
+
+    /// `shape`, or a flat `[featureCount]` when nil, once it is known to hold the features.
+    /// - Throws: `LoaderError` `.mismatch` when a dimension is not positive or the product is not
+    ///   `featureCount` (an overflowing product included, which never traps).
+    func featureShape(_ shape: [Int]?, path: String) throws -> [Int] {
+        guard let shape else { return [featureCount] }
+        var product = 1
+        for dimension in shape {
+            let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+            guard dimension > 0, !overflow else { product = -1; break }
+            product = next
+        }
+        guard product == featureCount else {
+            throw LoaderError(.mismatch, "shape \(shape) does not hold the \(featureCount) feature columns", path: path)
+        }
+        return shape
+    }
 }

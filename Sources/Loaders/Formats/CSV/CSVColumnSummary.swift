@@ -3,9 +3,9 @@
 public struct CSVColumnSummary: Sendable, Equatable {
     /// The narrowest kind every value of the column fits.
     public enum Kind: String, Sendable {
-        /// Every value is an integer (`-3`, `42`) within ±2^63.
+        /// Every value is written as an integer (`-3`, `42`, `"7"`) within `Int64`'s range.
         case integer = "int"
-        /// Every value is a number, some not integers.
+        /// Every value is a number, some not written as integers, or beyond `Int64`'s range.
         case decimal = "float"
         /// Some value is not a number (an empty field counts as text).
         case text
@@ -17,8 +17,10 @@ public struct CSVColumnSummary: Sendable, Equatable {
     public var integerSum: Int128?
     public var integerMinimum: Int64?
     public var integerMaximum: Int64?
-    /// The sum of the values as `Double` (each correctly rounded, added in file order); nil for text.
+    /// The sum of the values as `Double` (each correctly rounded, added in file order): exact
+    /// only by chance, so for an integer column use `integerSum`; nil for text.
     public var sum: Double?
+    /// The least and greatest values as `Double`, NaN left out; nil for text or only NaN.
     public var minimum: Double?
     public var maximum: Double?
 }

@@ -14,6 +14,9 @@
 /// let mnist = try CSVDataset("mnist_train.csv", labelColumn: "label", shape: [1, 28, 28])
 /// ```
 ///
+/// A gzip-compressed file (`.csv.gz`, told by its first bytes) is inflated into memory first and
+/// then read as a plain one; lines and columns in errors count its text.
+///
 /// Memory: the features as `Float` (count × features × 4 bytes), or as bytes when every value is
 /// an integer in 0...255 (count × features, as for MNIST pixels; samples still arrive as `Float`),
 /// the labels, and one block buffer per parsing thread.
@@ -80,14 +83,10 @@ public struct CSVDataset: Dataset, Sendable {
         _ path: String, labelColumn: String, featureColumns: [String]?, shape: [Int]?, format: CSVFormat,
         threads: Int?, minimumPieceBytes: Int
     ) throws {
-        let file = try ReadOnlyFile(path: path)
+        let file = try CSVText(path: path, format: format)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
-        let featureShape = shape ?? [plan.featureCount]
-        guard featureShape.allSatisfy({ $0 > 0 }), featureShape.reduce(1, *) == plan.featureCount else {
-            throw LoaderError(
-                .mismatch, "shape \(featureShape) does not hold the \(plan.featureCount) feature columns", path: path)
-        }
+        let featureShape = try plan.featureShape(shape, path: path)
         let threads = max(1, threads ?? ReadOnlyFile.processorCount)
         let dataBytes = file.size - schema.dataStart
         // Several pieces per thread, so a thread slowed by a busy core does not hold the rest back;
@@ -102,7 +101,7 @@ public struct CSVDataset: Dataset, Sendable {
         // no records.
         let nominal = (0...pieceCount).map { schema.dataStart + dataBytes * $0 / pieceCount }
         let guesses = try CSVParallel.map(count: pieceCount, threads: threads) { piece in
-            let file = try ReadOnlyFile(path: path)
+            let file = try file.reopened()
             let end = nominal[piece + 1]
             let start = piece == 0 ? nominal[0] : try CSVSplitter.lineStart(in: file, atOrAfter: nominal[piece], before: end) ?? end
             return (start, Result { try Self.parse(file: file, plan: plan, from: start, to: end) })
@@ -113,7 +112,7 @@ public struct CSVDataset: Dataset, Sendable {
         var expectedStart = schema.dataStart
         for (index, (start, guess)) in guesses.enumerated() {
             let parsed = try (start == expectedStart ? guess : Result {
-                try Self.parse(file: ReadOnlyFile(path: path), plan: plan, from: expectedStart, to: nominal[index + 1])
+                try Self.parse(file: file.reopened(), plan: plan, from: expectedStart, to: nominal[index + 1])
             }).get()
             expectedStart = parsed.end
             var piece = parsed.piece
@@ -184,7 +183,7 @@ public struct CSVDataset: Dataset, Sendable {
 
     /// Parses the records starting in `start..<stop` into one piece: as bytes while every row
     /// fits, again as `Float` from the start of the piece once one does not.
-    private static func parse(file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> ParsedPiece {
+    private static func parse(file: CSVText, plan: CSVColumnPlan, from start: Int, to stop: Int) throws -> ParsedPiece {
         // No record is shorter than its delimiters, so this bounds the rows; the capacity past the
         // rows actually parsed is address space the system never backs with memory.
         let rowBound = max(stop - start, 0) / max(plan.schema.columnCount - 1, 1) + 2
@@ -212,7 +211,7 @@ public struct CSVDataset: Dataset, Sendable {
     /// The piece with byte features, or nil (its memory already freed) at the first row that
     /// does not fit.
     private static func parseBytes(
-        file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int, rowBound: Int
+        file: CSVText, plan: CSVColumnPlan, from start: Int, to stop: Int, rowBound: Int
     ) throws -> ParsedPiece? {
         var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
         let width = plan.featureCount

@@ -25,7 +25,7 @@ struct CSVFailure: Error, Sendable {
     }
 
     /// The `LoaderError` a user sees: the file, the line and column, what is wrong and where.
-    func loaderError(file: ReadOnlyFile, columnNames: [String], maxFieldLength: Int) -> LoaderError {
+    func loaderError(file: CSVText, columnNames: [String], maxFieldLength: Int) -> LoaderError {
         let locator = CSVLocator(file: file)
         let place = (try? locator.lineColumn(of: offset)).map { LoaderError.Location.lineColumn(line: $0.line, column: $0.column) }
             ?? .byteOffset(offset)

@@ -4,7 +4,7 @@
 /// `String(decoding:as:)`, Python's `decode(errors="replace")`): one replacement character for
 /// each maximal invalid sequence, so a column still points at the right place after them.
 struct CSVLocator {
-    let file: ReadOnlyFile
+    let file: CSVText
 
     /// - Complexity: O(offset): reads the file up to `offset`.
     func lineColumn(of offset: Int) throws -> (line: Int, column: Int) {

@@ -19,7 +19,7 @@ struct CSVRowCursor {
 
     /// Positions the cursor at `start`, the start of a record (or the range's end).
     /// - Throws: `LoaderError` `.io` when the file cannot be read.
-    init(file: ReadOnlyFile, plan: CSVColumnPlan, from start: Int, to stop: Int) throws {
+    init(file: CSVText, plan: CSVColumnPlan, from start: Int, to stop: Int) throws {
         self.plan = plan
         self.stop = stop
         reader = CSVBlockReader(file: file, from: start, blockSize: plan.schema.format.blockSize)
@@ -81,10 +81,9 @@ struct CSVRowCursor {
             pointer += 1
         }
         if pointer == span.end && pointer > span.start { return value }
-        guard !span.hasEscapes, let text = DecimalText.scan(span.bytes), text.kind == .finite else { return nil }
-        let number = DecimalConversion.double(text)
-        guard number.rounded() == number, abs(number) <= Double(Int32.max) else { return nil }
-        return Int32(number)
+        // Decided on the digits: `1.00000000000000001` rounds to the Double 1.0 but is no integer.
+        guard !span.hasEscapes, let text = DecimalText.scan(span.bytes), let integer = text.exactInteger else { return nil }
+        return Int32(exactly: integer)
     }
 
     private func error(_ failure: CSVFailure) -> LoaderError {

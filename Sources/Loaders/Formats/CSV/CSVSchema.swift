@@ -8,6 +8,9 @@ struct CSVSchema: Sendable {
 
     var format: CSVFormat
     var names: [String]
+    /// The file offset where each name starts in the header (inside its quotes); empty without a
+    /// header. Only an error about a name reads them.
+    var nameOffsets: [Int]
     var kinds: [Kind]
     /// The file offset of the first data record (after the byte-order mark and the header).
     var dataStart: Int
@@ -20,16 +23,18 @@ struct CSVSchema: Sendable {
 
     /// Reads the header (when the format has one) and the first data record.
     /// - Throws: `LoaderError` `.unsupported` at line 1, column 1 for a UTF-16 or UTF-32 file
-    ///   (told by its byte-order mark); `.emptyFile` when there is no header or no data record;
+    ///   (told by its byte-order mark), and at byte 0 for a compressed or binary file (bzip2, zip,
+    ///   HDF5, …, told by its signature; gzip is inflated before); `.emptyFile` when there is no header or no data record;
     ///   the parse errors of those two records with their line and column.
-    static func read(_ file: ReadOnlyFile, format: CSVFormat) throws -> CSVSchema {
-        try refuseWideEncodings(file)
+    static func read(_ file: CSVText, format: CSVFormat) throws -> CSVSchema {
+        try refuseForeignFormats(file)
         let bomLength = try hasByteOrderMark(file) ? 3 : 0
         let reader = CSVBlockReader(file: file, from: bomLength, blockSize: min(64 * 1024, format.blockSize))
         try reader.refill(keepingFrom: reader.start)
         let splitter = CSVRecordParser(format: format, roles: [.skip], slots: [0])
         var fields: [CSVFieldSpan] = []
         var names: [String]?
+        var nameOffsets: [Int] = []
         var pointer = reader.start
         while true {
             if pointer == reader.end && reader.isAtEnd {
@@ -50,6 +55,7 @@ struct CSVSchema: Sendable {
             case .record(let next):
                 if names == nil && format.hasHeader {
                     names = fields.map(\.text)
+                    nameOffsets = fields.map { reader.fileOffset(of: $0.start) }
                     pointer = next
                     continue
                 }
@@ -60,13 +66,21 @@ struct CSVSchema: Sendable {
                         .loaderError(file: file, columnNames: columnNames, maxFieldLength: format.maxFieldLength)
                 }
                 return CSVSchema(
-                    format: format, names: columnNames, kinds: fields.map(kind(of:)), dataStart: recordOffset)
+                    format: format, names: columnNames, nameOffsets: nameOffsets, kinds: fields.map(kind(of:)),
+                    dataStart: recordOffset)
             }
         }
     }
 
+    /// As `read(_:format:)`, for a file read in place.
+    static func read(_ file: ReadOnlyFile, format: CSVFormat) throws -> CSVSchema {
+        try read(CSVText(file: file), format: format)
+    }
+
     /// The index of the column named `name`.
-    /// - Throws: `LoaderError` `.noSuchColumn` listing the columns there are.
+    /// - Throws: `LoaderError` `.noSuchColumn` listing the columns there are; `.ambiguousColumn`
+    ///   when two columns have that name, at the second one's line and column in the header,
+    ///   since picking either would silently leave the other to be read as something else.
     func index(of name: String, path: String) throws -> Int {
         guard let index = names.firstIndex(of: name) else {
             let known = names.prefix(20).map { LoaderError.quoted($0) }.joined(separator: ", ")
@@ -74,33 +88,22 @@ struct CSVSchema: Sendable {
                 .noSuchColumn, "no column named \(LoaderError.quoted(name)); the columns are \(known)\(names.count > 20 ? ", …" : "")",
                 path: path)
         }
+        if let other = names[(index + 1)...].firstIndex(of: name) {
+            let place = try? CSVLocator(file: CSVText(path: path, format: format)).lineColumn(of: nameOffsets[other])
+            throw LoaderError(
+                .ambiguousColumn,
+                "columns \(index + 1) and \(other + 1) of the header are both named \(LoaderError.quoted(name)); rename one of them",
+                path: path, location: place.map { .lineColumn(line: $0.line, column: $0.column) })
+        }
         return index
     }
 
     /// Whether the file starts with the UTF-8 byte-order mark EF BB BF.
-    static func hasByteOrderMark(_ file: ReadOnlyFile) throws -> Bool {
+    static func hasByteOrderMark(_ file: CSVText) throws -> Bool {
         try leadingBytes(of: file, count: 3) == [0xEF, 0xBB, 0xBF]
     }
 
-    /// The byte-order marks of the encodings the reader refuses, longest first. Their text has a
-    /// zero byte beside every ASCII one, which would otherwise read as names full of NULs.
-    private static let wideEncodings: [([UInt8], String)] = [
-        ([0xFF, 0xFE, 0x00, 0x00], "UTF-32 little-endian"), ([0x00, 0x00, 0xFE, 0xFF], "UTF-32 big-endian"),
-        ([0xFF, 0xFE], "UTF-16 little-endian"), ([0xFE, 0xFF], "UTF-16 big-endian"),
-    ]
-
-    /// - Throws: `LoaderError` `.unsupported` at line 1, column 1 when the file starts with a
-    ///   UTF-16 or UTF-32 byte-order mark.
-    private static func refuseWideEncodings(_ file: ReadOnlyFile) throws {
-        let head = try leadingBytes(of: file, count: 4)
-        guard let (mark, encoding) = wideEncodings.first(where: { head.starts(with: $0.0) }) else { return }
-        let hex = mark.map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
-        throw LoaderError(
-            .unsupported, "the file is \(encoding) (it starts with the byte-order mark \(hex)); save it as UTF-8",
-            path: file.path, location: .lineColumn(line: 1, column: 1))
-    }
-
-    private static func leadingBytes(of file: ReadOnlyFile, count: Int) throws -> [UInt8] {
+    static func leadingBytes(of file: CSVText, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let read = try bytes.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
         return Array(bytes.prefix(read))

@@ -14,11 +14,10 @@
 enum CSVSplitter {
     /// `pieces + 1` increasing offsets from `start` to `end`; piece `i` holds the records that start
     /// in `bounds[i]..<bounds[i+1]` (possibly none). The threads share one file (positioned reads).
-    static func bounds(of path: String, from start: Int, to end: Int, pieces: Int, threads: Int) throws -> [Int] {
+    static func bounds(of file: CSVText, from start: Int, to end: Int, pieces: Int, threads: Int) throws -> [Int] {
         let pieces = max(1, min(pieces, end - start))
         if pieces == 1 { return [start, end] }
         let nominal = (0...pieces).map { start + (end - start) * $0 / pieces }
-        let file = try ReadOnlyFile(path: path)
         let quoteCounts = try CSVParallel.map(count: pieces, threads: threads) { piece in
             try countQuotes(in: file, from: nominal[piece], to: nominal[piece + 1])
         }
@@ -34,7 +33,7 @@ enum CSVSplitter {
         return bounds
     }
 
-    private static func countQuotes(in file: ReadOnlyFile, from start: Int, to end: Int) throws -> Int {
+    private static func countQuotes(in file: CSVText, from start: Int, to end: Int) throws -> Int {
         let reader = CSVBlockReader(file: file, from: start, to: end, blockSize: 1 << 20)
         var count = 0
         repeat {
@@ -46,13 +45,13 @@ enum CSVSplitter {
 
     /// The first position in `offset..<limit` (`offset` > 0) that starts a line, quotes or not;
     /// nil when there is none.
-    static func lineStart(in file: ReadOnlyFile, atOrAfter offset: Int, before limit: Int) throws -> Int? {
+    static func lineStart(in file: CSVText, atOrAfter offset: Int, before limit: Int) throws -> Int? {
         try recordStart(in: file, atOrAfter: offset, before: limit, quotesBefore: 0, quoteAware: false)
     }
 
     /// The first position in `offset..<limit` that starts a line outside quotes; nil when there is none.
     private static func recordStart(
-        in file: ReadOnlyFile, atOrAfter offset: Int, before limit: Int, quotesBefore: Int, quoteAware: Bool = true
+        in file: CSVText, atOrAfter offset: Int, before limit: Int, quotesBefore: Int, quoteAware: Bool = true
     ) throws -> Int? {
         let reader = CSVBlockReader(file: file, from: offset - 1, to: limit, blockSize: 64 * 1024)
         try reader.refill(keepingFrom: reader.start)

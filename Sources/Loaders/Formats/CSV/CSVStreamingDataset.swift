@@ -1,4 +1,4 @@
-/// A CSV file read front to back in shards and never held whole in memory: for files larger
+/// A CSV file read front to back in shards and never held whole in memory (unless gzipped): for files larger
 /// than memory, or read once.
 ///
 /// Opening reads the header and first record, then cuts the data into `shards` byte ranges at
@@ -13,7 +13,9 @@
 /// while let example = try stream.next() { … }
 /// ```
 ///
-/// Memory: one block buffer and one row per open stream, whatever the file's size.
+/// Memory: one block buffer and one row per open stream, whatever the file's size; a
+/// gzip-compressed file (`.csv.gz`) is the exception: its text is inflated once, on opening, and
+/// held for the streams to share.
 public struct CSVStreamingDataset: StreamingDataset, Sendable {
     public let path: String
     /// Every column's name, in file order.
@@ -30,6 +32,9 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
     /// Shard `i` holds the records starting in `bounds[i]..<bounds[i+1]`.
     let bounds: [Int]
     let categories: CategoryTable
+    /// A gzip-compressed file's text, inflated once when opened; nil for a plain file, which each
+    /// stream opens for itself.
+    let inflatedText: CSVText?
 
     /// Opens a CSV file for streaming.
     ///
@@ -53,20 +58,17 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
         shards: Int, minimumShardBytes: Int
     ) throws {
         precondition(shards > 0, "shards must be positive, got \(shards)")
-        let file = try ReadOnlyFile(path: path)
+        let file = try CSVText(path: path, format: format)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
-        let featureShape = shape ?? [plan.featureCount]
-        guard featureShape.allSatisfy({ $0 > 0 }), featureShape.reduce(1, *) == plan.featureCount else {
-            throw LoaderError(.mismatch, "shape \(featureShape) does not hold the \(plan.featureCount) feature columns", path: path)
-        }
+        let featureShape = try plan.featureShape(shape, path: path)
         let threads = ReadOnlyFile.processorCount
         let pieces = max(1, min(shards, (file.size - schema.dataStart) / minimumShardBytes))
-        let bounds = try CSVSplitter.bounds(of: path, from: schema.dataStart, to: file.size, pieces: pieces, threads: threads)
+        let bounds = try CSVSplitter.bounds(of: file, from: schema.dataStart, to: file.size, pieces: pieces, threads: threads)
         var categories = CategoryTable()
         if plan.labelKind == .categories {
             let local = try CSVParallel.map(count: bounds.count - 1, threads: threads) { shard in
-                var cursor = try CSVRowCursor(file: ReadOnlyFile(path: path), plan: plan, from: bounds[shard], to: bounds[shard + 1])
+                var cursor = try CSVRowCursor(file: file.reopened(), plan: plan, from: bounds[shard], to: bounds[shard + 1])
                 var row = [Float](repeating: 0, count: plan.featureCount)
                 while try row.withUnsafeMutableBufferPointer({ try cursor.next(into: $0.baseAddress!) }) != nil {}
                 return cursor.categories.categories
@@ -84,6 +86,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
         self.plan = plan
         self.bounds = bounds
         self.categories = categories
+        self.inflatedText = file.isInflated ? file : nil
     }
 
     public var shardCount: Int { bounds.count - 1 }
@@ -92,7 +95,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
     /// - Throws: `LoaderError` `.io` when the file cannot be opened.
     public func stream(shard: Int) throws -> Stream {
         precondition(shard >= 0 && shard < shardCount, "shard \(shard) out of range 0..<\(shardCount)")
-        let cursor = try CSVRowCursor(file: ReadOnlyFile(path: path), plan: plan, from: bounds[shard], to: bounds[shard + 1])
+        let cursor = try CSVRowCursor(file: inflatedText ?? CSVText(file: ReadOnlyFile(path: path)), plan: plan, from: bounds[shard], to: bounds[shard + 1])
         return Stream(cursor: cursor, shape: featureShape, categories: categories)
     }
 

@@ -21,15 +21,15 @@ public struct CSVSummary: Sendable {
 
     /// As the public initializer; `minimumPieceBytes` lets tests cut small files into many pieces.
     init(path: String, format: CSVFormat, threads: Int?, minimumPieceBytes: Int) throws {
-        let file = try ReadOnlyFile(path: path)
+        let file = try CSVText(path: path, format: format)
         let schema = try CSVSchema.read(file, format: format)
         let dataBytes = file.size - schema.dataStart
         // The cuts depend on the size alone, so the Double sums do not depend on the thread count.
         let pieceCount = max(1, min(dataBytes / minimumPieceBytes, 64))
         let threads = max(1, threads ?? ReadOnlyFile.processorCount)
-        let bounds = try CSVSplitter.bounds(of: path, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
+        let bounds = try CSVSplitter.bounds(of: file, from: schema.dataStart, to: file.size, pieces: pieceCount, threads: threads)
         let pieces = try CSVParallel.map(count: bounds.count - 1, threads: threads) { piece in
-            try Self.summarize(file: ReadOnlyFile(path: path), schema: schema, from: bounds[piece], to: bounds[piece + 1])
+            try Self.summarize(file: file.reopened(), schema: schema, from: bounds[piece], to: bounds[piece + 1])
         }
         var total = [CSVColumnAccumulator](repeating: CSVColumnAccumulator(), count: schema.columnCount)
         var rows = 0
@@ -42,7 +42,7 @@ public struct CSVSummary: Sendable {
         self.columns = zip(schema.names, total).map { $1.summary(name: $0) }
     }
 
-    private static func summarize(file: ReadOnlyFile, schema: CSVSchema, from start: Int, to stop: Int) throws -> (Int, [CSVColumnAccumulator]) {
+    private static func summarize(file: CSVText, schema: CSVSchema, from start: Int, to stop: Int) throws -> (Int, [CSVColumnAccumulator]) {
         var columns = [CSVColumnAccumulator](repeating: CSVColumnAccumulator(), count: schema.columnCount)
         let reader = CSVBlockReader(file: file, from: start, blockSize: schema.format.blockSize)
         try reader.refill(keepingFrom: reader.start)

@@ -119,4 +119,33 @@ struct DecimalText {
 
     /// `d` such that the value lies in `[10^(d-1), 10^d)`; meaningful for a nonzero mantissa.
     var decimalMagnitude: Int { mantissaDigitCount + exponent }
+
+    /// The value when it is exactly an integer within `Int64` (`-12`, `007`, `2.0`, `1e1`,
+    /// `-9223372036854775808`); nil for anything else, decided on the digits, never through a
+    /// `Double` (which has only 53 bits and would call `1234567890123456789` an even number).
+    var exactInteger: Int64? {
+        guard kind == .finite, !isTruncated else { return nil }
+        guard mantissa != 0 else { return 0 }
+        // 19 digits at most are kept, so a scale beyond 19 places is a fraction or too large.
+        guard abs(exponent) <= 19 else { return nil }
+        var magnitude = mantissa
+        if exponent < 0 {
+            for _ in 0 ..< -exponent {
+                guard magnitude % 10 == 0 else { return nil }
+                magnitude /= 10
+            }
+        } else {
+            for _ in 0 ..< exponent {
+                let (product, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                magnitude = product
+            }
+        }
+        if isNegative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        return Int64(magnitude)
+    }
 }

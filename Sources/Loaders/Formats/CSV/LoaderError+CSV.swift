@@ -13,4 +13,6 @@ extension LoaderError.Code {
     public static let emptyFile = Self("empty-file")
     /// A named column does not exist, or cannot serve as asked (a label of fractions).
     public static let noSuchColumn = Self("no-such-column")
+    /// A column is chosen by a name that two columns of the header share.
+    public static let ambiguousColumn = Self("ambiguous-column")
 }
