@@ -42,6 +42,12 @@ import Testing
         Case(name: "a hidden layer of 10^8", arguments: ["train", "--train", mnistTest, "--model", "mlp", "--hidden", "100000000"],
              file: mnistTest,
              message: "the mlp model for samples of [1, 28, 28] (79500000010 parameters, with gradients and sgd's state) needs 592.3 GiB, more than the memory limit of "),
+        // Python's gzip module; its text is 2,086 bytes, and inflating stops at the first past 2 KiB.
+        Case(name: "a gzip-compressed CSV past the limit",
+             arguments: ["bench", "--train", InspectTests.fixture("csv/inspect/python_csv_module.csv.gz"), "--memory-limit", "2K"],
+             file: InspectTests.fixture("csv/inspect/python_csv_module.csv.gz"),
+             message: "byte 864: the gzip-compressed text, inflated (decompress it and read the file in place: CSVStreamingDataset never holds it), "
+                + "needs 2.0 KiB (2049 bytes), more than the memory limit of 2.0 KiB (2048 bytes) (MemoryLimit.bytes, --memory-limit)"),
         Case(name: "rows of no features", arguments: ["train", "--train", fixture("features-10x0.h5"), "--model", "linear"] + hdf5,
              file: fixture("features-10x0.h5"), message: "samples of shape [0] hold no features to train on"),
         Case(name: "images of no channels", arguments: ["train", "--train", fixture("images-5x0x5x5.h5")] + hdf5,

@@ -59,10 +59,15 @@ public enum MemoryLimit {
         limit: Int = MemoryLimit.bytes
     ) throws(LoaderError) {
         guard let bytes, bytes <= limit else {
-            let size = bytes.map(describe) ?? "more than \(describe(Int.max))"
+            var (size, allowed) = (bytes.map(describe) ?? "more than \(describe(Int.max))", describe(limit))
+            if size == allowed, let bytes {
+                // Rounded alike: the exact counts tell them apart.
+                size += " (\(bytes) bytes)"
+                allowed += " (\(limit) bytes)"
+            }
             throw LoaderError(
                 .resourceExhausted,
-                "\(purpose) needs \(size), more than the memory limit of \(describe(limit)) (MemoryLimit.bytes, --memory-limit)",
+                "\(purpose) needs \(size), more than the memory limit of \(allowed) (MemoryLimit.bytes, --memory-limit)",
                 path: path, location: location)
         }
     }

@@ -47,8 +47,8 @@ final class CSVText: Sendable {
     /// cross): the text kept ends inside that field, where every reader reports it, as for a plain
     /// file. So a small file inflating to gigabytes without a line break costs a megabyte or two.
     /// - Throws: `LoaderError` `.io` when the file cannot be read; for gzip, the `GzipReader`
-    ///   errors (at offsets in the compressed file), and `.unsupported` before the text outgrows
-    ///   what deflate can expand the file to or half the machine's memory.
+    ///   errors (at offsets in the compressed file), `.resourceExhausted` before the text outgrows
+    ///   `MemoryLimit`, and `.unsupported` before it outgrows what deflate can expand the file to.
     convenience init(path: String, format: CSVFormat) throws {
         let file = try ReadOnlyFile(path: path)
         var magic: (UInt8, UInt8) = (0, 0)
@@ -92,8 +92,7 @@ final class CSVText: Sendable {
     private static func inflate(_ file: ReadOnlyFile, format: CSVFormat) throws -> [UInt8] {
         let reader = try GzipReader(file: file, blockSize: 1 << 20)
         let (ratioBound, ratioOverflow) = file.size.multipliedReportingOverflow(by: maxDeflateRatio)
-        let memoryBound = physicalMemoryBytes() / 2
-        let limit = min(ratioOverflow ? Int.max : ratioBound, memoryBound)
+        let limit = min(ratioOverflow ? Int.max : ratioBound, MemoryLimit.bytes)
         // gzip's trailer holds the last member's length modulo 2^32: a hint for one allocation,
         // trusted no further than the limit and a ratio text usually stays within.
         var trailer: UInt32 = 0
@@ -117,9 +116,11 @@ final class CSVText: Sendable {
                 return text
             }
             if text.count > limit {
+                try MemoryLimit.check(
+                    text.count, for: "the gzip-compressed text, inflated (decompress it and read the file in place: "
+                        + "CSVStreamingDataset never holds it),", path: file.path, location: .byteOffset(reader.compressedOffset))
                 throw LoaderError(
-                    .unsupported,
-                    "the gzip-compressed text is larger than \(limit) bytes (\(limit < memoryBound ? "more than deflate can expand the file to" : "half this machine's memory")); decompress it and read the file in place (CSVStreamingDataset never holds it)",
+                    .unsupported, "the gzip-compressed text is larger than deflate can expand a \(file.size)-byte file to",
                     path: file.path, location: .byteOffset(reader.compressedOffset))
             }
             if read < wanted { return text }
@@ -145,12 +146,5 @@ final class CSVText: Sendable {
             }
             return nil
         }
-    }
-
-    /// The machine's memory in bytes.
-    private static func physicalMemoryBytes() -> Int {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let pageSize = sysconf(Int32(_SC_PAGESIZE))
-        return pages > 0 && pageSize > 0 ? pages.multipliedReportingOverflow(by: pageSize).partialValue : Int.max
     }
 }
