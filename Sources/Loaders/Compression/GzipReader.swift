@@ -48,7 +48,7 @@ public final class GzipReader {
 
     /// Reads the gzip stream of an already opened file from its start.
     init(file: ReadOnlyFile, blockSize: Int) throws {
-        precondition(blockSize >= 16, "GzipReader block size \(blockSize) is too small")
+        require(blockSize >= 16, "GzipReader block size \(blockSize) is too small")
         self.file = file
         let path = file.path
         inflater = try LoaderError.naming(path) { try InflateStream() }

@@ -4,7 +4,7 @@ extension CSVDataset: StreamingDataset {
 
     /// Streams shard `shard`'s rows in file order, from memory.
     public func stream(shard: Int) throws -> Rows {
-        precondition(shard >= 0 && shard < shardCount, "shard \(shard) out of range 0..<\(shardCount)")
+        require(shard >= 0 && shard < shardCount, "shard \(shard) out of range 0..<\(shardCount)")
         return Rows(dataset: self, range: pieceStarts[shard]..<pieceStarts[shard + 1])
     }
 

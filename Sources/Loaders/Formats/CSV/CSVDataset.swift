@@ -143,7 +143,7 @@ public struct CSVDataset: Dataset, Sendable {
 
     /// - Complexity: O(features) plus O(log pieces) to find the row.
     public func sample(at index: Int) throws -> Example {
-        precondition(index >= 0 && index < count, "sample index \(index) out of range 0..<\(count)")
+        require(index >= 0 && index < count, "sample index \(index) out of range 0..<\(count)")
         let (piece, row) = location(of: index)
         let width = featureCount
         let features: [Float]

@@ -20,10 +20,10 @@ public struct CSVFormat: Sendable, Hashable {
     /// - Precondition: `delimiter` is a single ASCII character other than `"`, CR or LF;
     ///   `maxFieldLength > 0`.
     public init(delimiter: Character = ",", hasHeader: Bool = true, maxFieldLength: Int = 1 << 20) {
-        precondition(
+        require(
             delimiter.isASCII && !["\"", "\r", "\n", "\r\n"].contains(delimiter),
             "CSV delimiter must be one ASCII character other than a quote or line break, got \(delimiter.debugDescription)")
-        precondition(maxFieldLength > 0, "maxFieldLength must be positive, got \(maxFieldLength)")
+        require(maxFieldLength > 0, "maxFieldLength must be positive, got \(maxFieldLength)")
         self.delimiter = delimiter.asciiValue!
         self.hasHeader = hasHeader
         self.maxFieldLength = maxFieldLength

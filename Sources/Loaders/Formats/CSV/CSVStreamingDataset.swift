@@ -57,7 +57,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
         _ path: String, labelColumn: String, featureColumns: [String]?, shape: [Int]?, format: CSVFormat,
         shards: Int, minimumShardBytes: Int
     ) throws {
-        precondition(shards > 0, "shards must be positive, got \(shards)")
+        require(shards > 0, "shards must be positive, got \(shards)")
         let file = try CSVText(path: path, format: format)
         let schema = try CSVSchema.read(file, format: format)
         let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
@@ -94,7 +94,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
     /// Opens shard `shard` at its first record.
     /// - Throws: `LoaderError` `.io` when the file cannot be opened.
     public func stream(shard: Int) throws -> Stream {
-        precondition(shard >= 0 && shard < shardCount, "shard \(shard) out of range 0..<\(shardCount)")
+        require(shard >= 0 && shard < shardCount, "shard \(shard) out of range 0..<\(shardCount)")
         let cursor = try CSVRowCursor(file: inflatedText ?? CSVText(file: ReadOnlyFile(path: path)), plan: plan, from: bounds[shard], to: bounds[shard + 1])
         return Stream(cursor: cursor, shape: featureShape, categories: categories)
     }

@@ -24,7 +24,7 @@ public struct CSVWriter: Sendable {
     /// - Precondition: `featureNames`, when given, has `featureCount` names.
     public init(featureCount: Int, labelName: String = "label", featureNames: [String]? = nil, format: CSVFormat = .standard) {
         let names = featureNames ?? (0..<featureCount).map { "f\($0)" }
-        precondition(names.count == featureCount, "\(names.count) feature names for \(featureCount) features")
+        require(names.count == featureCount, "\(names.count) feature names for \(featureCount) features")
         self.featureCount = featureCount
         delimiter = format.delimiter
         quotesNumbers = Array("0123456789.-+einfa".utf8).contains(format.delimiter)
@@ -40,7 +40,7 @@ public struct CSVWriter: Sendable {
     /// Appends one record: the label, then the features in row-major order.
     /// - Precondition: the example has `featureCount` features.
     public mutating func append(_ example: Example) {
-        precondition(example.features.count == featureCount, "example has \(example.features.count) features, the header \(featureCount)")
+        require(example.features.count == featureCount, "example has \(example.features.count) features, the header \(featureCount)")
         if quotesNumbers { bytes.append(0x22) }
         bytes.append(contentsOf: String(example.label).utf8)
         if quotesNumbers { bytes.append(0x22) }

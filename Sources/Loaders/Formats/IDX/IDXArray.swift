@@ -92,15 +92,15 @@ public struct IDXArray: Sendable {
     /// The integer element at flat index `index`.
     /// - Precondition: the element type is an integer type and `0 <= index < count`.
     public func integer(at index: Int) -> Int {
-        precondition(elementType.isInteger, "IDX \(elementType) elements are not integers")
-        precondition(index >= 0 && index < count, "IDX index \(index) out of range 0..<\(count)")
+        require(elementType.isInteger, "IDX \(elementType) elements are not integers")
+        require(index >= 0 && index < count, "IDX index \(index) out of range 0..<\(count)")
         return withUnsafeBytes { elementType.integer(at: index, in: $0) }
     }
 
     /// The element at flat index `index` as a Double (exact for every IDX type).
     /// - Precondition: `0 <= index < count`.
     public func double(at index: Int) -> Double {
-        precondition(index >= 0 && index < count, "IDX index \(index) out of range 0..<\(count)")
+        require(index >= 0 && index < count, "IDX index \(index) out of range 0..<\(count)")
         return withUnsafeBytes { elementType.double(at: index, in: $0) }
     }
 }

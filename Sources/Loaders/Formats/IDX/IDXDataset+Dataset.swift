@@ -24,7 +24,7 @@ extension IDXDataset: Dataset {
         return payloads.images.withUnsafeBytes { images in
             payloads.labels.withUnsafeBytes { labels in
                 indices.map { index in
-                    precondition(index >= 0 && index < count, "IDXDataset index \(index) out of range 0..<\(count)")
+                    require(index >= 0 && index < count, "IDXDataset index \(index) out of range 0..<\(count)")
                     let start = index * sampleBytes
                     let features = [Float](uninitializedCapacity: elements) { buffer, initialized in
                         type.convertToFloat(UnsafeRawBufferPointer(rebasing: images[start..<(start + sampleBytes)]), into: buffer)

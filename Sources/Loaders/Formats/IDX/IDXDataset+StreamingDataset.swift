@@ -8,7 +8,7 @@ extension IDXDataset: StreamingDataset {
     /// - Precondition: `0 <= shard < shardCount`.
     /// - Throws: `LoaderError` when a file cannot be opened or its header changed.
     public func stream(shard: Int) throws -> IDXSampleStream {
-        precondition(shard >= 0 && shard < shardCount, "IDXDataset shard \(shard) out of range 0..<\(shardCount)")
+        require(shard >= 0 && shard < shardCount, "IDXDataset shard \(shard) out of range 0..<\(shardCount)")
         let start = shard * count / shardCount
         let end = (shard + 1) * count / shardCount
         return try IDXSampleStream(dataset: self, range: start..<end, checksEnd: shard == shardCount - 1)

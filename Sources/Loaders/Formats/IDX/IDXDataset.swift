@@ -48,7 +48,7 @@ public struct IDXDataset: Sendable {
     ///   counts differ or both paths name the same file.
     /// - Complexity: O(1): only the headers are read.
     public init(images: String, labels: String, shards: Int = 1) throws {
-        precondition(shards >= 1, "IDXDataset needs at least one shard, got \(shards)")
+        require(shards >= 1, "IDXDataset needs at least one shard, got \(shards)")
         // Only the headers are read here, so a small input block suffices.
         let imagesReader = try IDXReader(path: images, blockSize: 1 << 16)
         let labelsReader = try IDXReader(path: labels, blockSize: 1 << 16)

@@ -21,8 +21,8 @@ public struct IDXHeader: Sendable, Hashable {
 
     /// A header for `shape` elements of `elementType` (the checks parsing makes are preconditions here).
     public init(elementType: IDXElementType, shape: [Int]) {
-        precondition((1...Self.maximumRank).contains(shape.count), "IDX rank \(shape.count) out of range")
-        precondition(shape.allSatisfy { (0...Int(UInt32.max)).contains($0) }, "IDX dimensions \(shape) out of range")
+        require((1...Self.maximumRank).contains(shape.count), "IDX rank \(shape.count) out of range")
+        require(shape.allSatisfy { (0...Int(UInt32.max)).contains($0) }, "IDX dimensions \(shape) out of range")
         self.elementType = elementType
         self.shape = shape
     }
