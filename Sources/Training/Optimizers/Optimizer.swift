@@ -3,6 +3,9 @@ public protocol Optimizer: AnyObject {
     /// The parameters this optimizer updates.
     var parameters: [Parameter] { get }
 
+    /// The step size of the next update; a `LearningRateScheduler` changes it as training goes.
+    var learningRate: Float { get set }
+
     /// Applies one update to every parameter from its current gradient.
     func step()
 }
