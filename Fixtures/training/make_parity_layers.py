@@ -9,7 +9,8 @@ the batch normalisation layers then run a second training batch and an evaluatio
 the running statistics and their use are checked too.
 Optimizers: Conv2d(1, 3, 3) -> ReLU -> Flatten -> Linear(48, 4) on four 1x6x6 images,
 cross-entropy loss, three steps on the same batch.
-Schedules: the learning rate before each of the first steps (SGD, lr 0.1, momentum 0.9).
+Schedules: the learning rate and momentum before each of the first steps (SGD, lr 0.1, momentum
+0.9; or Adam, lr 0.1, whose first beta is the momentum), up to step total_steps for one-cycle.
 """
 import json, os
 import torch, torch.nn as nn
@@ -87,17 +88,28 @@ optimizers = {
     "rmsprop_decay": lambda p: torch.optim.RMSprop(p, lr=0.02, weight_decay=0.01, momentum=0.5),
     "adadelta": lambda p: torch.optim.Adadelta(p),
     "adadelta_decay": lambda p: torch.optim.Adadelta(p, lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.1),
+    # One-cycle scheduling stepped after each update: it also cycles SGD's momentum (from 0.95,
+    # though SGD was made without momentum) and Adam's first beta.
+    "sgd_onecycle": lambda p: torch.optim.SGD(p, lr=0.1),
+    "adam_onecycle": lambda p: torch.optim.Adam(p, lr=0.01),
+}
+step_schedules = {
+    "sgd_onecycle": lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.5, total_steps=3),
+    "adam_onecycle": lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.05, total_steps=4),
 }
 out["steps"] = {}
 for name, make in optimizers.items():
     model = cnn()
     model.load_state_dict(initial)
     opt = make(model.parameters())
+    scheduler = step_schedules[name](opt) if name in step_schedules else None
     steps = []
     for _ in range(3):
         opt.zero_grad()
         nn.CrossEntropyLoss()(model(x), y).backward()
         opt.step()
+        if scheduler:
+            scheduler.step()
         steps.append({k: flat(v) for k, v in model.state_dict().items()})
     out["steps"][name] = steps
 
@@ -107,18 +119,27 @@ schedules = {
     "cosine_4": (lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=4), 6),
     "onecycle_0.5_20": (lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.5, total_steps=20), 20),
     "onecycle_2_7": (lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=2.0, total_steps=7, pct_start=0.5,
-                                                                   div_factor=10, final_div_factor=100), 7),
+                                                                   div_factor=10, final_div_factor=100,
+                                                                   cycle_momentum=False), 7),
+    "onecycle_momenta": (lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.3, total_steps=9, pct_start=0.4,
+                                                                       base_momentum=0.7, max_momentum=0.9), 10),
+    "onecycle_adam": (lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.3, total_steps=6), 7),
 }
 out["schedules"] = {}
 for name, (make, steps) in schedules.items():
-    opt = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+    parameter = nn.Parameter(torch.zeros(1))
+    adam = name.endswith("adam")
+    opt = torch.optim.Adam([parameter], lr=0.1) if adam else torch.optim.SGD([parameter], lr=0.1, momentum=0.9)
     scheduler = make(opt)
-    rates = []
-    for _ in range(steps):
-        rates.append(opt.param_groups[0]["lr"])
-        opt.step()
-        scheduler.step()
-    out["schedules"][name] = rates
+    rates, momenta = [], []
+    for index in range(steps):
+        group = opt.param_groups[0]
+        rates.append(group["lr"])
+        momenta.append(group["betas"][0] if adam else group["momentum"])
+        if index + 1 < steps:
+            opt.step()
+            scheduler.step()
+    out["schedules"][name] = {"rates": rates, "momenta": momenta}
 
 out["generator"] = f"torch {torch.__version__}"
 

@@ -52,7 +52,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "SGD and RMSprop momentum.")
     var momentum: Float = 0
 
-    @Option(help: ArgumentHelp("Learning-rate schedule: step:STEP:GAMMA or cosine:TMAX[:ETAMIN] (stepped per epoch), onecycle:MAXLR (per batch, over the whole run).",
+    @Option(help: ArgumentHelp("Learning-rate schedule: step:STEP:GAMMA or cosine:TMAX[:ETAMIN] (stepped per epoch), onecycle:MAXLR (per batch, over the whole run; also cycles the momentum, or Adam's beta1, from 0.95 to 0.85 and back).",
                                valueName: "schedule"))
     var schedule: String?
 
@@ -110,7 +110,9 @@ struct TrainCommand: AsyncParsableCommand {
         _ = try BenchCommand.loaderTimeout(seconds: timeout)
         guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
-        _ = try schedule.map(ScheduleChoice.init(parsing:))
+        if case .oneCycle = try schedule.map(ScheduleChoice.init(parsing:)), optimizer == .adadelta {
+            throw ValidationError("--schedule onecycle cycles the momentum, which adadelta does not have")
+        }
     }
 
     /// `--schedule`, parsed.
@@ -345,11 +347,13 @@ struct TrainCommand: AsyncParsableCommand {
             throw LoaderError(.mismatch, "the model gives outputs of \(plan.outputShape) per sample, the data has \(classes) classes; "
                               + "end the spec with linear(\(classes))", path: source.train)
         }
-        // Each parameter has a value and a gradient, and the optimizer's state besides.
+        // Each parameter has a value and a gradient, and the optimizer's state besides; one-cycle
+        // gives SGD and RMSprop a momentum even when --momentum does not.
+        let hasMomentum = momentum > 0 || schedule?.hasPrefix("onecycle") == true
         let state = switch optimizer {
-        case .sgd: momentum > 0 ? 1 : 0
+        case .sgd: hasMomentum ? 1 : 0
         case .adam, .adadelta: 2
-        case .rmsprop: momentum > 0 ? 2 : 1
+        case .rmsprop: hasMomentum ? 2 : 1
         }
         let parameters = plan.parameterCount
         try MemoryLimit.check(

@@ -95,4 +95,12 @@ import Testing
         #expect(outcome.reason == .exit && outcome.status != 0)
         #expect(outcome.standardError.contains("--schedule \"\(schedule)\" is not step:STEP:GAMMA"))
     }
+
+    /// As in PyTorch, one-cycle needs a momentum to cycle, which Adadelta lacks.
+    @Test func oneCycleNeedsAMomentum() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: LoadersTool.executable))
+        let outcome = try await Self.run(["--schedule", "onecycle:1", "--optimizer", "adadelta"])
+        #expect(outcome.reason == .exit && outcome.status != 0)
+        #expect(outcome.standardError.contains("--schedule onecycle cycles the momentum, which adadelta does not have"))
+    }
 }

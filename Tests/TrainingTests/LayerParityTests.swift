@@ -17,8 +17,8 @@ import Testing
         var cnn: CNN
         /// Per optimizer, the parameters after each of three steps.
         var steps: [String: [[String: [Float]]]]
-        /// Per schedule, the learning rate before each step.
-        var schedules: [String: [Double]]
+        /// Per schedule, the learning rate and momentum before each step.
+        var schedules: [String: [String: [Double]]]
     }
 
     static let fixture: Fixture = {
@@ -92,9 +92,17 @@ import Testing
         "rmsprop_decay": { RMSprop($0, learningRate: 0.02, weightDecay: 0.01, momentum: 0.5) },
         "adadelta": { Adadelta($0) },
         "adadelta_decay": { Adadelta($0, learningRate: 0.5, rho: 0.8, epsilon: 1e-5, weightDecay: 0.1) },
+        "sgd_onecycle": { SGD($0, learningRate: 0.1) },
+        "adam_onecycle": { Adam($0, learningRate: 0.01) },
     ]
 
-    @Test(arguments: ["rmsprop", "rmsprop_momentum_centered", "rmsprop_decay", "adadelta", "adadelta_decay"])
+    /// Schedules stepped after each update, which also cycle the momentum.
+    static let stepSchedules: [String: any LearningRateSchedule] = [
+        "sgd_onecycle": OneCycleLR(maxLR: 0.5, totalSteps: 3),
+        "adam_onecycle": OneCycleLR(maxLR: 0.05, totalSteps: 4),
+    ]
+
+    @Test(arguments: ["rmsprop", "rmsprop_momentum_centered", "rmsprop_decay", "adadelta", "adadelta_decay", "sgd_onecycle", "adam_onecycle"])
     func threeSteps(of name: String) {
         let cnn = Self.fixture.cnn
         let model = Sequential([
@@ -103,6 +111,7 @@ import Testing
         ])
         for parameter in model.parameters { parameter.value.scalars = cnn.parameters[parameter.name]! }
         let optimizer = Self.optimizers[name]!(model.parameters)
+        let scheduler = Self.stepSchedules[name].map { LearningRateScheduler($0, optimizer: optimizer, interval: .batch) }
         let (input, labels) = (Tensor(shape: [4, 1, 6, 6], scalars: cnn.input), Tensor(shape: [4], scalars: cnn.labels))
         let loss = CrossEntropyLoss()
         for (index, expected) in Self.fixture.steps[name]!.enumerated() {
@@ -110,6 +119,7 @@ import Testing
             _ = loss.forward(model.forward(input), labels: labels)
             _ = model.backward(loss.backward())
             optimizer.step()
+            scheduler?.step()
             for parameter in model.parameters {
                 ParityTests.expectClose(parameter.value.scalars, expected[parameter.name]!, "\(name) step \(index + 1) \(parameter.name)")
             }
@@ -121,21 +131,28 @@ import Testing
         "cosine_5_0.001": CosineAnnealingLR(tMax: 5, etaMin: 0.001),
         "cosine_4": CosineAnnealingLR(tMax: 4),
         "onecycle_0.5_20": OneCycleLR(maxLR: 0.5, totalSteps: 20),
-        "onecycle_2_7": OneCycleLR(maxLR: 2, totalSteps: 7, pctStart: 0.5, divFactor: 10, finalDivFactor: 100),
+        "onecycle_2_7": OneCycleLR(maxLR: 2, totalSteps: 7, pctStart: 0.5, divFactor: 10, finalDivFactor: 100, cycleMomentum: false),
+        "onecycle_momenta": OneCycleLR(maxLR: 0.3, totalSteps: 9, pctStart: 0.4, baseMomentum: 0.7, maxMomentum: 0.9),
+        "onecycle_adam": OneCycleLR(maxLR: 0.3, totalSteps: 6),
     ]
 
-    /// The rate set on the optimizer before each step, as PyTorch's scheduler sets it on an SGD
-    /// optimizer created with learning rate 0.1.
-    @Test(arguments: ["step_3_0.5", "cosine_5_0.001", "cosine_4", "onecycle_0.5_20", "onecycle_2_7"])
+    /// The rate and momentum set on the optimizer before each step, as PyTorch's scheduler sets
+    /// them on an optimizer created with learning rate 0.1: SGD with momentum 0.9, or Adam.
+    @Test(arguments: ["step_3_0.5", "cosine_5_0.001", "cosine_4", "onecycle_0.5_20", "onecycle_2_7", "onecycle_momenta", "onecycle_adam"])
     func schedule(_ name: String) {
-        let optimizer = SGD([Parameter(name: "p", value: Tensor(shape: [1], repeating: 0))], learningRate: 0.1, momentum: 0.9)
+        let parameters = [Parameter(name: "p", value: Tensor(shape: [1], repeating: 0))]
+        let optimizer: any MomentumOptimizer = name.hasSuffix("adam")
+            ? Adam(parameters, learningRate: 0.1) : SGD(parameters, learningRate: 0.1, momentum: 0.9)
         let scheduler = LearningRateScheduler(Self.schedules[name]!, optimizer: optimizer, interval: .batch)
-        var rates: [Float] = []
-        for _ in Self.fixture.schedules[name]! {
+        let reference = Self.fixture.schedules[name]!
+        var (rates, momenta): ([Float], [Float]) = ([], [])
+        for _ in reference["rates"]! {
             rates.append(optimizer.learningRate)
+            momenta.append(optimizer.momentumFactor)
             optimizer.step()
             scheduler.step()
         }
-        ParityTests.expectClose(rates, Self.fixture.schedules[name]!.map { Float($0) }, name)
+        ParityTests.expectClose(rates, reference["rates"]!.map { Float($0) }, "\(name) rates")
+        ParityTests.expectClose(momenta, reference["momenta"]!.map { Float($0) }, "\(name) momenta")
     }
 }

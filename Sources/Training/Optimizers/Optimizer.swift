@@ -10,6 +10,12 @@ public protocol Optimizer: AnyObject {
     func step()
 }
 
+/// An optimizer with a momentum that a schedule may vary, as PyTorch's `OneCycleLR` does:
+/// SGD's and RMSprop's `momentum`, Adam's first beta.
+public protocol MomentumOptimizer: Optimizer {
+    var momentumFactor: Float { get set }
+}
+
 extension Optimizer {
     /// Zeroes every parameter's gradient, before the next backward pass accumulates into it.
     public func zeroGradients() {

@@ -20,12 +20,14 @@ public final class RMSprop: Optimizer {
     public let alpha: Float
     public let epsilon: Float
     public let weightDecay: Float
-    public let momentum: Float
+    /// Variable so that a schedule such as `OneCycleLR` can cycle it.
+    public var momentum: Float
     /// Whether to divide by the gradient's estimated variance rather than its mean square.
     public let centered: Bool
     private var squareAverages: [[Float]]
     private var gradientAverages: [[Float]]
-    private var momentumBuffers: [[Float]]
+    /// Created on the first step with momentum.
+    private var momentumBuffers: [[Float]] = []
 
     /// - Precondition: `0 ≤ alpha ≤ 1`; the rates, `epsilon` and `momentum` are non-negative.
     public init(
@@ -44,11 +46,11 @@ public final class RMSprop: Optimizer {
         let zeros = parameters.map { [Float](repeating: 0, count: $0.value.count) }
         squareAverages = zeros
         gradientAverages = centered ? zeros : []
-        momentumBuffers = momentum > 0 ? zeros : []
     }
 
     public func step() {
         let (lr, alpha, eps, decay, mu) = (learningRate, alpha, epsilon, weightDecay, momentum)
+        if mu > 0 && momentumBuffers.isEmpty { momentumBuffers = parameters.map { [Float](repeating: 0, count: $0.value.count) } }
         for (index, parameter) in parameters.enumerated() {
             parameter.gradient.scalars.withUnsafeBufferPointer { g in
                 parameter.value.scalars.withUnsafeMutableBufferPointer { p in
@@ -75,5 +77,12 @@ public final class RMSprop: Optimizer {
                 }
             }
         }
+    }
+}
+
+extension RMSprop: MomentumOptimizer {
+    public var momentumFactor: Float {
+        get { momentum }
+        set { momentum = newValue }
     }
 }

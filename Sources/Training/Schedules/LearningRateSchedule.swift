@@ -8,6 +8,13 @@ import Loaders
 public protocol LearningRateSchedule: Sendable {
     /// The rate after `step` steps (0 = before the first), for an optimizer created with `initial`.
     func learningRate(at step: Int, initial: Double) -> Double
+
+    /// The momentum after `step` steps, for schedules that vary it too (`nil`: leave it alone).
+    func momentum(at step: Int) -> Double?
+}
+
+extension LearningRateSchedule {
+    public func momentum(at step: Int) -> Double? { nil }
 }
 
 /// Multiplies the rate by `gamma` every `stepSize` steps, like PyTorch's `StepLR`:
@@ -47,39 +54,64 @@ public struct CosineAnnealingLR: LearningRateSchedule {
     }
 }
 
-/// The one-cycle policy, like PyTorch's `OneCycleLR` with cosine annealing in two phases: from
-/// `maxLR / divFactor` up to `maxLR` over the first `pctStart` of `totalSteps`, then down to
-/// `maxLR / divFactor / finalDivFactor` at the last step. It ignores the optimizer's own rate.
-/// PyTorch also cycles the momentum inversely by default; this schedule sets the rate only.
+/// The one-cycle policy, like PyTorch's `OneCycleLR` with cosine annealing in two phases: the
+/// rate rises from `maxLR / divFactor` to `maxLR` over the first `pctStart` of `totalSteps`, then
+/// falls to `maxLR / divFactor / finalDivFactor` at the last step, ignoring the optimizer's own
+/// rate. Unless `cycleMomentum` is off, the momentum (Adam's first beta) moves the other way,
+/// from `maxMomentum` down to `baseMomentum` and back, so the optimizer must have one.
 public struct OneCycleLR: LearningRateSchedule {
     public let maxLR: Double
     public let totalSteps: Int
     public let pctStart: Double
     public let divFactor: Double
     public let finalDivFactor: Double
+    public let cycleMomentum: Bool
+    public let baseMomentum: Double
+    public let maxMomentum: Double
 
-    /// - Precondition: `maxLR > 0`, `totalSteps > 1`, `0 < pctStart < 1`, both factors positive.
-    public init(maxLR: Double, totalSteps: Int, pctStart: Double = 0.3, divFactor: Double = 25, finalDivFactor: Double = 1e4) {
+    /// - Precondition: `maxLR > 0`, `totalSteps > 1`, `0 < pctStart < 1`, both factors positive,
+    ///   `0 ≤ baseMomentum ≤ maxMomentum < 1`.
+    public init(
+        maxLR: Double, totalSteps: Int, pctStart: Double = 0.3, divFactor: Double = 25, finalDivFactor: Double = 1e4,
+        cycleMomentum: Bool = true, baseMomentum: Double = 0.85, maxMomentum: Double = 0.95
+    ) {
         require(maxLR > 0 && totalSteps > 1, "OneCycleLR needs maxLR > 0 and more than one step, got \(maxLR) and \(totalSteps)")
         require(pctStart > 0 && pctStart < 1 && divFactor > 0 && finalDivFactor > 0,
                 "OneCycleLR needs pctStart in (0, 1) and positive factors, got \(pctStart), \(divFactor), \(finalDivFactor)")
+        require(baseMomentum >= 0 && baseMomentum <= maxMomentum && maxMomentum < 1,
+                "OneCycleLR needs 0 <= baseMomentum <= maxMomentum < 1, got \(baseMomentum) and \(maxMomentum)")
         self.maxLR = maxLR
         self.totalSteps = totalSteps
         self.pctStart = pctStart
         self.divFactor = divFactor
         self.finalDivFactor = finalDivFactor
+        self.cycleMomentum = cycleMomentum
+        self.baseMomentum = baseMomentum
+        self.maxMomentum = maxMomentum
     }
 
-    /// The rate at `step`; PyTorch raises past `totalSteps`, this stays at the final rate.
     public func learningRate(at step: Int, initial: Double) -> Double {
         let start = maxLR / divFactor
-        let final = start / finalDivFactor
+        let (phase, fraction) = phase(at: step)
+        return phase == 0 ? Self.cosine(from: start, to: maxLR, fraction: fraction)
+            : Self.cosine(from: maxLR, to: start / finalDivFactor, fraction: fraction)
+    }
+
+    public func momentum(at step: Int) -> Double? {
+        guard cycleMomentum else { return nil }
+        let (phase, fraction) = phase(at: step)
+        return phase == 0 ? Self.cosine(from: maxMomentum, to: baseMomentum, fraction: fraction)
+            : Self.cosine(from: baseMomentum, to: maxMomentum, fraction: fraction)
+    }
+
+    /// The phase (0 rising, 1 falling) of `step` and how far through it the step is. PyTorch
+    /// raises past `totalSteps`; here the values stay those of step `totalSteps`.
+    private func phase(at step: Int) -> (Int, Double) {
         // PyTorch's phase boundary, `pctStart · totalSteps − 1`, need not be a whole step.
         let peak = pctStart * Double(totalSteps) - 1
-        let last = Double(totalSteps - 1)
-        let t = Double(min(step, totalSteps - 1))
-        if t <= peak { return Self.cosine(from: start, to: maxLR, fraction: t / peak) }
-        return Self.cosine(from: maxLR, to: final, fraction: (t - peak) / (last - peak))
+        let t = Double(min(step, totalSteps))
+        if t <= peak { return (0, t / peak) }
+        return (1, (t - peak) / (Double(totalSteps - 1) - peak))
     }
 
     private static func cosine(from start: Double, to end: Double, fraction: Double) -> Double {

@@ -1,7 +1,7 @@
 import Loaders
 
-/// Sets an optimizer's learning rate from a schedule as steps go by, like a PyTorch scheduler's
-/// `step()`.
+/// Sets an optimizer's learning rate (and momentum, for `OneCycleLR`) from a schedule as steps go
+/// by, like a PyTorch scheduler's `step()`.
 ///
 /// ```swift
 /// let optimizer = SGD(model.parameters, learningRate: 0.1, momentum: 0.9)
@@ -22,8 +22,11 @@ public final class LearningRateScheduler {
     /// Steps taken so far.
     public private(set) var steps = 0
 
-    /// Sets the optimizer's rate to the schedule's rate at step 0.
+    /// Sets the optimizer's rate (and momentum, for schedules that vary it) to the schedule's at step 0.
+    /// - Precondition: a schedule that varies the momentum drives a `MomentumOptimizer`.
     public init(_ schedule: any LearningRateSchedule, optimizer: any Optimizer, interval: Interval) {
+        require(schedule.momentum(at: 0) == nil || optimizer is any MomentumOptimizer,
+                "\(type(of: schedule)) varies the momentum, which \(type(of: optimizer)) does not have; turn cycleMomentum off")
         self.schedule = schedule
         self.optimizer = optimizer
         self.interval = interval
@@ -39,5 +42,8 @@ public final class LearningRateScheduler {
 
     private func apply() {
         optimizer.learningRate = Float(schedule.learningRate(at: steps, initial: Double(initialLearningRate)))
+        if let momentum = schedule.momentum(at: steps), let optimizer = optimizer as? any MomentumOptimizer {
+            optimizer.momentumFactor = Float(momentum)
+        }
     }
 }
