@@ -34,7 +34,7 @@ import Testing
         #expect(spec.parts[0].position == 3 && spec.parts[0].text == "conv(8, 3, stride=2, pad=1)")
         let model = try spec.makeModel(input: [2, 9, 9], seed: 1)
         // [2,9,9] → conv [8,5,5] → avgpool pad 1 [8,3,3] → adaptive [8,3,2] → maxpool 2 stride 1 [8,2,1] → 16 features.
-        #expect(try spec.plan(input: [2, 9, 9]).outputShapes.map { $0 } == [
+        #expect(try spec.plan(input: [2, 9, 9]).outputShapes == [
             [8, 5, 5], [8, 5, 5], [8, 5, 5], [8, 3, 3], [8, 3, 2], [8, 3, 2], [8, 2, 1], [8, 2, 1], [16], [16], [16], [4],
         ])
         #expect(model.layers[1] is BatchNorm2d && model.layers[9] is BatchNorm1d)

@@ -11,16 +11,16 @@ import Loaders
 /// parentheses, positional first, then `name=value`. Sizes that follow from the input (channels,
 /// features) are inferred, so only output sizes are written:
 ///
-/// | Layer | Arguments (defaults) | Makes |
-/// |---|---|---|
-/// | `conv(out, kernel, stride=1, pad=0)` | | `Conv2d` |
-/// | `linear(out)` | | `Linear` |
-/// | `maxpool(kernel, stride=kernel)` | | `MaxPool2d` |
-/// | `avgpool(kernel, stride=kernel, pad=0)` | | `AvgPool2d` |
-/// | `adaptiveavgpool(height, width=height)` | | `AdaptiveAvgPool2d` |
-/// | `batchnorm` | | `BatchNorm2d` on images, `BatchNorm1d` otherwise |
-/// | `dropout(p=0.5)` | | `Dropout` |
-/// | `relu`, `leakyrelu(slope=0.01)`, `sigmoid`, `tanh`, `flatten` | | the layer of that name |
+/// | Layer, with argument defaults | Makes |
+/// |---|---|
+/// | `conv(out, kernel, stride=1, pad=0)` | `Conv2d` |
+/// | `linear(out)` | `Linear` |
+/// | `maxpool(kernel, stride=kernel)` | `MaxPool2d` |
+/// | `avgpool(kernel, stride=kernel, pad=0)` | `AvgPool2d` |
+/// | `adaptiveavgpool(height, width=height)` | `AdaptiveAvgPool2d` |
+/// | `batchnorm` | `BatchNorm2d` on images, `BatchNorm1d` otherwise |
+/// | `dropout(p=0.5)` | `Dropout` |
+/// | `relu`, `leakyrelu(slope=0.01)`, `sigmoid`, `tanh`, `flatten` | the layer of that name |
 ///
 /// Parsing checks the text; `plan(input:)` then checks each layer against the shape it receives
 /// and counts parameters before anything is allocated, and `makeModel(input:seed:)` builds it.
