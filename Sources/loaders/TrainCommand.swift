@@ -8,20 +8,27 @@ import Training
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a CNN, MLP or linear classifier on MNIST-style data and report loss, accuracy and speed.",
+        abstract: "Train a classifier (a CNN, an MLP, a linear model or a network from a model spec) on MNIST-style data and report loss, accuracy and speed.",
         discussion: """
             --train and --test take an MNIST directory (its train or test split), an IDX images file \
             with its labels file beside it, a CSV file or an HDF5 file. Features are normalised as \
             (x - mean) / std on the way, MNIST's 0.1307 and 0.3081 by default, as the PyTorch reference does.
+            --model takes a name or a model spec (Docs/Training.md), e.g. \
+            "conv(32,3) relu conv(64,3) relu maxpool(2) dropout(0.25) flatten linear(128) relu dropout(0.5) linear(10)".
             Example: loaders train --model cnn --optimizer adam --epochs 2 --plot loss.svg
             """)
 
-    enum Model: String, ExpressibleByArgument, CaseIterable {
-        case cnn, mlp, linear
-    }
-
     enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case sgd, adam
+        case sgd, adam, rmsprop, adadelta
+
+        /// PyTorch's default rates (SGD has none there; 0.01 is the seed programs').
+        var defaultLearningRate: Float {
+            switch self {
+            case .sgd, .rmsprop: 0.01
+            case .adam: 0.001
+            case .adadelta: 1
+            }
+        }
     }
 
     @OptionGroup var source: SourceOptions
@@ -29,20 +36,25 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Test data (default: the test split of the --train folder).")
     var test: String?
 
-    @Option(help: "cnn (Conv2d(1,32,3)-ReLU-Linear), mlp, or linear.")
-    var model: Model = .cnn
+    @Option(help: ArgumentHelp("cnn (Conv2d(1,32,3)-ReLU-Linear), mlp, linear, or a model spec such as \"conv(32,3) relu maxpool(2) flatten linear(10)\".",
+                               valueName: "name-or-spec"))
+    var model = "cnn"
 
     @Option(help: "The MLP's hidden layer sizes, comma-separated.")
     var hidden = "128"
 
-    @Option(help: "sgd or adam.")
+    @Option(help: "sgd, adam, rmsprop or adadelta.")
     var optimizer: OptimizerChoice = .sgd
 
-    @Option(help: "Learning rate (default 0.01 for sgd, 0.001 for adam).")
+    @Option(help: "Learning rate (default 0.01 for sgd and rmsprop, 0.001 for adam, 1.0 for adadelta).")
     var learningRate: Float?
 
-    @Option(help: "SGD momentum.")
+    @Option(help: "SGD and RMSprop momentum.")
     var momentum: Float = 0
+
+    @Option(help: ArgumentHelp("Learning-rate schedule: step:STEP:GAMMA or cosine:TMAX[:ETAMIN] (stepped per epoch), onecycle:MAXLR (per batch, over the whole run; also cycles the momentum, or Adam's beta1, from 0.95 to 0.85 and back).",
+                               valueName: "schedule"))
+    var schedule: String?
 
     @Option(help: "Samples per batch.")
     var batchSize = 64
@@ -98,6 +110,66 @@ struct TrainCommand: AsyncParsableCommand {
         _ = try BenchCommand.loaderTimeout(seconds: timeout)
         guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
+        if case .oneCycle = try schedule.map(ScheduleChoice.init(parsing:)), optimizer == .adadelta {
+            throw ValidationError("--schedule onecycle cycles the momentum, which adadelta does not have")
+        }
+    }
+
+    /// `--schedule`, parsed.
+    enum ScheduleChoice: Equatable {
+        case step(stepSize: Int, gamma: Double)
+        case cosine(tMax: Int, etaMin: Double)
+        case oneCycle(maxLR: Double)
+
+        init(parsing text: String) throws {
+            let fields = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let numbers = fields.dropFirst().map { Double($0) }
+            func whole(_ value: Double?) -> Int? {
+                value.flatMap { $0 >= 1 && $0 <= 1e9 && $0 == $0.rounded() ? Int($0) : nil }
+            }
+            switch (fields[0], numbers.count) {
+            case ("step", 2):
+                guard let size = whole(numbers[0]), let gamma = numbers[1], gamma > 0, gamma.isFinite else { break }
+                self = .step(stepSize: size, gamma: gamma)
+                return
+            case ("cosine", 1), ("cosine", 2):
+                guard let tMax = whole(numbers[0]), let etaMin = numbers.count == 2 ? numbers[1] : 0, etaMin >= 0, etaMin.isFinite else { break }
+                self = .cosine(tMax: tMax, etaMin: etaMin)
+                return
+            case ("onecycle", 1):
+                guard let maxLR = numbers[0], maxLR > 0, maxLR.isFinite else { break }
+                self = .oneCycle(maxLR: maxLR)
+                return
+            default: break
+            }
+            throw ValidationError("--schedule \"\(text)\" is not step:STEP:GAMMA, cosine:TMAX[:ETAMIN] or onecycle:MAXLR "
+                                  + "with a whole STEP and TMAX of at least 1, and positive GAMMA and MAXLR")
+        }
+
+        /// A scheduler driving `optimizer`; one-cycle spans `epochs` of `batchesPerEpoch` batches.
+        func scheduler(for optimizer: any Optimizer, epochs: Int, batchesPerEpoch: Int) -> LearningRateScheduler {
+            switch self {
+            case .step(let stepSize, let gamma):
+                LearningRateScheduler(StepLR(stepSize: stepSize, gamma: gamma), optimizer: optimizer, interval: .epoch)
+            case .cosine(let tMax, let etaMin):
+                LearningRateScheduler(CosineAnnealingLR(tMax: tMax, etaMin: etaMin), optimizer: optimizer, interval: .epoch)
+            case .oneCycle(let maxLR):
+                // A cycle needs two steps; a one-batch run just trains at the starting rate.
+                LearningRateScheduler(OneCycleLR(maxLR: maxLR, totalSteps: max(2, epochs * batchesPerEpoch)),
+                                      optimizer: optimizer, interval: .batch)
+            }
+        }
+    }
+
+    /// The network `--model` names, or the spec it holds, for `classes` outputs where a name is given.
+    /// - Throws: `ModelSpecError` for a spec that does not parse.
+    func modelSpec(classes: Int) throws -> ModelSpec {
+        switch model {
+        case "cnn": try ModelSpec("conv(32,3) relu flatten linear(\(classes))")
+        case "mlp": try ModelSpec((["flatten"] + hiddenSizes().map { "linear(\($0)) relu" } + ["linear(\(classes))"]).joined(separator: " "))
+        case "linear": try ModelSpec("flatten linear(\(classes))")
+        default: try ModelSpec(model)
+        }
     }
 
     private func hiddenSizes() throws -> [Int] {
@@ -109,6 +181,7 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             if let threads { ComputeThreads.count = threads }
+            _ = try modelSpec(classes: 2)   // a spec that does not parse fails before any data is read
             let opened = try source.open(source.train, split: .train)
             let batches = BenchCommand.batchesInFlight(workers: workers)
             try opened.checkBatchMemory(batchSize: batchSize, inFlight: batches, path: source.train)
@@ -141,7 +214,9 @@ struct TrainCommand: AsyncParsableCommand {
         guard !sampleShape.contains(0) else {
             throw LoaderError(.unsupported, "samples of shape \(sampleShape) hold no features to train on", path: source.train)
         }
-        if model == .cnn && sampleShape.count == 2 {
+        // Which layers take images does not depend on the class count.
+        let takesImages = try modelSpec(classes: 2).takesImages
+        if takesImages && sampleShape.count == 2 {
             // Conv2d takes [channels, height, width]; single-channel images stored as [N, H, W]
             // floats (HDF5, non-uint8 IDX) gain their channel on the loader's workers.
             let addChannel: @Sendable (Example) -> Example = {
@@ -150,11 +225,11 @@ struct TrainCommand: AsyncParsableCommand {
             return try await train(on: trainSet.map(addChannel), testingOn: testSet.map { $0.map(addChannel) })
         }
         // The model is built for the training samples' shape; a test set it cannot take would
-        // reach the layers' shape preconditions. The MLP and linear models flatten first, so for
-        // them only the feature count must agree (an MNIST CSV tests an IDX-trained model).
+        // reach the layers' shape preconditions. Models that flatten first (the MLP, the linear
+        // model) need only the feature count to agree (an MNIST CSV tests an IDX-trained model).
         if let testSet, testSet.count > 0 {
             let testShape = try testSet.sample(at: 0).features.shape
-            let fits = model == .cnn ? testShape == sampleShape : testShape.reduce(1, *) == sampleShape.reduce(1, *)
+            let fits = takesImages ? testShape == sampleShape : testShape.reduce(1, *) == sampleShape.reduce(1, *)
             guard fits else {
                 throw LoaderError(.mismatch, "test samples are \(testShape), the training samples \(sampleShape)",
                                   path: test ?? source.train)
@@ -162,12 +237,19 @@ struct TrainCommand: AsyncParsableCommand {
         }
         let classCount = try checkedClassCount(train: trainSet, test: testSet)
         let network = try makeModel(sampleShape: sampleShape, classes: classCount)
-        let rate = learningRate ?? (optimizer == .sgd ? 0.01 : 0.001)
-        let update: any Optimizer = optimizer == .sgd
-            ? SGD(network.parameters, learningRate: rate, momentum: momentum)
-            : Adam(network.parameters, learningRate: rate)
-        if let load { try ModelFile.load(into: network.parameters, from: load) }
-        let trainer = Trainer(model: network, optimizer: update)
+        let rate = learningRate ?? optimizer.defaultLearningRate
+        let update: any Optimizer = switch optimizer {
+        case .sgd: SGD(network.parameters, learningRate: rate, momentum: momentum)
+        case .adam: Adam(network.parameters, learningRate: rate)
+        case .rmsprop: RMSprop(network.parameters, learningRate: rate, momentum: momentum)
+        case .adadelta: Adadelta(network.parameters, learningRate: rate)
+        }
+        if let load { try ModelFile.load(into: network.state, from: load) }
+        let batchesPerEpoch = (trainSet.count + batchSize - 1) / batchSize
+        let scheduler = try schedule.map {
+            try ScheduleChoice(parsing: $0).scheduler(for: update, epochs: epochs, batchesPerEpoch: batchesPerEpoch)
+        }
+        let trainer = Trainer(model: network, optimizer: update, scheduler: scheduler)
 
         // Normalisation runs on the loader's workers, overlapped with training.
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
@@ -179,12 +261,12 @@ struct TrainCommand: AsyncParsableCommand {
                        workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
         }
         if !json && epochs > 0 {
-            print("training \(model.rawValue) (\(network.parameterCount) parameters) on \(trainSet.count) samples"
+            print("training \(model) (\(network.parameterCount) parameters) on \(trainSet.count) samples"
                   + (testSet.map { ", testing on \($0.count)" } ?? "")
-                  + "; \(optimizer.rawValue) lr \(rate), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers")
+                  + "; \(optimizer.rawValue) lr \(rate)\(schedule.map { " (\($0))" } ?? ""), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers")
         }
         var lossPlot = LossPlot()
-        lossPlot.title = "\(model.rawValue) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue), batch \(batchSize)"
+        lossPlot.title = "\(model) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue), batch \(batchSize)"
         var samplesBefore = 0
         if epochs == 0 {
             guard let testLoader else {
@@ -205,7 +287,7 @@ struct TrainCommand: AsyncParsableCommand {
             lossPlot.epochs.append((samplesBefore, report.trainLoss))
             print(json ? jsonLine(report) : readableLine(report))
         }
-        if let save { try ModelFile.save(network.parameters, to: save) }
+        if let save { try ModelFile.save(network.state, to: save) }
         if let plot {
             do {
                 try lossPlot.write(to: plot)
@@ -249,76 +331,37 @@ struct TrainCommand: AsyncParsableCommand {
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
-    /// The chosen network for samples of `sampleShape` (`[channels, height, width]` for the CNN).
-    /// - Throws: `LoaderError` when the samples do not suit the model, or when its parameters,
-    ///   their gradients and the optimizer's state would not fit in `MemoryLimit`.
+    /// The chosen network for samples of `sampleShape` (`[channels, height, width]` for images).
+    /// - Throws: `LoaderError` when the samples do not suit the model, when it has fewer outputs
+    ///   than there are classes, or when its parameters, their gradients and the optimizer's state
+    ///   would not fit in `MemoryLimit`.
     private func makeModel(sampleShape: [Int], classes: Int) throws -> Sequential {
-        let plan = try layerPlan(sampleShape: sampleShape, classes: classes)
-        // Each parameter has a value and a gradient, and momentum or Adam's two moments besides.
-        let copies = 2 + (optimizer == .adam ? 2 : momentum > 0 ? 1 : 0)
-        let parameters = MemoryLimit.sum(plan.map(\.parameterCount))
+        let spec = try modelSpec(classes: classes)
+        let plan: ModelSpec.Plan
+        do {
+            plan = try spec.plan(input: sampleShape)
+        } catch {
+            throw LoaderError(.unsupported, "\(error), for samples of \(sampleShape)", path: source.train)
+        }
+        guard plan.outputShape.count == 1, plan.outputShape[0] >= classes else {
+            throw LoaderError(.mismatch, "the model gives outputs of \(plan.outputShape) per sample, the data has \(classes) classes; "
+                              + "end the spec with linear(\(classes))", path: source.train)
+        }
+        // Each parameter has a value and a gradient, and the optimizer's state besides; one-cycle
+        // gives SGD and RMSprop a momentum even when --momentum does not.
+        let hasMomentum = momentum > 0 || schedule?.hasPrefix("onecycle") == true
+        let state = switch optimizer {
+        case .sgd: hasMomentum ? 1 : 0
+        case .adam, .adadelta: 2
+        case .rmsprop: hasMomentum ? 2 : 1
+        }
+        let parameters = plan.parameterCount
         try MemoryLimit.check(
-            parameters.flatMap { MemoryLimit.product([$0, copies, MemoryLayout<Float>.stride]) },
-            for: "the \(model.rawValue) model for samples of \(sampleShape) (\(parameters.map(String.init) ?? "too many") parameters, "
+            parameters.flatMap { MemoryLimit.product([$0, 2 + state, MemoryLayout<Float>.stride]) },
+            for: "the \(model) model for samples of \(sampleShape) (\(parameters.map(String.init) ?? "too many") parameters, "
                 + "with gradients and \(optimizer.rawValue)'s state)",
             path: source.train)
-        var generator = SeededGenerator(seed: seed)
-        return Sequential(plan.flatMap { layer -> [any Layer] in
-            switch layer {
-            case .flatten: [Flatten()]
-            case .relu: [ReLU()]
-            case .conv(let inputs, let outputs):
-                [Conv2d(inputChannels: inputs, outputChannels: outputs, kernelSize: 3, generator: &generator)]
-            case .linear(let inputs, let outputs):
-                [Linear(inputFeatures: inputs, outputFeatures: outputs, generator: &generator)]
-            }
-        })
-    }
-
-    /// A layer of the chosen model, described before any is made, so that its size can be checked.
-    private enum PlannedLayer {
-        case conv(inputs: Int, outputs: Int)
-        case linear(inputs: Int, outputs: Int)
-        case relu, flatten
-
-        /// Weights and biases; `nil` past `Int.max`.
-        var parameterCount: Int? {
-            switch self {
-            case .conv(let inputs, let outputs): MemoryLimit.product([inputs, outputs, 9]).map { $0 + outputs }
-            case .linear(let inputs, let outputs): MemoryLimit.product([inputs, outputs]).map { $0 + outputs }
-            case .relu, .flatten: 0
-            }
-        }
-    }
-
-    /// The layers of the chosen model for samples of `sampleShape`.
-    /// - Throws: `LoaderError` `.unsupported` when the samples do not suit the model.
-    private func layerPlan(sampleShape: [Int], classes: Int) throws -> [PlannedLayer] {
-        guard let features = MemoryLimit.product(sampleShape) else {
-            throw LoaderError(.unsupported, "samples of shape \(sampleShape) hold more than \(Int.max) features", path: source.train)
-        }
-        switch model {
-        case .cnn:
-            guard sampleShape.count == 3, sampleShape[0] >= 1, sampleShape.suffix(2).allSatisfy({ $0 >= 3 }) else {
-                throw LoaderError(.unsupported, "the CNN needs [channels, height, width] images of at least 3×3, the samples are \(sampleShape)",
-                                  path: source.train)
-            }
-            let (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2])
-            guard let flattened = MemoryLimit.product([32, height - 2, width - 2]) else {
-                throw LoaderError(.unsupported, "the CNN's outputs for samples of \(sampleShape) overflow", path: source.train)
-            }
-            return [.conv(inputs: channels, outputs: 32), .relu, .flatten, .linear(inputs: flattened, outputs: classes)]
-        case .mlp:
-            var layers: [PlannedLayer] = [.flatten]
-            var inputs = features
-            for size in try hiddenSizes() {
-                layers += [.linear(inputs: inputs, outputs: size), .relu]
-                inputs = size
-            }
-            return layers + [.linear(inputs: inputs, outputs: classes)]
-        case .linear:
-            return [.flatten, .linear(inputs: features, outputs: classes)]
-        }
+        return try spec.makeModel(input: sampleShape, seed: seed)
     }
 
     private func readableLine(_ report: EpochReport) -> String {

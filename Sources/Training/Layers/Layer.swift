@@ -15,6 +15,10 @@ public protocol Layer: AnyObject {
     /// The trainable parameters, in a fixed order (empty for layers without any).
     var parameters: [Parameter] { get }
 
+    /// State that is learnt but not trained, such as batch normalisation's running statistics
+    /// (PyTorch's buffers). Optimizers never see it; a model file saves it after the parameters.
+    var buffers: [Parameter] { get }
+
     /// Training mode (the default) or evaluation mode (dropout off, nothing kept for backward).
     var isTraining: Bool { get set }
 
@@ -34,6 +38,12 @@ public protocol Layer: AnyObject {
 }
 
 extension Layer {
+    /// No buffers, the case for most layers.
+    public var buffers: [Parameter] { [] }
+
+    /// Everything a model file holds: the parameters, then the buffers (as a PyTorch `state_dict`).
+    public var state: [Parameter] { parameters + buffers }
+
     /// Zeroes every parameter's gradient.
     public func zeroGradients() {
         for parameter in parameters { parameter.zeroGradient() }

@@ -4,7 +4,8 @@ import Loaders
 ///
 /// A `ReLU` right after a `Conv2d` or `Linear` is fused into that layer (one pass over the data
 /// instead of two), and the first layer skips its input gradient, which nothing would read.
-/// Parameters are named `"<index>.weight"`/`"<index>.bias"` as in a PyTorch `state_dict`.
+/// Parameters and buffers are named `"<index>.weight"`, `"<index>.running_mean"` and so on, as
+/// in a PyTorch `state_dict`.
 ///
 /// ```swift
 /// let model = Sequential([
@@ -59,13 +60,15 @@ public final class Sequential: Layer {
         }
         self.handOffs = handOffs
         for (position, layer) in layers.enumerated() {
-            for parameter in layer.parameters {
+            for parameter in layer.parameters + layer.buffers {
                 parameter.name = "\(position).\(parameter.name)"
             }
         }
     }
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    public var buffers: [Parameter] { layers.flatMap(\.buffers) }
 
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
         var x = input

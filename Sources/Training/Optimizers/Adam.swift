@@ -19,7 +19,8 @@ import Loaders
 public final class Adam: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
-    public let betas: (Float, Float)
+    /// Variable so that a schedule such as `OneCycleLR` can cycle the first.
+    public var betas: (Float, Float)
     public let epsilon: Float
     public let weightDecay: Float
     /// Whether weight decay shrinks the parameters directly (AdamW) instead of joining the gradient.
@@ -112,5 +113,13 @@ public final class Adam: Optimizer {
             i += 8
         }
         while i < range.upperBound { lane(i); i += 1 }
+    }
+}
+
+extension Adam: MomentumOptimizer {
+    /// The first beta, as PyTorch's schedulers treat it.
+    public var momentumFactor: Float {
+        get { betas.0 }
+        set { betas.0 = newValue }
     }
 }

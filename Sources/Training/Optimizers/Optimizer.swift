@@ -3,8 +3,17 @@ public protocol Optimizer: AnyObject {
     /// The parameters this optimizer updates.
     var parameters: [Parameter] { get }
 
+    /// The step size of the next update; a `LearningRateScheduler` changes it as training goes.
+    var learningRate: Float { get set }
+
     /// Applies one update to every parameter from its current gradient.
     func step()
+}
+
+/// An optimizer with a momentum that a schedule may vary, as PyTorch's `OneCycleLR` does:
+/// SGD's and RMSprop's `momentum`, Adam's first beta.
+public protocol MomentumOptimizer: Optimizer {
+    var momentumFactor: Float { get set }
 }
 
 extension Optimizer {

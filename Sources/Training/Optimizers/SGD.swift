@@ -17,13 +17,13 @@ import Loaders
 public final class SGD: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
-    public let momentum: Float
+    /// Variable so that a schedule such as `OneCycleLR` can cycle it.
+    public var momentum: Float
     public let dampening: Float
     public let nesterov: Bool
     public let weightDecay: Float
-    /// One momentum buffer per parameter, created on the first step.
-    private var momentumBuffers: [[Float]]
-    private var steps = 0
+    /// One momentum buffer per parameter, created on the first step with momentum, as PyTorch does.
+    private var momentumBuffers: [[Float]] = []
 
     /// - Precondition: rates are non-negative; Nesterov needs momentum > 0 and no dampening.
     public init(
@@ -38,12 +38,12 @@ public final class SGD: Optimizer {
         self.dampening = dampening
         self.nesterov = nesterov
         self.weightDecay = weightDecay
-        momentumBuffers = momentum > 0 ? parameters.map { [Float](repeating: 0, count: $0.value.count) } : []
     }
 
     public func step() {
         let (lr, mu, damp, decay, nesterov) = (learningRate, momentum, dampening, weightDecay, nesterov)
-        let first = steps == 0
+        let first = momentumBuffers.isEmpty && mu > 0
+        if first { momentumBuffers = parameters.map { [Float](repeating: 0, count: $0.value.count) } }
         for (index, parameter) in parameters.enumerated() {
             parameter.gradient.scalars.withUnsafeBufferPointer { g in
                 parameter.value.scalars.withUnsafeMutableBufferPointer { p in
@@ -61,6 +61,12 @@ public final class SGD: Optimizer {
                 }
             }
         }
-        steps += 1
+    }
+}
+
+extension SGD: MomentumOptimizer {
+    public var momentumFactor: Float {
+        get { momentum }
+        set { momentum = newValue }
     }
 }

@@ -4,6 +4,10 @@ import Loaders
 /// Saves and loads a model's parameters in a small binary format, so a trained model can be
 /// evaluated later.
 ///
+/// Pass a model's `state` (its parameters, then its buffers such as batch normalisation's running
+/// statistics) to keep everything evaluation needs. A model without buffers has the same state as
+/// parameters, so files saved from `parameters` before buffers existed still load.
+///
 /// The format (all integers unsigned 32-bit little-endian):
 ///
 /// ```text
@@ -20,8 +24,8 @@ import Loaders
 /// land in the wrong layer.
 ///
 /// ```swift
-/// try ModelFile.save(model.parameters, to: "model.bin")
-/// try ModelFile.load(into: model.parameters, from: "model.bin")
+/// try ModelFile.save(model.state, to: "model.bin")
+/// try ModelFile.load(into: model.state, from: "model.bin")
 /// ```
 public enum ModelFile {
     static let magic: [UInt8] = Array("SLPM".utf8)

@@ -19,12 +19,18 @@ public final class Trainer {
     public let loss = CrossEntropyLoss()
     /// Applied to every batch's features before the model sees them; `nil` feeds them as they are.
     public var normalization: Normalization?
+    /// Stepped after every batch or every epoch, as its interval says; `nil` keeps the rate fixed.
+    public var scheduler: LearningRateScheduler?
     private var normalized = Tensor<Float>.empty
 
-    public init(model: any Layer, optimizer: any Optimizer, normalization: Normalization? = nil) {
+    /// - Precondition: `scheduler`, if any, drives `optimizer`.
+    public init(model: any Layer, optimizer: any Optimizer, normalization: Normalization? = nil,
+                scheduler: LearningRateScheduler? = nil) {
+        require(scheduler.map { $0.optimizer === optimizer } ?? true, "the Trainer's scheduler must drive its optimizer")
         self.model = model
         self.optimizer = optimizer
         self.normalization = normalization
+        self.scheduler = scheduler
     }
 
     /// Trains on one batch and returns its mean loss.
@@ -60,6 +66,7 @@ public final class Trainer {
         var (samples, batchIndex, lossSum) = (0, 0, 0.0)
         for try await batch in batches {
             let value = Double(try trainStep(batch))
+            if let scheduler, scheduler.interval == .batch { scheduler.step() }
             batchIndex += 1
             samples += batch.count
             lossSum += value * Double(batch.count)
@@ -67,6 +74,7 @@ public final class Trainer {
                                   runningLoss: lossSum / Double(samples), elapsedSeconds: Self.seconds(clock.now - start)))
         }
         let trainSeconds = Self.seconds(clock.now - start)
+        if let scheduler, scheduler.interval == .epoch { scheduler.step() }
         var accuracy: Double?
         if let test { accuracy = try await self.accuracy(on: test) }
         return EpochReport(epoch: epoch, trainLoss: samples > 0 ? lossSum / Double(samples) : 0,

@@ -1,0 +1,59 @@
+import Loaders
+
+/// Adadelta, following PyTorch's `torch.optim.Adadelta` update exactly:
+///
+/// ```text
+/// g = g + weightDecay · p
+/// s = ρ · s + (1 − ρ) · g²
+/// d = √(u + ε) / √(s + ε) · g
+/// u = ρ · u + (1 − ρ) · d²
+/// p = p − lr · d
+/// ```
+///
+/// ```swift
+/// let optimizer = Adadelta(model.parameters)   // PyTorch's MNIST example uses lr 1.0
+/// ```
+public final class Adadelta: Optimizer {
+    public let parameters: [Parameter]
+    public var learningRate: Float
+    /// The decay of the running means of squared gradients and squared updates.
+    public let rho: Float
+    public let epsilon: Float
+    public let weightDecay: Float
+    private var squareAverages: [[Float]]
+    private var updateAverages: [[Float]]
+
+    /// - Precondition: `0 ≤ rho ≤ 1`; `learningRate`, `epsilon` and `weightDecay` non-negative.
+    public init(_ parameters: [Parameter], learningRate: Float = 1, rho: Float = 0.9, epsilon: Float = 1e-6, weightDecay: Float = 0) {
+        require(rho >= 0 && rho <= 1, "Adadelta rho must be in [0, 1], got \(rho)")
+        require(learningRate >= 0 && epsilon >= 0 && weightDecay >= 0, "Adadelta rates must be non-negative")
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.rho = rho
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        squareAverages = parameters.map { [Float](repeating: 0, count: $0.value.count) }
+        updateAverages = squareAverages
+    }
+
+    public func step() {
+        let (lr, rho, eps, decay) = (learningRate, rho, epsilon, weightDecay)
+        for (index, parameter) in parameters.enumerated() {
+            parameter.gradient.scalars.withUnsafeBufferPointer { g in
+                parameter.value.scalars.withUnsafeMutableBufferPointer { p in
+                    squareAverages[index].withUnsafeMutableBufferPointer { s in
+                        updateAverages[index].withUnsafeMutableBufferPointer { u in
+                            for i in 0..<p.count {
+                                let gradient = g[i] + decay * p[i]
+                                s[i] = rho * s[i] + (1 - rho) * gradient * gradient
+                                let delta = (u[i] + eps).squareRoot() / (s[i] + eps).squareRoot() * gradient
+                                u[i] = rho * u[i] + (1 - rho) * delta * delta
+                                p[i] -= lr * delta
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
