@@ -245,7 +245,9 @@ struct TrainCommand: AsyncParsableCommand {
         case .adadelta: Adadelta(network.parameters, learningRate: rate)
         }
         if let load { try ModelFile.load(into: network.state, from: load) }
-        let batchesPerEpoch = (trainSet.count + batchSize - 1) / batchSize
+        // Not (count + batchSize - 1) / batchSize, which overflows for a batch size near Int.max.
+        let (fullBatches, remainder) = trainSet.count.quotientAndRemainder(dividingBy: batchSize)
+        let batchesPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
         let scheduler = try schedule.map {
             try ScheduleChoice(parsing: $0).scheduler(for: update, epochs: epochs, batchesPerEpoch: batchesPerEpoch)
         }
