@@ -2,9 +2,9 @@ import Loaders
 
 /// An HDF5 file opened read-only: list its datasets, describe one, read one whole.
 ///
-/// Links to other files are never followed, and walking the group tree stops at
-/// `maximumDepth` levels and `maximumObjectCount` objects, so a hostile file cannot make us
-/// open other files or loop.
+/// Links to other files are never followed, and walking the group tree visits each group once
+/// and stops at `maximumDepth` levels and `maximumObjectCount` objects, so a hostile file cannot
+/// make us open other files or loop.
 ///
 /// ```swift
 /// let file = try HDF5File("train.h5")
@@ -12,9 +12,9 @@ import Loaders
 /// let labels = try file.read("/labels", as: Int.self)     // Tensor<Int> of shape [60000]
 /// ```
 public final class HDF5File: Sendable {
-    /// The deepest group nesting `datasets()` walks.
+    /// The deepest group nesting `contents()` walks.
     public static let maximumDepth = 32
-    /// The most links `datasets()` visits in total.
+    /// The most links `contents()` visits in total.
     public static let maximumObjectCount = 100_000
 
     /// The path the file was opened with.
@@ -41,39 +41,68 @@ public final class HDF5File: Sendable {
         userBlock = opened.userBlock
     }
 
-    /// Every dataset reachable from the root group through hard links, in path order.
-    ///
-    /// Datasets of types SwiftLoaders cannot read (strings, compounds) are left out; soft and
-    /// external links are not followed.
-    /// - Throws: `LoaderError` when a group cannot be read or the tree exceeds the bounds above.
+    /// Every dataset reachable from the root group through hard links, in path order, that
+    /// SwiftLoaders can read: `contents().datasets`.
+    /// - Throws: `LoaderError` when a group cannot be read.
     /// - Complexity: O(objects in the file).
     public func datasets() throws -> [HDF5DatasetInfo] {
-        var found: [HDF5DatasetInfo] = []
+        try contents().datasets
+    }
+
+    /// Everything reachable from the root group through hard links, in path order: the datasets
+    /// that can be read, those that cannot (strings, compounds, enums, …) with their type and
+    /// why, and where the walk stopped.
+    ///
+    /// Each group is walked once: a hard link back to a group already walked (a cycle, or a
+    /// second name for it) is reported as a stop, as are groups nested deeper than
+    /// `maximumDepth`, links past the first `maximumObjectCount`, and external links (never
+    /// followed); the rest is still listed. Soft links are skipped: they name objects inside the
+    /// file, listed under their own paths.
+    /// - Throws: `LoaderError` when a group cannot be read.
+    /// - Complexity: O(objects in the file).
+    public func contents() throws -> HDF5Contents {
+        var contents = HDF5Contents()
         var visited = 0
+        var walked: [HDF5Calls.ObjectIdentity: String] = [:]
         func walk(_ group: String, depth: Int) throws {
-            guard depth <= Self.maximumDepth else {
-                throw LoaderError(.unsupported, "groups nest deeper than \(Self.maximumDepth) levels", path: path, location: .datasetPath(group))
+            let identity = try HDF5Calls.objectIdentity(at: group, file: handle, linkAccess: linkAccess, path: path)
+            if let first = walked[identity] {
+                contents.stops.append(HDF5WalkStop(path: group, reason: "the same group as \(first), already listed"))
+                return
             }
-            for link in try HDF5Calls.links(in: group, file: handle, linkAccess: linkAccess, path: path) where link.kind == .hard {
+            walked[identity] = group
+            for link in try HDF5Calls.links(in: group, file: handle, linkAccess: linkAccess, path: path) where link.kind != .soft {
+                let child = group == "/" ? "/" + link.name : group + "/" + link.name
+                guard link.kind == .hard else {
+                    contents.stops.append(HDF5WalkStop(path: child, reason: "a link to another file or of an unknown kind, never followed"))
+                    continue
+                }
                 visited += 1
                 guard visited <= Self.maximumObjectCount else {
-                    throw LoaderError(.unsupported, "more than \(Self.maximumObjectCount) objects", path: path, location: .datasetPath(group))
+                    contents.stops.append(HDF5WalkStop(path: child, reason: "more than \(Self.maximumObjectCount) objects; the rest is not listed"))
+                    return
                 }
-                let child = group == "/" ? "/" + link.name : group + "/" + link.name
                 switch try HDF5Calls.objectKind(at: child, file: handle, linkAccess: linkAccess, path: path) {
-                case .group: try walk(child, depth: depth + 1)
+                case .group:
+                    guard depth < Self.maximumDepth else {
+                        contents.stops.append(HDF5WalkStop(path: child, reason: "groups nest deeper than \(Self.maximumDepth) levels"))
+                        continue
+                    }
+                    try walk(child, depth: depth + 1)
                 case .dataset:
                     do {
-                        found.append(try info(child))
+                        contents.datasets.append(try info(child))
                     } catch let error as LoaderError where error.code == .unsupported {
-                        continue
+                        let outline = try? HDF5Calls.outline(child, file: handle, linkAccess: linkAccess, path: path)
+                        contents.unsupported.append(HDF5UnsupportedDataset(
+                            path: child, typeName: outline?.typeName ?? "unknown", shape: outline?.shape, reason: error.message))
                     }
                 case .other: continue
                 }
             }
         }
         try walk("/", depth: 0)
-        return found
+        return contents
     }
 
     /// Describes the dataset at `datasetPath` (e.g. `/data/train/x`).

@@ -12,10 +12,13 @@ struct HDF5Inspection {
         file = try HDF5File(path)
     }
 
-    /// `{"format":"hdf5","datasets":[{"path":…,"dtype":…,"shape":[…]},…]}` and a readable listing.
+    /// `{"format":"hdf5","datasets":[{"path":…,"dtype":…,"shape":[…]},…]}` and a readable listing;
+    /// datasets that cannot be read follow under `"unsupported"` (with their type and why), and
+    /// where the group walk stopped under `"stopped"`, each key only when there are any.
     func listing() throws -> InspectionSummary {
-        let datasets = try file.datasets()
-        let json = JSON.object([
+        let contents = try file.contents()
+        let datasets = contents.datasets
+        var fields: [(String, JSON)] = [
             ("format", .string("hdf5")),
             ("datasets", .array(datasets.map { info in
                 .object([
@@ -24,8 +27,25 @@ struct HDF5Inspection {
                     ("shape", .array(info.shape.map { .integer(Int128($0)) })),
                 ])
             })),
-        ])
-        var lines = ["\(file.path): HDF5, \(datasets.count) dataset\(datasets.count == 1 ? "" : "s")"]
+        ]
+        if !contents.unsupported.isEmpty {
+            fields.append(("unsupported", .array(contents.unsupported.map { dataset in
+                .object([
+                    ("path", .string(dataset.path)),
+                    ("type", .string(dataset.typeName)),
+                    ("shape", dataset.shape.map { .array($0.map { .integer(Int128($0)) }) } ?? .null),
+                    ("reason", .string(dataset.reason)),
+                ])
+            })))
+        }
+        if !contents.stops.isEmpty {
+            fields.append(("stopped", .array(contents.stops.map { stop in
+                .object([("path", .string(stop.path)), ("reason", .string(stop.reason))])
+            })))
+        }
+        var heading = "\(file.path): HDF5, \(datasets.count) dataset\(datasets.count == 1 ? "" : "s")"
+        if !contents.unsupported.isEmpty { heading += " and \(contents.unsupported.count) unsupported" }
+        var lines = [heading]
         for info in datasets {
             var storage = info.layout.rawValue
             if let chunks = info.chunkShape { storage += " \(chunks.map(String.init).joined(separator: "x"))" }
@@ -33,7 +53,14 @@ struct HDF5Inspection {
             if info.isResizable { storage += ", resizable" }
             lines.append("  \(info.path)  \(info.elementType.name)  \(Self.shapeText(info.shape))  (\(storage))")
         }
-        return InspectionSummary(json: json, readable: lines.joined(separator: "\n"))
+        for dataset in contents.unsupported {
+            let shape = dataset.shape.map(Self.shapeText) ?? "no simple shape"
+            lines.append("  \(dataset.path)  \(dataset.typeName)  \(shape)  (unsupported: \(dataset.reason))")
+        }
+        for stop in contents.stops {
+            lines.append("  not walked: \(stop.path): \(stop.reason)")
+        }
+        return InspectionSummary(json: .object(fields), readable: lines.joined(separator: "\n"))
     }
 
     /// `{"format":"hdf5","path":…,"dtype":…,"shape":[…],"sum":…,"min":…,"max":…}`; integer sums

@@ -1,0 +1,83 @@
+"""Writes the HDF5 files for the tests of sizes, listings and messages, with h5py as the
+independent writer, and limits.json: what h5py reads from them, for the tests to compare against.
+
+- row_chunks.h5: one row per chunk (h5py's usual layout for appended data), and a dataset of
+  single-row chunks of which only some were written;
+- declared_huge.h5: 2^33 rows, and rows of 20000 x 20000, whose chunks were never written (a few KB);
+- listing.h5: string, compound and enum datasets, a hard-link cycle, a second hard link to one
+  group, groups nested 40 deep, and an external link;
+- wide_labels.h5: a uint64 label of 2^64-1, a float label of 1e30.
+
+usage: python3 make_limits.py   (writes next to this script; deterministic)
+"""
+import json, os, numpy as np, h5py
+
+here = os.path.dirname(os.path.abspath(__file__))
+rng = np.random.default_rng(20261207)
+expected = {}
+
+def path(name):
+    return os.path.join(here, name)
+
+def digest(values):
+    """The sum and the position-weighted sum sum((i + 1) * v) of the flattened values, exactly."""
+    flat = [int(v) for v in values.ravel()]
+    return {"sum": sum(flat), "weighted_sum": sum((i + 1) * v for i, v in enumerate(flat))}
+
+type_names = {h5py.h5t.INTEGER: "integer", h5py.h5t.FLOAT: "float", h5py.h5t.STRING: "string",
+              h5py.h5t.COMPOUND: "compound", h5py.h5t.ENUM: "enum"}
+
+with h5py.File(path("row_chunks.h5"), "w") as f:
+    f.create_dataset("images", data=rng.integers(0, 256, size=(300, 4, 5), dtype=np.uint8), chunks=(1, 4, 5), maxshape=(None, 4, 5))
+    f.create_dataset("labels", data=rng.integers(0, 10, size=300, dtype=np.uint8), chunks=(1,), maxshape=(None,))
+    sparse = f.create_dataset("sparse", shape=(1500, 4), dtype=np.int16, chunks=(1, 4), fillvalue=5)
+    for row in range(0, 1500, 15):
+        sparse[row] = rng.integers(-1000, 1000, size=4, dtype=np.int16)
+with h5py.File(path("row_chunks.h5"), "r") as f:
+    expected["row_chunks.h5"] = {
+        "/" + name: {"shape": list(f[name].shape), "stored_chunks": f[name].id.get_num_chunks(), **digest(f[name][()])}
+        for name in ["images", "labels", "sparse"]
+    }
+
+with h5py.File(path("declared_huge.h5"), "w") as f:
+    f.create_dataset("images", shape=(2**33, 28, 28), dtype=np.uint8, chunks=(64, 28, 28))
+    f.create_dataset("labels", shape=(2**33,), dtype=np.uint8, chunks=(4096,))
+    f.create_dataset("wide", shape=(2, 20000, 20000), dtype=np.uint8, chunks=(1, 500, 500))
+    f.create_dataset("wide_labels", shape=(2,), dtype=np.uint8)
+with h5py.File(path("declared_huge.h5"), "r") as f:
+    expected["declared_huge.h5"] = {"/" + name: {"shape": list(f[name].shape)} for name in f}
+
+with h5py.File(path("listing.h5"), "w") as f:
+    f["numbers"] = np.arange(3, dtype=np.int32)
+    f["text"] = np.array([b"a", b"bc"], dtype="S2")
+    f["records"] = np.zeros(3, dtype=[("a", "i4"), ("b", "f8")])
+    f.create_dataset("colors", data=np.array([0, 1, 1], dtype=np.uint8), dtype=h5py.enum_dtype({"red": 0, "green": 1}, basetype="u1"))
+    inner = f.create_group("cycle/inner")
+    inner["x"] = np.ones(2, dtype=np.float32)
+    inner["back"] = f["cycle"]
+    f["alias"] = inner
+    group = f.create_group("deep")
+    group["y"] = np.zeros(1, dtype=np.uint8)
+    for level in range(1, 41):
+        group = group.create_group(f"l{level:02d}")
+    group["bottom"] = np.zeros(1, dtype=np.uint8)
+    f["outside"] = h5py.ExternalLink("elsewhere.h5", "/images")
+    f["z_after"] = np.zeros((2, 2), dtype=np.float64)
+with h5py.File(path("listing.h5"), "r") as f:
+    expected["listing.h5"] = {
+        "/" + name: {"class": type_names[f[name].id.get_type().get_class()], "shape": list(f[name].shape)}
+        for name in ["numbers", "text", "records", "colors", "cycle/inner/x", "deep/y", "z_after"]
+    }
+
+with h5py.File(path("wide_labels.h5"), "w") as f:
+    f["images"] = np.arange(12, dtype=np.uint8).reshape(3, 2, 2)
+    f["labels"] = np.array([1, 2**64 - 1, 3], dtype=np.uint64)
+    f["float_labels"] = np.array([1.0, 2.0, 1e30], dtype=np.float64)
+    f["half_labels"] = np.array([1.0, 2.5, 3.0], dtype=np.float32)
+with h5py.File(path("wide_labels.h5"), "r") as f:
+    expected["wide_labels.h5"] = {"/" + name: {"values": [repr(v) for v in f[name][()].ravel().tolist()]}
+                                  for name in ["labels", "float_labels", "half_labels"]}
+
+with open(path("limits.json"), "w") as out:
+    json.dump(expected, out, sort_keys=True)
+    out.write("\n")
