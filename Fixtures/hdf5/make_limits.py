@@ -1,8 +1,8 @@
 """Writes the HDF5 files for the tests of sizes, listings and messages, with h5py as the
 independent writer, and limits.json: what h5py reads from them, for the tests to compare against.
 
-- row_chunks.h5: one row per chunk (h5py's usual layout for appended data), and a dataset of
-  single-row chunks of which only some were written;
+- row_chunks.h5: one row per chunk (h5py's usual layout for appended data), gzip-compressed and
+  not, and a dataset of single-row chunks of which only some were written;
 - declared_huge.h5: 2^33 rows, and rows of 20000 x 20000, whose chunks were never written (a few KB);
 - listing.h5: string, compound and enum datasets, a hard-link cycle, a second hard link to one
   group, groups nested 40 deep, and an external link;
@@ -28,24 +28,27 @@ type_names = {h5py.h5t.INTEGER: "integer", h5py.h5t.FLOAT: "float", h5py.h5t.STR
               h5py.h5t.COMPOUND: "compound", h5py.h5t.ENUM: "enum"}
 
 with h5py.File(path("row_chunks.h5"), "w") as f:
-    f.create_dataset("images", data=rng.integers(0, 256, size=(300, 4, 5), dtype=np.uint8), chunks=(1, 4, 5), maxshape=(None, 4, 5))
-    f.create_dataset("labels", data=rng.integers(0, 10, size=300, dtype=np.uint8), chunks=(1,), maxshape=(None,))
-    sparse = f.create_dataset("sparse", shape=(1500, 4), dtype=np.int16, chunks=(1, 4), fillvalue=5)
+    f.create_dataset("images", data=rng.integers(0, 256, size=(300, 4, 5), dtype=np.uint8), chunks=(1, 4, 5),
+                     maxshape=(None, 4, 5), compression="gzip")
+    f.create_dataset("labels", data=rng.integers(0, 10, size=300, dtype=np.uint8), chunks=(1,), maxshape=(None,), compression="gzip")
+    f.create_dataset("plain_images", data=rng.integers(0, 256, size=(300, 4, 5), dtype=np.uint8), chunks=(1, 4, 5), maxshape=(None, 4, 5))
+    sparse = f.create_dataset("sparse", shape=(1500, 4), dtype=np.int16, chunks=(1, 4), fillvalue=5, compression="gzip", shuffle=True)
     for row in range(0, 1500, 15):
         sparse[row] = rng.integers(-1000, 1000, size=4, dtype=np.int16)
 with h5py.File(path("row_chunks.h5"), "r") as f:
     expected["row_chunks.h5"] = {
         "/" + name: {"shape": list(f[name].shape), "stored_chunks": f[name].id.get_num_chunks(), **digest(f[name][()])}
-        for name in ["images", "labels", "sparse"]
+        for name in ["images", "labels", "plain_images", "sparse"]
     }
 
 with h5py.File(path("declared_huge.h5"), "w") as f:
-    f.create_dataset("images", shape=(2**33, 28, 28), dtype=np.uint8, chunks=(64, 28, 28))
-    f.create_dataset("labels", shape=(2**33,), dtype=np.uint8, chunks=(4096,))
+    f.create_dataset("images", shape=(2**33, 28, 28), dtype=np.uint8, chunks=(64, 28, 28), fillvalue=7)
+    f.create_dataset("labels", shape=(2**33,), dtype=np.uint8, chunks=(4096,), fillvalue=3)
     f.create_dataset("wide", shape=(2, 20000, 20000), dtype=np.uint8, chunks=(1, 500, 500))
     f.create_dataset("wide_labels", shape=(2,), dtype=np.uint8)
 with h5py.File(path("declared_huge.h5"), "r") as f:
-    expected["declared_huge.h5"] = {"/" + name: {"shape": list(f[name].shape)} for name in f}
+    expected["declared_huge.h5"] = {"/" + name: {"shape": list(f[name].shape), "last_row": digest(f[name][-1])} for name in ["images", "labels"]}
+    expected["declared_huge.h5"].update({"/" + name: {"shape": list(f[name].shape)} for name in ["wide", "wide_labels"]})
 
 with h5py.File(path("listing.h5"), "w") as f:
     f["numbers"] = np.arange(3, dtype=np.int32)
@@ -63,11 +66,14 @@ with h5py.File(path("listing.h5"), "w") as f:
     group["bottom"] = np.zeros(1, dtype=np.uint8)
     f["outside"] = h5py.ExternalLink("elsewhere.h5", "/images")
     f["z_after"] = np.zeros((2, 2), dtype=np.float64)
+# h5py's walk (H5Ovisit) visits each object once, under its first name in name order.
+visited = {}
+def visit(name, obj):
+    if isinstance(obj, h5py.Dataset):
+        visited["/" + name] = {"class": type_names[obj.id.get_type().get_class()], "shape": list(obj.shape)}
 with h5py.File(path("listing.h5"), "r") as f:
-    expected["listing.h5"] = {
-        "/" + name: {"class": type_names[f[name].id.get_type().get_class()], "shape": list(f[name].shape)}
-        for name in ["numbers", "text", "records", "colors", "cycle/inner/x", "deep/y", "z_after"]
-    }
+    f.visititems(visit)
+expected["listing.h5"] = visited
 
 with h5py.File(path("wide_labels.h5"), "w") as f:
     f["images"] = np.arange(12, dtype=np.uint8).reshape(3, 2, 2)

@@ -14,9 +14,9 @@ import Synchronization
 /// Rows are grouped into blocks, the unit of decoding and caching: a block is one row-chunk of a
 /// chunked dataset, or about 1 MiB of rows otherwise. Contiguous data is read with `pread` at the
 /// dataset's file offset, and chunks written with h5py's default filters (gzip, shuffle,
-/// fletcher32) are read raw, checked and inflated in the calling thread, so many threads read at
-/// once; libhdf5 (one call at a time) is asked only for chunk addresses, compact datasets and
-/// filters it alone can decode.
+/// fletcher32) are read raw through libhdf5 (one call at a time, a search of the chunk index
+/// each), then checked and inflated in the calling thread, so many threads decode at once;
+/// compact datasets, unfiltered chunks and filters only libhdf5 can decode are read by H5Dread.
 final class StoredDataset: Sendable {
     /// Where a dataset's element bytes come from.
     enum Source: Sendable {
@@ -24,9 +24,10 @@ final class StoredDataset: Sendable {
         case contiguous(offset: Int)
         /// Storage never allocated: every element is the fill value.
         case fill
-        /// Chunks decoded here.
+        /// Filtered chunks decoded here.
         case chunks(ChunkPlan)
-        /// Everything through libhdf5 (compact layout, filters only libhdf5 knows).
+        /// Everything through libhdf5 (compact layout, chunks without filters or with filters
+        /// only libhdf5 knows).
         case library
     }
 
@@ -59,7 +60,7 @@ final class StoredDataset: Sendable {
     let rowByteCount: Int
     let blockRows: Int
     /// The chunks the chunk index holds, counted by one walk the first time a chunk is missing.
-    private let allocatedChunks = Mutex<Int?>(nil)
+    let allocatedChunks = Mutex<Int?>(nil)
     /// Up to this many stored chunks, a chunk the index search misses is looked for by a walk.
     static let walkCheckedChunkCount = 1024
 
@@ -133,7 +134,10 @@ final class StoredDataset: Sendable {
                   !rowBytes.multipliedReportingOverflow(by: blockRows).overflow else {
                 throw failure(.unsupported, "a row of chunks of shape \(chunkShape) exceeds the \(Self.maximumBlockBytes)-byte limit")
             }
-            let decodable = description.filters.allSatisfy {
+            // Chunks without filters hold nothing to decode: H5Dread copies them as fast, and only
+            // it knows how many bytes to read where a damaged index entry claims another size
+            // (H5Dread_chunk would read the claimed size into a buffer of the chunk's).
+            let decodable = !description.filters.isEmpty && description.filters.allSatisfy {
                 if case .other = $0 { return false }
                 return true
             }
