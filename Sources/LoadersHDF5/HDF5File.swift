@@ -117,8 +117,9 @@ public final class HDF5File: Sendable {
     /// Integer targets take only values they hold exactly; floating-point targets round.
     /// `strategy: .libhdf5` reads through libhdf5's `H5Dread` instead: the reference the faster
     /// `.direct` reads must equal.
-    /// - Throws: `LoaderError` naming the file and dataset when it cannot be read, is larger than
-    ///   this machine's memory, or holds a value `Scalar` cannot represent (naming its index).
+    /// - Throws: `LoaderError` naming the file and dataset when it cannot be read, when its bytes
+    ///   and their conversion to `Scalar` together exceed this machine's memory (checked before
+    ///   allocating), or when it holds a value `Scalar` cannot represent (naming its index).
     /// - Complexity: O(elements); chunked datasets decode in this thread.
     public func read<Scalar: HDF5Scalar>(
         _ datasetPath: String, as: Scalar.Type = Scalar.self, strategy: HDF5ReadStrategy = .direct
@@ -146,14 +147,21 @@ public final class HDF5File: Sendable {
 
     private func read<Scalar: HDF5Scalar>(_ stored: StoredDataset, rows: Range<Int>, as: Scalar.Type) throws -> Tensor<Scalar> {
         let byteCount = rows.count * stored.rowByteCount
-        guard byteCount <= physicalMemoryBytes() else {
-            throw LoaderError(.unsupported, "\(byteCount) bytes do not fit in memory", path: path, location: .datasetPath(stored.info.path))
+        let count = rows.count * stored.rowElementCount
+        // The stored bytes and their conversion are held at once; uint8 read as Int takes 9 bytes
+        // an element.
+        let memory = physicalMemoryBytes()
+        let (convertedBytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+        guard !overflow, convertedBytes <= memory, byteCount <= memory - convertedBytes else {
+            let convertedText = overflow ? "more than \(Int.max)" : "\(convertedBytes)"
+            throw LoaderError(
+                .unsupported, "\(byteCount) stored bytes and \(convertedText) bytes as \(Scalar.self) do not fit in this machine's \(memory) bytes of memory",
+                path: path, location: .datasetPath(stored.info.path))
         }
         let bytes = try [UInt8](uninitializedCapacity: byteCount) { buffer, initialized in
             try stored.readRows(rows, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = buffer.count
         }
-        let count = rows.count * stored.rowElementCount
         var shape = stored.info.shape
         if !shape.isEmpty { shape[0] = rows.count }
         guard count > 0 else { return Tensor(shape: shape, scalars: []) }

@@ -124,10 +124,15 @@ struct HDF5Inspection {
                 return (.double(sum), .float(Float(minimum)), .float(Float(maximum)))
             }
             return (.double(sum), .double(minimum), .double(maximum))
-        case .uint64:
-            return try integerStatistics(info, as: UInt64.self)
-        default:
-            return try integerStatistics(info, as: Int64.self)
+        // Each integer type is read as itself, so that a slice takes no more memory than stored.
+        case .int8: return try integerStatistics(info, as: Int8.self)
+        case .uint8: return try integerStatistics(info, as: UInt8.self)
+        case .int16: return try integerStatistics(info, as: Int16.self)
+        case .uint16: return try integerStatistics(info, as: UInt16.self)
+        case .int32: return try integerStatistics(info, as: Int32.self)
+        case .uint32: return try integerStatistics(info, as: UInt32.self)
+        case .int64: return try integerStatistics(info, as: Int64.self)
+        case .uint64: return try integerStatistics(info, as: UInt64.self)
         }
     }
 

@@ -82,6 +82,17 @@ import Testing
         #expect(last.label == label.sum)
     }
 
+    /// Reading all 2^33 declared rows at once is refused before anything is allocated, naming the size.
+    @Test func wholeReadBeyondMemoryIsRefusedBeforeAllocating() throws {
+        let path = Fixtures.path("declared_huge.h5")
+        let shape = try #require(try LimitsFixtures.entry("declared_huge.h5", "/images")["shape"] as? [Int])
+        let error = #expect(throws: LoaderError.self) { try HDF5File(path).read("/images", as: UInt8.self) }
+        #expect(error?.code == .unsupported)
+        #expect(error?.path == path)
+        #expect(error?.location == .datasetPath("/images"))
+        #expect(error?.message.hasPrefix("\(shape.reduce(1, *)) stored bytes and \(shape.reduce(1, *)) bytes as UInt8 do not fit") == true)
+    }
+
     /// Rows of 20000 x 20000 never-written elements: opening plans one row per block and reads nothing.
     @Test func declaredWideRowsOpenWithoutReading() throws {
         let path = Fixtures.path("declared_huge.h5")
