@@ -50,6 +50,9 @@ enum ElementConversion {
         as: Scalar.Type
     ) -> Result<[Scalar], OutOfRange> {
         let swap = order != .native
+        if isStored(element, as: Scalar.self) {
+            return .success(copied(raw, count: count, byteCount: element.byteCount, swap: swap))
+        }
         var failedAt: Int?
         let values = [Scalar](uninitializedCapacity: count) { buffer, initialized in
             func fill<Stored: FixedWidthInteger>(_: Stored.Type, _ convert: (Stored) -> Scalar?) {
@@ -77,6 +80,43 @@ enum ElementConversion {
         }
         if let failedAt { return .failure(OutOfRange(index: failedAt)) }
         return .success(values)
+    }
+
+    /// Whether `Scalar` is the stored type itself, so that converting is copying (the generic
+    /// conversion costs a metadata lookup per element when not specialised).
+    private static func isStored<Scalar>(_ element: HDF5ElementType, as: Scalar.Type) -> Bool {
+        switch element {
+        case .int8: Scalar.self == Int8.self
+        case .uint8: Scalar.self == UInt8.self
+        case .int16: Scalar.self == Int16.self
+        case .uint16: Scalar.self == UInt16.self
+        case .int32: Scalar.self == Int32.self
+        case .uint32: Scalar.self == UInt32.self
+        case .int64: Scalar.self == Int64.self || Scalar.self == Int.self && MemoryLayout<Int>.size == 8
+        case .uint64: Scalar.self == UInt64.self || Scalar.self == UInt.self && MemoryLayout<UInt>.size == 8
+        case .float32: Scalar.self == Float.self
+        case .float64: Scalar.self == Double.self
+        }
+    }
+
+    /// `count` elements of `byteCount` bytes copied from `raw`, each byte-reversed if `swap`.
+    private static func copied<Scalar>(_ raw: UnsafeRawPointer, count: Int, byteCount: Int, swap: Bool) -> [Scalar] {
+        [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let target = UnsafeMutableRawBufferPointer(buffer)
+            target.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: count * byteCount))
+            if swap {
+                for start in stride(from: 0, to: count * byteCount, by: byteCount) {
+                    var low = start
+                    var high = start + byteCount - 1
+                    while low < high {
+                        target.swapAt(low, high)
+                        low += 1
+                        high -= 1
+                    }
+                }
+            }
+            initialized = count
+        }
     }
 
     /// The element at `index` that the target type cannot hold.

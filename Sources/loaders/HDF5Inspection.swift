@@ -106,24 +106,12 @@ struct HDF5Inspection {
 
     private func statistics(_ info: HDF5DatasetInfo) throws -> (JSON, JSON, JSON) {
         switch info.elementType {
-        case .float32, .float64:
-            var sum = 0.0
-            var minimum = Double.infinity
-            var maximum = -Double.infinity
-            var seen = false
-            try forEachSlice(info, as: Double.self) { values in
-                for value in values {
-                    sum += value
-                    minimum = Swift.min(minimum, value)
-                    maximum = Swift.max(maximum, value)
-                }
-                seen = seen || !values.isEmpty
-            }
-            guard seen else { return (.double(0), .null, .null) }
-            if info.elementType == .float32 {
-                return (.double(sum), .float(Float(minimum)), .float(Float(maximum)))
-            }
-            return (.double(sum), .double(minimum), .double(maximum))
+        case .float32:
+            let (sum, minimum, maximum) = try floatStatistics(info, as: Float.self)
+            return (sum, minimum.map { .float(Float($0)) } ?? .null, maximum.map { .float(Float($0)) } ?? .null)
+        case .float64:
+            let (sum, minimum, maximum) = try floatStatistics(info, as: Double.self)
+            return (sum, minimum.map { .double($0) } ?? .null, maximum.map { .double($0) } ?? .null)
         // Each integer type is read as itself, so that a slice takes no more memory than stored.
         case .int8: return try integerStatistics(info, as: Int8.self)
         case .uint8: return try integerStatistics(info, as: UInt8.self)
@@ -134,6 +122,26 @@ struct HDF5Inspection {
         case .int64: return try integerStatistics(info, as: Int64.self)
         case .uint64: return try integerStatistics(info, as: UInt64.self)
         }
+    }
+
+    /// The sum in Double, and the minimum and maximum (nil when there are no elements), of a
+    /// float dataset read as its own type.
+    private func floatStatistics<Scalar: HDF5Scalar & BinaryFloatingPoint>(_ info: HDF5DatasetInfo, as: Scalar.Type) throws -> (JSON, Double?, Double?) {
+        var sum = 0.0
+        var minimum = Double.infinity
+        var maximum = -Double.infinity
+        var seen = false
+        try forEachSlice(info, as: Scalar.self) { values in
+            for stored in values {
+                let value = Double(stored)
+                sum += value
+                minimum = Swift.min(minimum, value)
+                maximum = Swift.max(maximum, value)
+            }
+            seen = seen || !values.isEmpty
+        }
+        guard seen else { return (.double(0), nil, nil) }
+        return (.double(sum), minimum, maximum)
     }
 
     private func integerStatistics<Scalar: HDF5Scalar & FixedWidthInteger>(_ info: HDF5DatasetInfo, as: Scalar.Type) throws -> (JSON, JSON, JSON) {
