@@ -73,14 +73,15 @@ public final class HDF5File: Sendable {
             walked[identity] = group
             for link in try HDF5Calls.links(in: group, file: handle, linkAccess: linkAccess, path: path) where link.kind != .soft {
                 let child = group == "/" ? "/" + link.name : group + "/" + link.name
+                visited += 1
+                // Past the limit, one stop ends the whole walk.
+                if visited == Self.maximumObjectCount + 1 {
+                    contents.stops.append(HDF5WalkStop(path: child, reason: "more than \(Self.maximumObjectCount) objects; the rest is not listed"))
+                }
+                guard visited <= Self.maximumObjectCount else { return }
                 guard link.kind == .hard else {
                     contents.stops.append(HDF5WalkStop(path: child, reason: "a link to another file or of an unknown kind, never followed"))
                     continue
-                }
-                visited += 1
-                guard visited <= Self.maximumObjectCount else {
-                    contents.stops.append(HDF5WalkStop(path: child, reason: "more than \(Self.maximumObjectCount) objects; the rest is not listed"))
-                    return
                 }
                 switch try HDF5Calls.objectKind(at: child, file: handle, linkAccess: linkAccess, path: path) {
                 case .group:
