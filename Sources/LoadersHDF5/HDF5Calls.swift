@@ -119,7 +119,7 @@ enum HDF5Calls {
     // MARK: - Files and groups
 
     /// Opens `path` read-only, with a link-access list that never follows external links.
-    static func openFile(_ path: String) throws -> (file: HDF5Handle, linkAccess: HDF5Handle, size: Int, userBlock: Int) {
+    static func openFile(_ path: String) throws -> (file: HDF5Handle, linkAccess: HDF5Handle, size: Int) {
         try withLibrary {
             let linkAccess = chdf5_create_safe_link_access()
             guard linkAccess >= 0 else { throw failure("cannot create link access properties", file: path) }
@@ -130,12 +130,7 @@ enum HDF5Calls {
             let file = HDF5Handle(id, .file)
             var size: hsize_t = 0
             guard H5Fget_filesize(id, &size) >= 0 else { throw failure("cannot read the file size", file: path) }
-            let creation = H5Fget_create_plist(id)
-            guard creation >= 0 else { throw failure("cannot read file creation properties", file: path) }
-            let creationList = HDF5Handle(creation, .propertyList)
-            var userBlock: hsize_t = 0
-            guard H5Pget_userblock(creationList.id, &userBlock) >= 0 else { throw failure("cannot read the user block size", file: path) }
-            return (file, access, Int(clamping: size), Int(clamping: userBlock))
+            return (file, access, Int(clamping: size))
         }
     }
 

@@ -25,8 +25,6 @@ public final class HDF5File: Sendable {
     let raw: ReadOnlyFile
     /// The file's size in bytes.
     let size: Int
-    /// The bytes reserved before the HDF5 data (0 unless the file has a user block).
-    let userBlock: Int
 
     /// Opens the HDF5 file at `path` for reading.
     /// - Throws: `LoaderError` with code `.io` when the file cannot be opened, `.malformed` when it
@@ -38,7 +36,6 @@ public final class HDF5File: Sendable {
         handle = opened.file
         linkAccess = opened.linkAccess
         size = opened.size
-        userBlock = opened.userBlock
     }
 
     /// Every dataset reachable from the root group through hard links, in path order, that
