@@ -4,13 +4,15 @@ independent writer, and limits.json: what h5py reads from them, for the tests to
 - row_chunks.h5: one row per chunk (h5py's usual layout for appended data), gzip-compressed and
   not, and a dataset of single-row chunks of which only some were written;
 - declared_huge.h5: 2^33 rows, and rows of 20000 x 20000, whose chunks were never written (a few KB);
+- damaged_large_index.h5: 1,100 one-row chunks, one key of the chunk index raised so that the
+  index search misses 43 chunks a walk of it finds;
 - listing.h5: string, compound and enum datasets, a hard-link cycle, a second hard link to one
   group, groups nested 40 deep, and an external link;
 - wide_labels.h5: a uint64 label of 2^64-1, a float label of 1e30.
 
 usage: python3 make_limits.py   (writes next to this script; deterministic)
 """
-import json, os, numpy as np, h5py
+import json, os, struct, numpy as np, h5py
 
 here = os.path.dirname(os.path.abspath(__file__))
 rng = np.random.default_rng(20261207)
@@ -40,6 +42,25 @@ with h5py.File(path("row_chunks.h5"), "r") as f:
         "/" + name: {"shape": list(f[name].shape), "stored_chunks": f[name].id.get_num_chunks(), **digest(f[name][()])}
         for name in ["images", "labels", "plain_images", "sparse"]
     }
+
+# More one-row chunks than the walk check covers (1,024), all written; then the root B-tree node's
+# second key is raised from row 57 to row 100, so that a search for rows 57..99 descends into the
+# first leaf and misses them, while a walk of the index still finds all 1,100.
+with h5py.File(path("damaged_large_index.h5"), "w") as f:
+    f.create_dataset("labels", data=(np.arange(1100) % 251 + 1).astype(np.uint8), chunks=(1,), compression="gzip")
+with h5py.File(path("damaged_large_index.h5"), "r") as f:
+    labels = f["labels"]
+    expected["damaged_large_index.h5"] = {"/labels": {"first_rows": digest(labels[:57]), "stored_chunks": labels.id.get_num_chunks(), "fillvalue": int(labels.fillvalue)}}
+with open(path("damaged_large_index.h5"), "r+b") as raw:
+    data = raw.read()
+    node = data.find(b"TREE")
+    while not (data[node + 4] == 1 and data[node + 5] == 1):  # a chunk index node above the leaves
+        node = data.find(b"TREE", node + 4)
+    # header 24 bytes; key 0 (size u32, mask u32, row u64, element u64) 24 bytes; child 0 address 8
+    key1_row = node + 24 + 24 + 8 + 8
+    assert struct.unpack_from("<Q", data, key1_row)[0] == 57
+    raw.seek(key1_row)
+    raw.write(struct.pack("<Q", 100))
 
 with h5py.File(path("declared_huge.h5"), "w") as f:
     f.create_dataset("images", shape=(2**33, 28, 28), dtype=np.uint8, chunks=(64, 28, 28), fillvalue=7)

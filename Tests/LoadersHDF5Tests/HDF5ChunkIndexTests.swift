@@ -51,6 +51,28 @@ import Testing
         #expect(stored.allocatedChunks.withLock { $0 } == entry["stored_chunks"] as? Int)
     }
 
+    /// More chunks than a walk per miss may check, all stored: a chunk the index search misses
+    /// is refused by the count (H5Dread would read it as the fill value), and the rows before it read.
+    @Test func missedChunkOfAFullLargeIndexIsRefused() throws {
+        let path = Fixtures.path("damaged_large_index.h5")
+        let entry = try LimitsFixtures.entry("damaged_large_index.h5", "/labels")
+        let file = try HDF5File(path)
+        let error = #expect(throws: LoaderError.self) { try file.read("/labels", as: Int.self) }
+        #expect(error?.code == .malformed)
+        #expect(error?.location == .datasetPath("/labels"))
+        #expect(error?.message.contains("chunk index entry for the chunk at [57] is damaged") == true, "\(String(describing: error))")
+        let first = try LimitsFixtures.expectedDigest(try #require(entry["first_rows"] as? [String: Any]))
+        let (sum, weighted) = LimitsFixtures.digest(try file.read("/labels", rows: 0..<57, as: Int.self).scalars)
+        #expect(sum == first.sum && weighted == first.weightedSum)
+        let stored = try StoredDataset(file: file, datasetPath: "/labels")
+        #expect(throws: LoaderError.self) { try stored.readBlock(57) }
+        let count = try #require(entry["stored_chunks"] as? Int)
+        #expect(count > StoredDataset.walkCheckedChunkCount)
+        #expect(stored.allocatedChunks.withLock { $0 } == count)
+        let fill = try #require(entry["fillvalue"] as? Int)
+        #expect(try file.read("/labels", rows: 57..<58, as: Int.self, strategy: .libhdf5).scalars == [fill])
+    }
+
     /// A loader epoch in shuffled order over one-row chunks delivers h5py's rows and labels.
     @Test func shuffledEpochOverOneRowChunks() throws {
         let images = try LimitsFixtures.entry("row_chunks.h5", "/images")
