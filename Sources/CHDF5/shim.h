@@ -131,12 +131,49 @@ static inline ssize_t chdf5_link_by_index(hid_t group, hsize_t index, char *name
     return length;
 }
 
+/// The target of the last external link refused, "FILE:OBJECT" (empty when none since it was
+/// last taken); callers hold their own lock around every libhdf5 call.
+static inline char *chdf5__refused_link(void) {
+    static char target[512];
+    return target;
+}
+
 static herr_t chdf5__deny_external_link(const char *parent_file, const char *parent_group,
                                         const char *child_file, const char *child_object,
                                         unsigned *flags, hid_t fapl, void *context) {
-    (void)parent_file; (void)parent_group; (void)child_file; (void)child_object;
-    (void)flags; (void)fapl; (void)context;
+    (void)parent_file; (void)parent_group; (void)flags; (void)fapl; (void)context;
+    snprintf(chdf5__refused_link(), 512, "%s:%s",
+             child_file ? child_file : "?", child_object ? child_object : "?");
     return -1;
+}
+
+/// Copies the target of the external link refused since the last call into `buffer` and forgets
+/// it; returns its length (0 when no link was refused).
+static inline size_t chdf5_take_refused_external_link(char *buffer, size_t capacity) {
+    if (capacity == 0) { return 0; }
+    snprintf(buffer, capacity, "%s", chdf5__refused_link());
+    chdf5__refused_link()[0] = 0;
+    return strlen(buffer);
+}
+
+/// The file number and address that identify the object `object` (two hard links to one group
+/// give the same pair); returns a negative value on failure.
+static inline int chdf5_object_identity(hid_t object, unsigned long *fileno, uint64_t *address) {
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t info;
+    if (H5Oget_info3(object, &info, H5O_INFO_BASIC) < 0) { return -1; }
+    // The native file format's token is the object's address.
+    uint64_t encoded = 0;
+    memcpy(&encoded, info.token.__data, sizeof encoded);
+    *fileno = info.fileno;
+    *address = encoded;
+#else
+    H5O_info_t info;
+    if (H5Oget_info2(object, &info, H5O_INFO_BASIC) < 0) { return -1; }
+    *fileno = info.fileno;
+    *address = (uint64_t)info.addr;
+#endif
+    return 0;
 }
 
 /// A link-access property list that refuses to follow external links (they name other files,

@@ -50,6 +50,9 @@ enum ElementConversion {
         as: Scalar.Type
     ) -> Result<[Scalar], OutOfRange> {
         let swap = order != .native
+        if isStored(element, as: Scalar.self) {
+            return .success(copied(raw, count: count, byteCount: element.byteCount, swap: swap))
+        }
         var failedAt: Int?
         let values = [Scalar](uninitializedCapacity: count) { buffer, initialized in
             func fill<Stored: FixedWidthInteger>(_: Stored.Type, _ convert: (Stored) -> Scalar?) {
@@ -79,29 +82,92 @@ enum ElementConversion {
         return .success(values)
     }
 
+    /// Whether `Scalar` is the stored type itself, so that converting is copying (the generic
+    /// conversion costs a metadata lookup per element when not specialised).
+    private static func isStored<Scalar>(_ element: HDF5ElementType, as: Scalar.Type) -> Bool {
+        switch element {
+        case .int8: Scalar.self == Int8.self
+        case .uint8: Scalar.self == UInt8.self
+        case .int16: Scalar.self == Int16.self
+        case .uint16: Scalar.self == UInt16.self
+        case .int32: Scalar.self == Int32.self
+        case .uint32: Scalar.self == UInt32.self
+        case .int64: Scalar.self == Int64.self || Scalar.self == Int.self && MemoryLayout<Int>.size == 8
+        case .uint64: Scalar.self == UInt64.self || Scalar.self == UInt.self && MemoryLayout<UInt>.size == 8
+        case .float32: Scalar.self == Float.self
+        case .float64: Scalar.self == Double.self
+        }
+    }
+
+    /// `count` elements of `byteCount` bytes copied from `raw`, each byte-reversed if `swap`.
+    private static func copied<Scalar>(_ raw: UnsafeRawPointer, count: Int, byteCount: Int, swap: Bool) -> [Scalar] {
+        [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let target = UnsafeMutableRawBufferPointer(buffer)
+            target.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: count * byteCount))
+            if swap {
+                for start in stride(from: 0, to: count * byteCount, by: byteCount) {
+                    var low = start
+                    var high = start + byteCount - 1
+                    while low < high {
+                        target.swapAt(low, high)
+                        low += 1
+                        high -= 1
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
     /// The element at `index` that the target type cannot hold.
     struct OutOfRange: Error {
         var index: Int
     }
 
-    /// One stored element as an `Int` label: integers that fit, and floats with an integral value.
-    static func label(_ raw: UnsafeRawPointer, element: HDF5ElementType, order: HDF5ByteOrder) -> Int? {
+    /// One stored element as an `Int` label: integers that fit, and floats with an integral value
+    /// that fits.
+    static func label(_ raw: UnsafeRawPointer, element: HDF5ElementType, order: HDF5ByteOrder) -> Result<Int, UnusableLabel> {
         let swap = order != .native
         func load<Stored: FixedWidthInteger>(_: Stored.Type) -> Stored {
             let value = raw.loadUnaligned(as: Stored.self)
             return swap ? value.byteSwapped : value
         }
+        func integer(_ value: some BinaryInteger) -> Result<Int, UnusableLabel> {
+            Int(exactly: value).map { .success($0) } ?? .failure(UnusableLabel(value: "\(value)", element: element, isIntegral: true))
+        }
+        func float(_ value: some BinaryFloatingPoint & CustomStringConvertible) -> Result<Int, UnusableLabel> {
+            if let exact = Int(exactly: value) { return .success(exact) }
+            let integral = value.isFinite && value.rounded(.towardZero) == value
+            return .failure(UnusableLabel(value: value.description, element: element, isIntegral: integral))
+        }
         switch element {
-        case .int8: return Int(load(Int8.self))
-        case .uint8: return Int(load(UInt8.self))
-        case .int16: return Int(load(Int16.self))
-        case .uint16: return Int(load(UInt16.self))
-        case .int32: return Int(load(Int32.self))
-        case .uint32: return Int(load(UInt32.self))
-        case .int64: return Int(load(Int64.self))
-        case .uint64: return Int(exactly: load(UInt64.self))
-        case .float32: return Int(exactly: Float(bitPattern: load(UInt32.self)))
-        case .float64: return Int(exactly: Double(bitPattern: load(UInt64.self)))
+        case .int8: return integer(load(Int8.self))
+        case .uint8: return integer(load(UInt8.self))
+        case .int16: return integer(load(Int16.self))
+        case .uint16: return integer(load(UInt16.self))
+        case .int32: return integer(load(Int32.self))
+        case .uint32: return integer(load(UInt32.self))
+        case .int64: return integer(load(Int64.self))
+        case .uint64: return integer(load(UInt64.self))
+        case .float32: return float(Float(bitPattern: load(UInt32.self)))
+        case .float64: return float(Double(bitPattern: load(UInt64.self)))
+        }
+    }
+
+    /// A stored label that is no `Int`: a fraction, infinity, NaN, or an integer beyond `Int`'s range.
+    struct UnusableLabel: Error {
+        /// The value as stored, in decimal.
+        var value: String
+        var element: HDF5ElementType
+        /// Whether the value is a whole number (too large for `Int`).
+        var isIntegral: Bool
+
+        /// The error for this label at `row` of the labels dataset `labelsPath` in `file`.
+        func error(labelsPath: String, row: Int, file: String) -> LoaderError {
+            let problem = isIntegral ? "does not fit in Int (\(Int.min)...\(Int.max))" : "is not an integer"
+            return LoaderError(
+                .unsupported, "label \(value) (\(element.name)) in \(labelsPath), row \(row), \(problem)",
+                path: file, location: .sampleIndex(row))
         }
     }
 }

@@ -54,13 +54,6 @@ enum HDF5Calls {
         var storageSize: Int
     }
 
-    /// Where one chunk's (filtered) bytes live in the file.
-    struct ChunkLocation: Sendable {
-        var address: UInt64
-        var size: Int
-        var filterMask: UInt32
-    }
-
     enum LinkKind: Sendable { case hard, soft, external, other }
     enum ObjectKind: Sendable { case group, dataset, other }
 
@@ -82,6 +75,14 @@ enum HDF5Calls {
         var buffer = [CChar](repeating: 0, count: 768)
         _ = chdf5_error_message(&buffer, buffer.count, 3)
         let detail = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // libhdf5 words our refusal of an external link as "traversal callback returned invalid ID".
+        var target = [CChar](repeating: 0, count: 512)
+        if chdf5_take_refused_external_link(&target, target.count) > 0 {
+            let link = String(decoding: target.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return LoaderError(
+                .unsupported, "\(action): the path goes through an external link to \(link), and links to other files are never followed",
+                path: file, location: dataset.map { .datasetPath($0) })
+        }
         var chosen = code
         if detail.contains("truncated file") || detail.contains("addr overflow") {
             chosen = .truncated
@@ -118,7 +119,7 @@ enum HDF5Calls {
     // MARK: - Files and groups
 
     /// Opens `path` read-only, with a link-access list that never follows external links.
-    static func openFile(_ path: String) throws -> (file: HDF5Handle, linkAccess: HDF5Handle, size: Int, userBlock: Int) {
+    static func openFile(_ path: String) throws -> (file: HDF5Handle, linkAccess: HDF5Handle, size: Int) {
         try withLibrary {
             let linkAccess = chdf5_create_safe_link_access()
             guard linkAccess >= 0 else { throw failure("cannot create link access properties", file: path) }
@@ -129,12 +130,7 @@ enum HDF5Calls {
             let file = HDF5Handle(id, .file)
             var size: hsize_t = 0
             guard H5Fget_filesize(id, &size) >= 0 else { throw failure("cannot read the file size", file: path) }
-            let creation = H5Fget_create_plist(id)
-            guard creation >= 0 else { throw failure("cannot read file creation properties", file: path) }
-            let creationList = HDF5Handle(creation, .propertyList)
-            var userBlock: hsize_t = 0
-            guard H5Pget_userblock(creationList.id, &userBlock) >= 0 else { throw failure("cannot read the user block size", file: path) }
-            return (file, access, Int(clamping: size), Int(clamping: userBlock))
+            return (file, access, Int(clamping: size))
         }
     }
 
@@ -231,7 +227,74 @@ enum HDF5Calls {
         }
     }
 
+    /// What identifies the object at `objectPath` (reached by hard links only): two hard links to
+    /// one group give equal identities.
+    static func objectIdentity(at objectPath: String, file: HDF5Handle, linkAccess: HDF5Handle, path: String) throws -> ObjectIdentity {
+        try withLibrary {
+            let id = H5Oopen(file.id, objectPath, linkAccess.id)
+            guard id >= 0 else { throw failure("cannot open object", file: path, dataset: objectPath) }
+            let object = HDF5Handle(id, .object)
+            var identity = ObjectIdentity(fileNumber: 0, address: 0)
+            guard chdf5_object_identity(object.id, &identity.fileNumber, &identity.address) >= 0 else {
+                throw failure("cannot read the object's header", file: path, dataset: objectPath)
+            }
+            return identity
+        }
+    }
+
+    struct ObjectIdentity: Hashable, Sendable {
+        var fileNumber: UInt
+        var address: UInt64
+    }
+
     // MARK: - Datasets
+
+    /// The element type's name (numpy's for numbers, the HDF5 class otherwise, e.g. `string`,
+    /// `compound`, `enum`, `float16`) and the shape of the dataset at `datasetPath`, for listing
+    /// datasets that cannot be read; the shape is nil when it is not a simple dataspace.
+    static func outline(_ datasetPath: String, file: HDF5Handle, linkAccess: HDF5Handle, path: String) throws -> (typeName: String, shape: [Int]?) {
+        let (dataset, type) = try openDataset(datasetPath, file: file, linkAccess: linkAccess, path: path)
+        return withLibrary {
+            let typeClass = H5Tget_class(type.id)
+            let size = H5Tget_size(type.id)
+            var name = typeClassName(typeClass)
+            if typeClass == H5T_INTEGER || typeClass == H5T_FLOAT {
+                name = (typeClass == H5T_FLOAT ? "float" : H5Tget_sign(type.id) == H5T_SGN_2 ? "int" : "uint") + String(size * 8)
+            }
+            var shape: [Int]?
+            let space = H5Dget_space(dataset.id)
+            if space >= 0 {
+                let spaceHandle = HDF5Handle(space, .dataspace)
+                let rank = H5Sget_simple_extent_ndims(spaceHandle.id)
+                if rank >= 0, rank <= 32 {
+                    var dims = [hsize_t](repeating: 0, count: Int(rank))
+                    if H5Sget_simple_extent_dims(spaceHandle.id, &dims, nil) >= 0 {
+                        shape = dims.map { Int(clamping: $0) }
+                    }
+                }
+            }
+            _ = H5Eclear2(chdf5_e_default())
+            return (name, shape)
+        }
+    }
+
+    /// The lower-case name of an HDF5 type class.
+    private static func typeClassName(_ typeClass: H5T_class_t) -> String {
+        switch typeClass {
+        case H5T_INTEGER: "integer"
+        case H5T_FLOAT: "float"
+        case H5T_STRING: "string"
+        case H5T_COMPOUND: "compound"
+        case H5T_ENUM: "enum"
+        case H5T_ARRAY: "array"
+        case H5T_VLEN: "variable-length"
+        case H5T_OPAQUE: "opaque"
+        case H5T_REFERENCE: "reference"
+        case H5T_BITFIELD: "bitfield"
+        case H5T_TIME: "time"
+        default: "unknown"
+        }
+    }
 
     /// Opens the dataset at `datasetPath` and its file datatype, refusing external links.
     static func openDataset(_ datasetPath: String, file: HDF5Handle, linkAccess: HDF5Handle, path: String) throws -> (dataset: HDF5Handle, type: HDF5Handle) {
@@ -361,18 +424,7 @@ enum HDF5Calls {
     private static func elementType(_ type: Int64, datasetPath: String, path: String) throws -> (HDF5ElementType, HDF5ByteOrder) {
         let typeClass = H5Tget_class(type)
         guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT else {
-            let name = switch typeClass {
-            case H5T_STRING: "string"
-            case H5T_COMPOUND: "compound"
-            case H5T_ENUM: "enum"
-            case H5T_ARRAY: "array"
-            case H5T_VLEN: "variable-length"
-            case H5T_OPAQUE: "opaque"
-            case H5T_REFERENCE: "reference"
-            case H5T_BITFIELD: "bitfield"
-            case H5T_TIME: "time"
-            default: "unknown"
-            }
+            let name = typeClassName(typeClass)
             throw LoaderError(.unsupported, "elements of \(name) type are not numbers: only integers and floats are read", path: path, location: .datasetPath(datasetPath))
         }
         let size = H5Tget_size(type)
@@ -416,8 +468,65 @@ enum HDF5Calls {
         }
     }
 
-    /// Where the chunk starting at element `origin` is stored, or nil when it was never written.
-    static func chunkLocation(_ dataset: HDF5Handle, origin: [Int], datasetPath: String, path: String) throws -> ChunkLocation? {
+    /// The stored (still filtered) bytes of the chunk starting at element `origin` and the mask of
+    /// filters skipped for it, or nil when the chunk index's search does not find it.
+    ///
+    /// Both lookups here search the chunk index (O(log n) in libhdf5 1.10, as H5Dread does), so a
+    /// chunk is read exactly where H5Dread would find it. The stored size comes from the file:
+    /// sizes above `byteLimit` are refused before anything is allocated.
+    static func readStoredChunk(
+        _ dataset: HDF5Handle, origin: [Int], byteLimit: Int, datasetPath: String, path: String
+    ) throws -> (bytes: [UInt8], filterMask: UInt32)? {
+        try withLibrary {
+            let offsets = origin.map { hsize_t($0) }
+            var size: hsize_t = 0
+            guard H5Dget_chunk_storage_size(dataset.id, offsets, &size) >= 0 else {
+                let error = failure("cannot locate the chunk at \(origin)", file: path, dataset: datasetPath)
+                // libhdf5 1.10's ways of saying that the search did not find the chunk (the second
+                // when H5Dread has cached the chunk's fill values).
+                if error.message.hasSuffix(": chunk storage is not allocated; can't get storage size of chunk")
+                    || error.message.hasSuffix(": chunk address isn't defined; can't get storage size of chunk") {
+                    return nil
+                }
+                throw error
+            }
+            // Later versions report 0 bytes instead.
+            guard size > 0 else { return nil }
+            guard size <= hsize_t(byteLimit) else {
+                throw LoaderError(
+                    .truncated, "\(datasetPath): chunk at \(origin): \(size) bytes stored, more than the file's \(byteLimit)",
+                    path: path, location: .datasetPath(datasetPath))
+            }
+            var mask: UInt32 = 0
+            let bytes = try [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
+                guard H5Dread_chunk(dataset.id, chdf5_p_default(), offsets, &mask, buffer.baseAddress) >= 0 else {
+                    throw failure("cannot read the chunk at \(origin)", file: path, dataset: datasetPath)
+                }
+                initialized = buffer.count
+            }
+            return (bytes, mask)
+        }
+    }
+
+    /// The number of chunks the chunk index holds, found by walking it once (O(n)).
+    static func allocatedChunkCount(_ dataset: HDF5Handle, datasetPath: String, path: String) throws -> Int {
+        try withLibrary {
+            let space = H5Dget_space(dataset.id)
+            guard space >= 0 else { throw failure("cannot read the dataspace", file: path, dataset: datasetPath) }
+            let spaceHandle = HDF5Handle(space, .dataspace)
+            var count: hsize_t = 0
+            guard H5Dget_num_chunks(dataset.id, spaceHandle.id, &count) >= 0 else {
+                throw failure("cannot count the stored chunks", file: path, dataset: datasetPath)
+            }
+            return Int(clamping: count)
+        }
+    }
+
+    /// Whether walking the chunk index finds the chunk starting at element `origin`.
+    ///
+    /// libhdf5 1.10 walks the index from its start on every call (O(n)): only for checking a
+    /// chunk that the search did not find.
+    static func chunkIndexWalkFinds(_ dataset: HDF5Handle, origin: [Int], datasetPath: String, path: String) throws -> Bool {
         try withLibrary {
             let offsets = origin.map { hsize_t($0) }
             var mask: UInt32 = 0
@@ -426,30 +535,7 @@ enum HDF5Calls {
             guard H5Dget_chunk_info_by_coord(dataset.id, offsets, &mask, &address, &size) >= 0 else {
                 throw failure("cannot locate the chunk at \(origin)", file: path, dataset: datasetPath)
             }
-            if address == chdf5_haddr_undef() { return nil }
-            // H5Dread finds chunks by a search of the chunk index, this call by walking it: a
-            // damaged index entry can be found by one and not the other, and H5Dread would read
-            // the chunk as never written. Such an entry is refused.
-            var indexedSize: hsize_t = 0
-            guard H5Dget_chunk_storage_size(dataset.id, offsets, &indexedSize) >= 0, indexedSize == size else {
-                _ = H5Eclear2(chdf5_e_default())
-                throw LoaderError(
-                    .malformed, "the chunk index entry for the chunk at \(origin) is damaged", path: path, location: .datasetPath(datasetPath))
-            }
-            return ChunkLocation(address: UInt64(address), size: Int(clamping: size), filterMask: mask)
-        }
-    }
-
-    /// Reads the stored (still filtered) bytes of the chunk starting at element `origin` into `buffer`.
-    static func readRawChunk(
-        _ dataset: HDF5Handle, origin: [Int], into buffer: UnsafeMutableRawBufferPointer, datasetPath: String, path: String
-    ) throws {
-        try withLibrary {
-            let offsets = origin.map { hsize_t($0) }
-            var mask: UInt32 = 0
-            guard H5Dread_chunk(dataset.id, chdf5_p_default(), offsets, &mask, buffer.baseAddress) >= 0 else {
-                throw failure("cannot read the chunk at \(origin)", file: path, dataset: datasetPath)
-            }
+            return address != chdf5_haddr_undef()
         }
     }
 

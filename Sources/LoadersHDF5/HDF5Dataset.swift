@@ -92,7 +92,7 @@ public struct HDF5Dataset: Dataset, Sendable {
 
     /// Reads the samples at `indices` in that order, a block or run of rows at a time.
     /// - Throws: `LoaderError` naming the file, dataset and place of unreadable data, or the
-    ///   sample index of a label that is not an integer.
+    ///   value, dataset and row of a label that is not an integer or does not fit in `Int`.
     /// - Complexity: O(n log n) plus one read per distinct block (or run of rows) touched.
     public func samples(at indices: [Int]) throws -> [Example] {
         for index in indices {
@@ -101,12 +101,10 @@ public struct HDF5Dataset: Dataset, Sendable {
         var labelValues = [Int](repeating: 0, count: indices.count)
         let labelInfo = labels.stored.info
         try labels.visit(indices) { position, raw in
-            guard let value = ElementConversion.label(raw, element: labelInfo.elementType, order: labelInfo.byteOrder) else {
-                throw LoaderError(
-                    .unsupported, "label in \(labelInfo.path) is not an integer",
-                    path: path, location: .sampleIndex(indices[position]))
+            switch ElementConversion.label(raw, element: labelInfo.elementType, order: labelInfo.byteOrder) {
+            case .success(let value): labelValues[position] = value
+            case .failure(let unusable): throw unusable.error(labelsPath: labelInfo.path, row: indices[position], file: path)
             }
-            labelValues[position] = value
         }
         var featureValues = [[Float]](repeating: [], count: indices.count)
         let featureInfo = features.stored.info

@@ -2,9 +2,9 @@ import Loaders
 
 /// An HDF5 file opened read-only: list its datasets, describe one, read one whole.
 ///
-/// Links to other files are never followed, and walking the group tree stops at
-/// `maximumDepth` levels and `maximumObjectCount` objects, so a hostile file cannot make us
-/// open other files or loop.
+/// Links to other files are never followed, and walking the group tree visits each group once
+/// and stops at `maximumDepth` levels and `maximumObjectCount` objects, so a hostile file cannot
+/// make us open other files or loop.
 ///
 /// ```swift
 /// let file = try HDF5File("train.h5")
@@ -12,9 +12,9 @@ import Loaders
 /// let labels = try file.read("/labels", as: Int.self)     // Tensor<Int> of shape [60000]
 /// ```
 public final class HDF5File: Sendable {
-    /// The deepest group nesting `datasets()` walks.
+    /// The deepest group nesting `contents()` walks.
     public static let maximumDepth = 32
-    /// The most links `datasets()` visits in total.
+    /// The most links `contents()` visits in total.
     public static let maximumObjectCount = 100_000
 
     /// The path the file was opened with.
@@ -25,8 +25,6 @@ public final class HDF5File: Sendable {
     let raw: ReadOnlyFile
     /// The file's size in bytes.
     let size: Int
-    /// The bytes reserved before the HDF5 data (0 unless the file has a user block).
-    let userBlock: Int
 
     /// Opens the HDF5 file at `path` for reading.
     /// - Throws: `LoaderError` with code `.io` when the file cannot be opened, `.malformed` when it
@@ -38,42 +36,71 @@ public final class HDF5File: Sendable {
         handle = opened.file
         linkAccess = opened.linkAccess
         size = opened.size
-        userBlock = opened.userBlock
     }
 
-    /// Every dataset reachable from the root group through hard links, in path order.
-    ///
-    /// Datasets of types SwiftLoaders cannot read (strings, compounds) are left out; soft and
-    /// external links are not followed.
-    /// - Throws: `LoaderError` when a group cannot be read or the tree exceeds the bounds above.
+    /// Every dataset reachable from the root group through hard links, in path order, that
+    /// SwiftLoaders can read: `contents().datasets`.
+    /// - Throws: `LoaderError` when a group cannot be read.
     /// - Complexity: O(objects in the file).
     public func datasets() throws -> [HDF5DatasetInfo] {
-        var found: [HDF5DatasetInfo] = []
+        try contents().datasets
+    }
+
+    /// Everything reachable from the root group through hard links, in path order: the datasets
+    /// that can be read, those that cannot (strings, compounds, enums, …) with their type and
+    /// why, and where the walk stopped.
+    ///
+    /// Each group is walked once: a hard link back to a group already walked (a cycle, or a
+    /// second name for it) is reported as a stop, as are groups nested deeper than
+    /// `maximumDepth`, links past the first `maximumObjectCount`, and external links (never
+    /// followed); the rest is still listed. Soft links are skipped: they name objects inside the
+    /// file, listed under their own paths.
+    /// - Throws: `LoaderError` when a group cannot be read.
+    /// - Complexity: O(objects in the file).
+    public func contents() throws -> HDF5Contents {
+        var contents = HDF5Contents()
         var visited = 0
+        var walked: [HDF5Calls.ObjectIdentity: String] = [:]
         func walk(_ group: String, depth: Int) throws {
-            guard depth <= Self.maximumDepth else {
-                throw LoaderError(.unsupported, "groups nest deeper than \(Self.maximumDepth) levels", path: path, location: .datasetPath(group))
+            let identity = try HDF5Calls.objectIdentity(at: group, file: handle, linkAccess: linkAccess, path: path)
+            if let first = walked[identity] {
+                contents.stops.append(HDF5WalkStop(path: group, reason: "the same group as \(first), already listed"))
+                return
             }
-            for link in try HDF5Calls.links(in: group, file: handle, linkAccess: linkAccess, path: path) where link.kind == .hard {
-                visited += 1
-                guard visited <= Self.maximumObjectCount else {
-                    throw LoaderError(.unsupported, "more than \(Self.maximumObjectCount) objects", path: path, location: .datasetPath(group))
-                }
+            walked[identity] = group
+            for link in try HDF5Calls.links(in: group, file: handle, linkAccess: linkAccess, path: path) where link.kind != .soft {
                 let child = group == "/" ? "/" + link.name : group + "/" + link.name
+                visited += 1
+                // Past the limit, one stop ends the whole walk.
+                if visited == Self.maximumObjectCount + 1 {
+                    contents.stops.append(HDF5WalkStop(path: child, reason: "more than \(Self.maximumObjectCount) objects; the rest is not listed"))
+                }
+                guard visited <= Self.maximumObjectCount else { return }
+                guard link.kind == .hard else {
+                    contents.stops.append(HDF5WalkStop(path: child, reason: "a link to another file or of an unknown kind, never followed"))
+                    continue
+                }
                 switch try HDF5Calls.objectKind(at: child, file: handle, linkAccess: linkAccess, path: path) {
-                case .group: try walk(child, depth: depth + 1)
+                case .group:
+                    guard depth < Self.maximumDepth else {
+                        contents.stops.append(HDF5WalkStop(path: child, reason: "groups nest deeper than \(Self.maximumDepth) levels"))
+                        continue
+                    }
+                    try walk(child, depth: depth + 1)
                 case .dataset:
                     do {
-                        found.append(try info(child))
+                        contents.datasets.append(try info(child))
                     } catch let error as LoaderError where error.code == .unsupported {
-                        continue
+                        let outline = try? HDF5Calls.outline(child, file: handle, linkAccess: linkAccess, path: path)
+                        contents.unsupported.append(HDF5UnsupportedDataset(
+                            path: child, typeName: outline?.typeName ?? "unknown", shape: outline?.shape, reason: error.message))
                     }
                 case .other: continue
                 }
             }
         }
         try walk("/", depth: 0)
-        return found
+        return contents
     }
 
     /// Describes the dataset at `datasetPath` (e.g. `/data/train/x`).
@@ -88,8 +115,9 @@ public final class HDF5File: Sendable {
     /// Integer targets take only values they hold exactly; floating-point targets round.
     /// `strategy: .libhdf5` reads through libhdf5's `H5Dread` instead: the reference the faster
     /// `.direct` reads must equal.
-    /// - Throws: `LoaderError` naming the file and dataset when it cannot be read, is larger than
-    ///   this machine's memory, or holds a value `Scalar` cannot represent (naming its index).
+    /// - Throws: `LoaderError` naming the file and dataset when it cannot be read, when its bytes
+    ///   and their conversion to `Scalar` together exceed this machine's memory (checked before
+    ///   allocating), or when it holds a value `Scalar` cannot represent (naming its index).
     /// - Complexity: O(elements); chunked datasets decode in this thread.
     public func read<Scalar: HDF5Scalar>(
         _ datasetPath: String, as: Scalar.Type = Scalar.self, strategy: HDF5ReadStrategy = .direct
@@ -117,14 +145,21 @@ public final class HDF5File: Sendable {
 
     private func read<Scalar: HDF5Scalar>(_ stored: StoredDataset, rows: Range<Int>, as: Scalar.Type) throws -> Tensor<Scalar> {
         let byteCount = rows.count * stored.rowByteCount
-        guard byteCount <= physicalMemoryBytes() else {
-            throw LoaderError(.unsupported, "\(byteCount) bytes do not fit in memory", path: path, location: .datasetPath(stored.info.path))
+        let count = rows.count * stored.rowElementCount
+        // The stored bytes and their conversion are held at once; uint8 read as Int takes 9 bytes
+        // an element.
+        let memory = physicalMemoryBytes()
+        let (convertedBytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+        guard !overflow, convertedBytes <= memory, byteCount <= memory - convertedBytes else {
+            let convertedText = overflow ? "more than \(Int.max)" : "\(convertedBytes)"
+            throw LoaderError(
+                .unsupported, "\(byteCount) stored bytes and \(convertedText) bytes as \(Scalar.self) do not fit in this machine's \(memory) bytes of memory",
+                path: path, location: .datasetPath(stored.info.path))
         }
         let bytes = try [UInt8](uninitializedCapacity: byteCount) { buffer, initialized in
             try stored.readRows(rows, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = buffer.count
         }
-        let count = rows.count * stored.rowElementCount
         var shape = stored.info.shape
         if !shape.isEmpty { shape[0] = rows.count }
         guard count > 0 else { return Tensor(shape: shape, scalars: []) }

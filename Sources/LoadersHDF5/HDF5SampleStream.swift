@@ -27,10 +27,7 @@ public struct HDF5SampleStream: SampleStream {
         let labelInfo = labels.stored.info
         let label = try labels.withRow(row) { raw in
             ElementConversion.label(raw, element: labelInfo.elementType, order: labelInfo.byteOrder)
-        }
-        guard let label else {
-            throw LoaderError(.unsupported, "label in \(labelInfo.path) is not an integer", path: dataset.path, location: .sampleIndex(row))
-        }
+        }.mapError { $0.error(labelsPath: labelInfo.path, row: row, file: dataset.path) }.get()
         let featureInfo = features.stored.info
         let elements = features.stored.rowElementCount
         let values = try features.withRow(row) { raw in

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Loaders
+import Synchronization
 
 /// One dataset opened for reading rows (slices along the first dimension), knowing where its
 /// bytes are and how to decode them without libhdf5 where it can.
@@ -13,9 +14,9 @@ import Loaders
 /// Rows are grouped into blocks, the unit of decoding and caching: a block is one row-chunk of a
 /// chunked dataset, or about 1 MiB of rows otherwise. Contiguous data is read with `pread` at the
 /// dataset's file offset, and chunks written with h5py's default filters (gzip, shuffle,
-/// fletcher32) are read raw, checked and inflated in the calling thread, so many threads read at
-/// once; libhdf5 (one call at a time) is asked only for chunk addresses, compact datasets and
-/// filters it alone can decode.
+/// fletcher32) are read raw through libhdf5 (one call at a time, a search of the chunk index
+/// each), then checked and inflated in the calling thread, so many threads decode at once;
+/// compact datasets, unfiltered chunks and filters only libhdf5 can decode are read by H5Dread.
 final class StoredDataset: Sendable {
     /// Where a dataset's element bytes come from.
     enum Source: Sendable {
@@ -23,9 +24,10 @@ final class StoredDataset: Sendable {
         case contiguous(offset: Int)
         /// Storage never allocated: every element is the fill value.
         case fill
-        /// Chunks decoded here.
+        /// Filtered chunks decoded here.
         case chunks(ChunkPlan)
-        /// Everything through libhdf5 (compact layout, filters only libhdf5 knows).
+        /// Everything through libhdf5 (compact layout, chunks without filters or with filters
+        /// only libhdf5 knows).
         case library
     }
 
@@ -37,6 +39,8 @@ final class StoredDataset: Sendable {
         var innerGrid: [Int]
         /// Whether one chunk spans whole rows, so a block is exactly one chunk.
         var spansRows: Bool
+        /// The positions in the chunk grid (nil when they overflow `Int`).
+        var gridCount: Int?
     }
 
     /// The largest block or chunk held in memory at once.
@@ -55,6 +59,10 @@ final class StoredDataset: Sendable {
     let rowElementCount: Int
     let rowByteCount: Int
     let blockRows: Int
+    /// The chunks the chunk index holds, counted by one walk the first time a chunk is missing.
+    let allocatedChunks = Mutex<Int?>(nil)
+    /// Up to this many stored chunks, a chunk the index search misses is looked for by a walk.
+    static let walkCheckedChunkCount = 1024
 
     /// Opens `datasetPath` in `file` and plans how to read it (`.libhdf5` sends every read through libhdf5).
     /// - Throws: `LoaderError` naming the file and dataset when it is missing, of an unsupported
@@ -126,7 +134,10 @@ final class StoredDataset: Sendable {
                   !rowBytes.multipliedReportingOverflow(by: blockRows).overflow else {
                 throw failure(.unsupported, "a row of chunks of shape \(chunkShape) exceeds the \(Self.maximumBlockBytes)-byte limit")
             }
-            let decodable = description.filters.allSatisfy {
+            // Chunks without filters hold nothing to decode: H5Dread copies them as fast, and only
+            // it knows how many bytes to read where a damaged index entry claims another size
+            // (H5Dread_chunk would read the claimed size into a buffer of the chunk's).
+            let decodable = !description.filters.isEmpty && description.filters.allSatisfy {
                 if case .other = $0 { return false }
                 return true
             }
@@ -134,8 +145,9 @@ final class StoredDataset: Sendable {
                 let inner = Array(zip(description.shape, chunkShape).dropFirst())
                 source = .chunks(ChunkPlan(
                     chunkShape: chunkShape, chunkByteCount: chunkBytes,
-                    innerGrid: inner.map { extent, chunk in (extent + chunk - 1) / chunk },
-                    spansRows: inner.allSatisfy { extent, chunk in chunk == extent }))
+                    innerGrid: inner.map { extent, chunk in Self.chunksAlong(extent, chunk) },
+                    spansRows: inner.allSatisfy { extent, chunk in chunk == extent },
+                    gridCount: Self.product(zip(description.shape, chunkShape).map { extent, chunk in Self.chunksAlong(extent, chunk) })))
             } else {
                 source = .library
             }
@@ -161,6 +173,11 @@ final class StoredDataset: Sendable {
             result = next
         }
         return result
+    }
+
+    /// The chunks of extent `chunk` that cover `extent` elements, without overflowing near `Int.max`.
+    static func chunksAlong(_ extent: Int, _ chunk: Int) -> Int {
+        extent / chunk + (extent % chunk == 0 ? 0 : 1)
     }
 
     /// The first dimension in which `extents` exceed `maxShape` (nil: unlimited), if any.
@@ -371,32 +388,22 @@ final class StoredDataset: Sendable {
 
     /// Reads the chunk whose first element is at `origin` and undoes its filters, or returns
     /// nil when the chunk was never written (it reads as the fill value).
+    ///
+    /// The chunk is found by the index search H5Dread uses. libhdf5 1.10 has a second lookup
+    /// that walks the index; on a damaged index the two can disagree, and H5Dread would then read
+    /// a stored chunk as never written. A chunk the search misses is therefore refused when the
+    /// walk holds a chunk for every grid position, and looked for by a walk when the index is
+    /// small enough for that to be cheap (the walk costs O(n) per call).
     private func decodeChunk(at origin: [Int], plan: ChunkPlan) throws -> [UInt8]? {
-        guard let location = try HDF5Calls.chunkLocation(handle, origin: origin, datasetPath: info.path, path: file.path) else {
-            return nil
-        }
         let describe = { "\(self.info.path): chunk at \(origin)" }
-        let start = Int(clamping: location.address)
-        // The size comes from the file: bound it before allocating, even where the address
-        // cannot be checked (a user block shifts it by a version-dependent amount).
-        guard location.size <= file.size, file.userBlock != 0 || start <= file.size - location.size else {
-            throw LoaderError(
-                .truncated, "\(describe()): \(location.size) bytes at byte \(start) run past the file's end (\(file.size) bytes)",
-                path: file.path, location: .byteOffset(start))
-        }
-        var bytes = try [UInt8](uninitializedCapacity: location.size) { buffer, initialized in
-            if file.userBlock == 0 {
-                try readFileBytes(into: UnsafeMutableRawBufferPointer(buffer), at: start)
-            } else {
-                // Whether chunk addresses count the user block differs between libhdf5 versions
-                // (1.10 leaves it out), so such files read their chunks through libhdf5.
-                try HDF5Calls.readRawChunk(handle, origin: origin, into: UnsafeMutableRawBufferPointer(buffer), datasetPath: info.path, path: file.path)
-            }
-            initialized = location.size
+        guard case (var bytes, let mask)? = try HDF5Calls.readStoredChunk(
+            handle, origin: origin, byteLimit: file.size, datasetPath: info.path, path: file.path) else {
+            try checkNeverWritten(origin, plan: plan)
+            return nil
         }
         // Filters were applied in pipeline order when writing; they are undone last to first.
         do {
-            try undoFilters(&bytes, mask: location.filterMask, plan: plan, describe: describe)
+            try undoFilters(&bytes, mask: mask, plan: plan, describe: describe)
         } catch var error as LoaderError where error.location == nil {
             // The filters know only the chunk's description; the error's place is the dataset.
             error.location = .datasetPath(info.path)
@@ -408,6 +415,29 @@ final class StoredDataset: Sendable {
                 path: file.path, location: .datasetPath(info.path))
         }
         return bytes
+    }
+
+    /// Throws when the chunk index holds the chunk at `origin` although its search did not find it.
+    private func checkNeverWritten(_ origin: [Int], plan: ChunkPlan) throws {
+        let stored = try allocatedChunks.withLock { count in
+            if let count { return count }
+            let counted = try HDF5Calls.allocatedChunkCount(handle, datasetPath: info.path, path: file.path)
+            count = counted
+            return counted
+        }
+        let damaged: Bool
+        if stored == 0 {
+            damaged = false
+        } else if stored <= Self.walkCheckedChunkCount {
+            damaged = try HDF5Calls.chunkIndexWalkFinds(handle, origin: origin, datasetPath: info.path, path: file.path)
+        } else {
+            damaged = stored >= plan.gridCount ?? .max
+        }
+        if damaged {
+            throw LoaderError(
+                .malformed, "the chunk index entry for the chunk at \(origin) is damaged: its search does not find a chunk the index holds",
+                path: file.path, location: .datasetPath(info.path))
+        }
     }
 
     /// Undoes a raw chunk's filters in place, skipping those `mask` says were not applied to it.

@@ -12,10 +12,13 @@ struct HDF5Inspection {
         file = try HDF5File(path)
     }
 
-    /// `{"format":"hdf5","datasets":[{"path":…,"dtype":…,"shape":[…]},…]}` and a readable listing.
+    /// `{"format":"hdf5","datasets":[{"path":…,"dtype":…,"shape":[…]},…]}` and a readable listing;
+    /// datasets that cannot be read follow under `"unsupported"` (with their type and why), and
+    /// where the group walk stopped under `"stopped"`, each key only when there are any.
     func listing() throws -> InspectionSummary {
-        let datasets = try file.datasets()
-        let json = JSON.object([
+        let contents = try file.contents()
+        let datasets = contents.datasets
+        var fields: [(String, JSON)] = [
             ("format", .string("hdf5")),
             ("datasets", .array(datasets.map { info in
                 .object([
@@ -24,8 +27,25 @@ struct HDF5Inspection {
                     ("shape", .array(info.shape.map { .integer(Int128($0)) })),
                 ])
             })),
-        ])
-        var lines = ["\(file.path): HDF5, \(datasets.count) dataset\(datasets.count == 1 ? "" : "s")"]
+        ]
+        if !contents.unsupported.isEmpty {
+            fields.append(("unsupported", .array(contents.unsupported.map { dataset in
+                .object([
+                    ("path", .string(dataset.path)),
+                    ("type", .string(dataset.typeName)),
+                    ("shape", dataset.shape.map { .array($0.map { .integer(Int128($0)) }) } ?? .null),
+                    ("reason", .string(dataset.reason)),
+                ])
+            })))
+        }
+        if !contents.stops.isEmpty {
+            fields.append(("stopped", .array(contents.stops.map { stop in
+                .object([("path", .string(stop.path)), ("reason", .string(stop.reason))])
+            })))
+        }
+        var heading = "\(file.path): HDF5, \(datasets.count) dataset\(datasets.count == 1 ? "" : "s")"
+        if !contents.unsupported.isEmpty { heading += " and \(contents.unsupported.count) unsupported" }
+        var lines = [heading]
         for info in datasets {
             var storage = info.layout.rawValue
             if let chunks = info.chunkShape { storage += " \(chunks.map(String.init).joined(separator: "x"))" }
@@ -33,7 +53,14 @@ struct HDF5Inspection {
             if info.isResizable { storage += ", resizable" }
             lines.append("  \(info.path)  \(info.elementType.name)  \(Self.shapeText(info.shape))  (\(storage))")
         }
-        return InspectionSummary(json: json, readable: lines.joined(separator: "\n"))
+        for dataset in contents.unsupported {
+            let shape = dataset.shape.map(Self.shapeText) ?? "no simple shape"
+            lines.append("  \(dataset.path)  \(dataset.typeName)  \(shape)  (unsupported: \(dataset.reason))")
+        }
+        for stop in contents.stops {
+            lines.append("  not walked: \(stop.path): \(stop.reason)")
+        }
+        return InspectionSummary(json: .object(fields), readable: lines.joined(separator: "\n"))
     }
 
     /// `{"format":"hdf5","path":…,"dtype":…,"shape":[…],"sum":…,"min":…,"max":…}`; integer sums
@@ -79,29 +106,42 @@ struct HDF5Inspection {
 
     private func statistics(_ info: HDF5DatasetInfo) throws -> (JSON, JSON, JSON) {
         switch info.elementType {
-        case .float32, .float64:
-            var sum = 0.0
-            var minimum = Double.infinity
-            var maximum = -Double.infinity
-            var seen = false
-            try forEachSlice(info, as: Double.self) { values in
-                for value in values {
-                    sum += value
-                    minimum = Swift.min(minimum, value)
-                    maximum = Swift.max(maximum, value)
-                }
-                seen = seen || !values.isEmpty
-            }
-            guard seen else { return (.double(0), .null, .null) }
-            if info.elementType == .float32 {
-                return (.double(sum), .float(Float(minimum)), .float(Float(maximum)))
-            }
-            return (.double(sum), .double(minimum), .double(maximum))
-        case .uint64:
-            return try integerStatistics(info, as: UInt64.self)
-        default:
-            return try integerStatistics(info, as: Int64.self)
+        case .float32:
+            let (sum, minimum, maximum) = try floatStatistics(info, as: Float.self)
+            return (sum, minimum.map { .float(Float($0)) } ?? .null, maximum.map { .float(Float($0)) } ?? .null)
+        case .float64:
+            let (sum, minimum, maximum) = try floatStatistics(info, as: Double.self)
+            return (sum, minimum.map { .double($0) } ?? .null, maximum.map { .double($0) } ?? .null)
+        // Each integer type is read as itself, so that a slice takes no more memory than stored.
+        case .int8: return try integerStatistics(info, as: Int8.self)
+        case .uint8: return try integerStatistics(info, as: UInt8.self)
+        case .int16: return try integerStatistics(info, as: Int16.self)
+        case .uint16: return try integerStatistics(info, as: UInt16.self)
+        case .int32: return try integerStatistics(info, as: Int32.self)
+        case .uint32: return try integerStatistics(info, as: UInt32.self)
+        case .int64: return try integerStatistics(info, as: Int64.self)
+        case .uint64: return try integerStatistics(info, as: UInt64.self)
         }
+    }
+
+    /// The sum in Double, and the minimum and maximum (nil when there are no elements), of a
+    /// float dataset read as its own type.
+    private func floatStatistics<Scalar: HDF5Scalar & BinaryFloatingPoint>(_ info: HDF5DatasetInfo, as: Scalar.Type) throws -> (JSON, Double?, Double?) {
+        var sum = 0.0
+        var minimum = Double.infinity
+        var maximum = -Double.infinity
+        var seen = false
+        try forEachSlice(info, as: Scalar.self) { values in
+            for stored in values {
+                let value = Double(stored)
+                sum += value
+                minimum = Swift.min(minimum, value)
+                maximum = Swift.max(maximum, value)
+            }
+            seen = seen || !values.isEmpty
+        }
+        guard seen else { return (.double(0), nil, nil) }
+        return (.double(sum), minimum, maximum)
     }
 
     private func integerStatistics<Scalar: HDF5Scalar & FixedWidthInteger>(_ info: HDF5DatasetInfo, as: Scalar.Type) throws -> (JSON, JSON, JSON) {

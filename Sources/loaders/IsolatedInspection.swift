@@ -33,11 +33,23 @@ enum IsolatedInspection {
         case .timedOut:
             throw LoaderError(.timedOut, "reading did not finish within \(seconds.formatted()) s (--timeout sets the limit)", path: file)
         case .signalled(let signal):
-            throw LoaderError(.malformed, "libhdf5 crashed (\(signalName(signal))) reading the file", path: file)
+            throw crashError(signal: signal, errors: child.errors, file: file)
         case .exited(let status):
             FileHandle.standardError.write(child.errors)
             return status
         }
+    }
+
+    /// The error for a child that ended on `signal`: the Swift runtime's own reason when it
+    /// printed one (a failed allocation or precondition is not libhdf5's crash), else libhdf5's.
+    static func crashError(signal: Int32, errors: Data, file: String) -> LoaderError {
+        let reasons = ["Fatal error", "Precondition failed", "Assertion failed"]
+        let text = String(decoding: errors, as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { line in reasons.contains { line.contains($0) } }) else {
+            return LoaderError(.malformed, "libhdf5 crashed (\(signalName(signal))) reading the file", path: file)
+        }
+        let code: LoaderError.Code = line.contains("failed to allocate") ? .resourceExhausted : .malformed
+        return LoaderError(code, "the inspecting process stopped (\(signalName(signal))) reading the file: \(line)", path: file)
     }
 
     private static func signalName(_ signal: Int32) -> String {
