@@ -148,14 +148,10 @@ public final class HDF5File: Sendable {
         let count = rows.count * stored.rowElementCount
         // The stored bytes and their conversion are held at once; uint8 read as Int takes 9 bytes
         // an element.
-        let memory = physicalMemoryBytes()
-        let (convertedBytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
-        guard !overflow, convertedBytes <= memory, byteCount <= memory - convertedBytes else {
-            let convertedText = overflow ? "more than \(Int.max)" : "\(convertedBytes)"
-            throw LoaderError(
-                .unsupported, "\(byteCount) stored bytes and \(convertedText) bytes as \(Scalar.self) do not fit in this machine's \(memory) bytes of memory",
-                path: path, location: .datasetPath(stored.info.path))
-        }
+        try MemoryLimit.check(
+            MemoryLimit.sum([byteCount, MemoryLimit.product([count, MemoryLayout<Scalar>.stride])]),
+            for: "reading \(rows.count) rows (\(byteCount) bytes stored, \(count) elements as \(Scalar.self))",
+            path: path, location: .datasetPath(stored.info.path))
         let bytes = try [UInt8](uninitializedCapacity: byteCount) { buffer, initialized in
             try stored.readRows(rows, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = buffer.count

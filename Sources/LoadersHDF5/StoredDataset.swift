@@ -459,10 +459,3 @@ final class StoredDataset: Sendable {
         }
     }
 }
-
-/// The machine's memory in bytes, the bound for reading a whole dataset at once.
-func physicalMemoryBytes() -> Int {
-    let pages = sysconf(Int32(_SC_PHYS_PAGES))
-    let pageSize = sysconf(Int32(_SC_PAGESIZE))
-    return pages > 0 && pageSize > 0 ? pages.multipliedReportingOverflow(by: pageSize).partialValue : Int.max
-}
