@@ -5,7 +5,7 @@ extension HDF5Dataset: StreamingDataset {
     /// features and one of labels in memory at a time (no shared cache), so memory stays bounded
     /// however large the file.
     public func stream(shard: Int) throws -> HDF5SampleStream {
-        precondition(shard >= 0 && shard < shardCount, "shard \(shard) outside 0..<\(shardCount)")
+        require(shard >= 0 && shard < shardCount, "shard \(shard) outside 0..<\(shardCount)")
         return HDF5SampleStream(dataset: self, rows: rows(ofShard: shard))
     }
 

@@ -54,8 +54,8 @@ public struct HDF5Dataset: Dataset, Sendable {
         sampleShape: [Int]? = nil, cacheBytes: Int = 1 << 30, shards: Int? = nil,
         strategy: HDF5ReadStrategy = .direct
     ) throws {
-        precondition(cacheBytes >= 0, "cacheBytes must not be negative")
-        precondition(shards.map { $0 > 0 } ?? true, "shards must be positive")
+        require(cacheBytes >= 0, "cacheBytes must not be negative")
+        require(shards.map { $0 > 0 } ?? true, "shards must be positive")
         let file = try HDF5File(path)
         let featureData = try StoredDataset(file: file, datasetPath: features, strategy: strategy)
         let labelData = try StoredDataset(file: file, datasetPath: labels, strategy: strategy)
@@ -96,7 +96,7 @@ public struct HDF5Dataset: Dataset, Sendable {
     /// - Complexity: O(n log n) plus one read per distinct block (or run of rows) touched.
     public func samples(at indices: [Int]) throws -> [Example] {
         for index in indices {
-            precondition(index >= 0 && index < count, "sample index \(index) outside 0..<\(count)")
+            require(index >= 0 && index < count, "sample index \(index) outside 0..<\(count)")
         }
         var labelValues = [Int](repeating: 0, count: indices.count)
         let labelInfo = labels.stored.info

@@ -138,8 +138,8 @@ public final class HDF5File: Sendable {
         _ datasetPath: String, rows: Range<Int>, as: Scalar.Type = Scalar.self, strategy: HDF5ReadStrategy = .direct
     ) throws -> Tensor<Scalar> {
         let stored = try StoredDataset(file: self, datasetPath: datasetPath, strategy: strategy)
-        precondition(!stored.info.shape.isEmpty, "\(datasetPath) is a scalar; read it whole")
-        precondition(rows.lowerBound >= 0 && rows.upperBound <= stored.rowCount, "rows \(rows) outside 0..<\(stored.rowCount)")
+        require(!stored.info.shape.isEmpty, "\(datasetPath) is a scalar; read it whole")
+        require(rows.lowerBound >= 0 && rows.upperBound <= stored.rowCount, "rows \(rows) outside 0..<\(stored.rowCount)")
         return try read(stored, rows: rows, as: Scalar.self)
     }
 

@@ -33,8 +33,8 @@ public final class HDF5Writer: Sendable {
     public func write<Scalar: HDF5WritableScalar>(
         _ tensor: Tensor<Scalar>, to datasetPath: String, chunkRows: Int? = nil, gzipLevel: Int? = nil
     ) throws {
-        precondition(gzipLevel.map { (0...9).contains($0) } ?? true, "gzip level must be in 0...9")
-        precondition(chunkRows.map { $0 > 0 } ?? true, "chunkRows must be positive")
+        require(gzipLevel.map { (0...9).contains($0) } ?? true, "gzip level must be in 0...9")
+        require(chunkRows.map { $0 > 0 } ?? true, "chunkRows must be positive")
         var rows = chunkRows
         if rows == nil, gzipLevel != nil, let first = tensor.shape.first {
             let rowBytes = max(1, tensor.shape.dropFirst().reduce(1, *) * Scalar.hdf5ElementType.byteCount)
