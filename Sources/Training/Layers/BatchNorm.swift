@@ -1,111 +1,35 @@
 import Loaders
 
-/// Batch normalisation over `[batch, features, height, width]`, like PyTorch's `nn.BatchNorm2d`:
-/// each channel is normalised by the mean and biased variance of the batch, then scaled by
-/// `weight` and shifted by `bias` (initially 1 and 0).
+/// Batch normalisation, as PyTorch's `_BatchNorm` shares it between `BatchNorm1d` and
+/// `BatchNorm2d`: each channel (dimension 1) is normalised by the mean and biased variance of the
+/// batch, then scaled by `weight` and shifted by `bias` (initially 1 and 0).
 ///
 /// Training mode also updates the running statistics, `running = (1 − momentum) · running +
 /// momentum · batch`, with the unbiased variance, as PyTorch does; evaluation mode normalises by
 /// them instead. They are the layer's `buffers`, so a model file saves them.
-///
-/// ```swift
-/// let norm = BatchNorm2d(features: 32)
-/// let y = norm.forward(activations)   // [64, 32, 26, 26], each channel ≈ mean 0, variance 1
-/// ```
-public final class BatchNorm2d: Layer {
-    let core: BatchNormalization
-
-    /// - Parameters:
-    ///   - features: the channel count `C` of `[N, C, H, W]` inputs.
-    ///   - epsilon: added to the variance before its square root.
-    ///   - momentum: the weight of each batch in the running statistics.
-    /// - Precondition: `features > 0`, `epsilon > 0`, `0 ≤ momentum ≤ 1`.
-    public init(features: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
-        core = BatchNormalization(layer: "BatchNorm2d", features: features, epsilon: epsilon, momentum: momentum)
-    }
-
-    public var features: Int { core.features }
-    public var epsilon: Float { core.epsilon }
-    public var momentum: Float { core.momentum }
+public class BatchNormalization: Layer {
+    /// The channel count `C` of `[N, C, …]` inputs.
+    public let features: Int
+    /// Added to the variance before its square root.
+    public let epsilon: Float
+    /// The weight of each batch in the running statistics.
+    public let momentum: Float
     /// `[features]`, initially 1.
-    public var weight: Parameter { core.weight }
+    public let weight: Parameter
     /// `[features]`, initially 0.
-    public var bias: Parameter { core.bias }
+    public let bias: Parameter
     /// `[features]`, initially 0.
-    public var runningMean: Parameter { core.runningMean }
+    public let runningMean: Parameter
     /// `[features]`, initially 1.
-    public var runningVariance: Parameter { core.runningVariance }
+    public let runningVariance: Parameter
     public var isTraining = true
     public var computesInputGradient = true
-    public var parameters: [Parameter] { [core.weight, core.bias] }
-    public var buffers: [Parameter] { [core.runningMean, core.runningVariance] }
+    public var parameters: [Parameter] { [weight, bias] }
+    public var buffers: [Parameter] { [runningMean, runningVariance] }
 
-    public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
-        require(input.rank == 4, "BatchNorm2d expects [batch, \(features), height, width], got \(input.shape)")
-        return core.forward(input, training: isTraining)
-    }
-
-    public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
-        core.backward(outputGradient, computesInputGradient: computesInputGradient)
-    }
-}
-
-/// Batch normalisation over `[batch, features]` or `[batch, features, length]`, like PyTorch's
-/// `nn.BatchNorm1d`; see `BatchNorm2d` for the statistics and modes.
-///
-/// ```swift
-/// let norm = BatchNorm1d(features: 128)
-/// let y = norm.forward(hidden)   // [64, 128]
-/// ```
-public final class BatchNorm1d: Layer {
-    let core: BatchNormalization
-
-    /// - Parameters:
-    ///   - features: the feature count `C` of `[N, C]` or `[N, C, L]` inputs.
-    ///   - epsilon: added to the variance before its square root.
-    ///   - momentum: the weight of each batch in the running statistics.
-    /// - Precondition: `features > 0`, `epsilon > 0`, `0 ≤ momentum ≤ 1`.
-    public init(features: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
-        core = BatchNormalization(layer: "BatchNorm1d", features: features, epsilon: epsilon, momentum: momentum)
-    }
-
-    public var features: Int { core.features }
-    public var epsilon: Float { core.epsilon }
-    public var momentum: Float { core.momentum }
-    /// `[features]`, initially 1.
-    public var weight: Parameter { core.weight }
-    /// `[features]`, initially 0.
-    public var bias: Parameter { core.bias }
-    /// `[features]`, initially 0.
-    public var runningMean: Parameter { core.runningMean }
-    /// `[features]`, initially 1.
-    public var runningVariance: Parameter { core.runningVariance }
-    public var isTraining = true
-    public var computesInputGradient = true
-    public var parameters: [Parameter] { [core.weight, core.bias] }
-    public var buffers: [Parameter] { [core.runningMean, core.runningVariance] }
-
-    public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
-        require(input.rank == 2 || input.rank == 3, "BatchNorm1d expects [batch, \(features)] or [batch, \(features), length], got \(input.shape)")
-        return core.forward(input, training: isTraining)
-    }
-
-    public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
-        core.backward(outputGradient, computesInputGradient: computesInputGradient)
-    }
-}
-
-/// The arithmetic both batch normalisation layers share, over inputs `[batch, features, rest…]`.
-final class BatchNormalization {
-    let layer: String
-    let features: Int
-    let epsilon: Float
-    let momentum: Float
-    let weight: Parameter
-    let bias: Parameter
-    let runningMean: Parameter
-    let runningVariance: Parameter
-
+    /// The layer's name and the input shapes it takes, for messages.
+    private let layer: String, expectedShape: String
+    private let acceptedRanks: Set<Int>
     private var output = Tensor<Float>.empty
     private var inputGradient = Tensor<Float>.empty
     /// The latest training batch normalised, `(x − mean) / √(variance + ε)`, for the backward pass.
@@ -114,11 +38,13 @@ final class BatchNormalization {
     private var inverseDeviation: [Float] = []
     private var hasTrainingForward = false
 
-    init(layer: String, features: Int, epsilon: Float, momentum: Float) {
+    init(layer: String, expectedShape: String, acceptedRanks: Set<Int>, features: Int, epsilon: Float, momentum: Float) {
         require(features > 0, "\(layer) needs a positive feature count, got \(features)")
         require(epsilon > 0 && momentum >= 0 && momentum <= 1,
                 "\(layer) needs epsilon > 0 and momentum in [0, 1], got \(epsilon) and \(momentum)")
         self.layer = layer
+        self.expectedShape = expectedShape
+        self.acceptedRanks = acceptedRanks
         self.features = features
         self.epsilon = epsilon
         self.momentum = momentum
@@ -128,7 +54,9 @@ final class BatchNormalization {
         runningVariance = Parameter(name: "running_var", value: Tensor(shape: [features], repeating: 1))
     }
 
-    func forward(_ input: Tensor<Float>, training: Bool) -> Tensor<Float> {
+    public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
+        require(acceptedRanks.contains(input.rank), "\(layer) expects \(expectedShape), got \(input.shape)")
+        let training = isTraining
         require(input.shape[1] == features, "\(layer) expects \(features) features in dimension 1, got \(input.shape)")
         let batch = input.shape[0]
         let inner = input.count / max(1, batch * features)
@@ -189,7 +117,7 @@ final class BatchNormalization {
     }
 
     /// `dx = w / σ · (dy − mean(dy) − x̂ · mean(dy · x̂))`, per channel.
-    func backward(_ outputGradient: Tensor<Float>, computesInputGradient: Bool) -> Tensor<Float> {
+    public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
         require(hasTrainingForward && outputGradient.shape == output.shape,
                 "\(layer) gradient \(outputGradient.shape) needs a training-mode forward pass of that shape first")
         let batch = output.shape[0]
@@ -224,5 +152,43 @@ final class BatchNormalization {
             }
         }
         return computesInputGradient ? inputGradient : .empty
+    }
+}
+
+/// Batch normalisation over `[batch, features, height, width]`, like PyTorch's `nn.BatchNorm2d`;
+/// see `BatchNormalization` for the statistics and modes.
+///
+/// ```swift
+/// let norm = BatchNorm2d(features: 32)
+/// let y = norm.forward(activations)   // [64, 32, 26, 26], each channel ≈ mean 0, variance 1
+/// ```
+public final class BatchNorm2d: BatchNormalization {
+    /// - Parameters:
+    ///   - features: the channel count `C` of `[N, C, H, W]` inputs.
+    ///   - epsilon: added to the variance before its square root.
+    ///   - momentum: the weight of each batch in the running statistics.
+    /// - Precondition: `features > 0`, `epsilon > 0`, `0 ≤ momentum ≤ 1`.
+    public init(features: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
+        super.init(layer: "BatchNorm2d", expectedShape: "[batch, \(features), height, width]", acceptedRanks: [4],
+                   features: features, epsilon: epsilon, momentum: momentum)
+    }
+}
+
+/// Batch normalisation over `[batch, features]` or `[batch, features, length]`, like PyTorch's
+/// `nn.BatchNorm1d`; see `BatchNormalization` for the statistics and modes.
+///
+/// ```swift
+/// let norm = BatchNorm1d(features: 128)
+/// let y = norm.forward(hidden)   // [64, 128]
+/// ```
+public final class BatchNorm1d: BatchNormalization {
+    /// - Parameters:
+    ///   - features: the feature count `C` of `[N, C]` or `[N, C, L]` inputs.
+    ///   - epsilon: added to the variance before its square root.
+    ///   - momentum: the weight of each batch in the running statistics.
+    /// - Precondition: `features > 0`, `epsilon > 0`, `0 ≤ momentum ≤ 1`.
+    public init(features: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
+        super.init(layer: "BatchNorm1d", expectedShape: "[batch, \(features)] or [batch, \(features), length]",
+                   acceptedRanks: [2, 3], features: features, epsilon: epsilon, momentum: momentum)
     }
 }
