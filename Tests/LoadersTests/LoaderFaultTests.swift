@@ -80,7 +80,9 @@ import Testing
         #expect(error.code == .malformed)
         #expect(error.path == "synthetic.bin")
         #expect(error.location == .sampleIndex(23))
-        #expect(error.message.contains("sample 23 of batch 4"))
+        #expect(error.message.contains("failed reading batch 4"))
+        // The sample is named once: by the place, not again by the message or its cause's.
+        #expect(error.description.components(separatedBy: "sample 23").count == 2, "\(error)")
         #expect(namesAWorker(error.message))
         let underlying = try #require(error.underlying as? LoaderError)
         #expect(underlying.location == .byteOffset(23 * 8))
@@ -120,7 +122,8 @@ import Testing
         #expect(error.path == dataset.path(of: 13))
         #expect(error.location == .sampleIndex(13))
         #expect(error.description.contains("cannot open: No such file or directory"))
-        #expect(error.message.contains("sample 13 of batch 3"))
+        #expect(error.message.contains("failed reading batch 3"))
+        #expect(error.description.components(separatedBy: "sample 13").count == 2, "\(error)")
         #expect(await eventually { ProcessResources.descriptorsOpen(under: dataset.directory) == 0 })
     }
 

@@ -51,12 +51,22 @@ public struct LoaderError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        description(within: nil)
+    }
+
+    /// The description, leaving out the file and the place `outer` already names, so that a
+    /// wrapped error names each once: `a.h5: sample 3: worker 0 failed reading batch 0 (label …)`.
+    private func description(within outer: LoaderError?) -> String {
         var parts: [String] = []
-        if let path { parts.append(path) }
-        if let location { parts.append(location.description) }
+        if let path, path != outer?.path { parts.append(path) }
+        if let location, location != outer?.location { parts.append(location.description) }
         parts.append(message)
         var text = parts.joined(separator: ": ")
-        if let underlying { text += " (\(underlying))" }
+        if let underlying = underlying as? LoaderError {
+            text += " (\(underlying.description(within: self)))"
+        } else if let underlying {
+            text += " (\(underlying))"
+        }
         return text
     }
 }

@@ -10,7 +10,7 @@ struct BatchFetcher<Source: Dataset>: Sendable where Source.Element: Collatable 
         } catch {
             let index = Self.sampleIndex(in: error) ?? firstFailingIndex(in: indices)
             return .failure(.loading(
-                error, worker: worker, activity: "reading \(index.map { "sample \($0) of " } ?? "")batch \(batch)",
+                error, worker: worker, activity: "reading batch \(batch)",
                 location: index.map(LoaderError.Location.sampleIndex)))
         }
         do {
