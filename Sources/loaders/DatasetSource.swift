@@ -6,7 +6,20 @@ import LoadersHDF5
 /// The options naming a data source, shared by `bench`, `convert` and `train`.
 struct SourceOptions: ParsableArguments {
     @Option(help: "An MNIST folder, an IDX images file (its labels beside it: x-images-idx3-ubyte[.gz] has x-labels-idx1-ubyte[.gz]), or a data file.")
-    var train: String = "Fixtures/mnist"
+    var train: String = Self.bundledMNIST
+
+    /// The MNIST folder in this package's repository, the default `--train` when run from there.
+    static let bundledMNIST = "Fixtures/mnist"
+
+    /// Refuses the default `--train` where it is not: run outside the repository, the data must
+    /// be named.
+    /// - Throws: `LoaderError` `.io` saying what `--train` takes.
+    private func checkDefaultExists(_ path: String) throws {
+        guard path == Self.bundledMNIST, !FileManager.default.fileExists(atPath: path) else { return }
+        throw LoaderError(
+            .io, "no --train given, and the repository's MNIST folder is not here: name your data with --train "
+                + "(an MNIST folder, an IDX images file, a CSV file or an HDF5 file)", path: path)
+    }
 
     @Option(help: "CSV: the label column's name.")
     var labelColumn = "label"
@@ -93,6 +106,7 @@ struct SourceOptions: ParsableArguments {
     /// - Throws: `LoaderError` naming the file and the place.
     func open(_ path: String, split: MNIST.Split = .train) throws -> OpenedSource {
         try applyMemoryLimit()
+        try checkDefaultExists(path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let mnist = try MNIST(directory: path, split: split)
@@ -119,6 +133,7 @@ struct SourceOptions: ParsableArguments {
     /// - Throws: `LoaderError` naming the file and the place.
     func openStreaming(_ path: String, shards: Int) throws -> OpenedStreamingSource {
         try applyMemoryLimit()
+        try checkDefaultExists(path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let mnist = try MNIST(directory: path, split: .train, shards: shards)

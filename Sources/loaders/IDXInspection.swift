@@ -112,3 +112,32 @@ struct IDXInspection {
         return (.double(sum), .double(minimum), .double(maximum), nanCount)
     }
 }
+
+extension IDXInspection {
+    /// An MNIST folder's files, each split's images then labels: every split that is there (a
+    /// folder with only the test split is inspected too), in one summary.
+    /// - Throws: `LoaderError` when no split is there (naming where the training files were looked
+    ///   for), or when a file present cannot be read.
+    static func summary(ofMNISTFolder directory: String) throws -> InspectionSummary {
+        var splits: [MNIST] = []
+        var firstFailure: (any Error)?
+        for split in MNIST.Split.allCases {
+            do {
+                splits.append(try MNIST(directory: directory, split: split))
+            } catch {
+                firstFailure = firstFailure ?? error
+            }
+        }
+        if splits.isEmpty, let firstFailure { throw firstFailure }
+        let paths = splits.flatMap { [$0.dataset.imagesPath, $0.dataset.labelsPath] }
+        let files = try paths.map { try IDXInspection(path: $0).summary() }
+        let json = zip(paths, files).map { path, file -> JSON in
+            guard case .object(let members) = file.json else { return file.json }
+            return .object([("path", .string(path))] + members)
+        }
+        return InspectionSummary(
+            json: .object([("format", .string("mnist")), ("files", .array(json))]),
+            readable: files.map(\.readable).joined(separator: "\n"))
+    }
+}
+

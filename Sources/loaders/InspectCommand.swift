@@ -10,12 +10,13 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             Formats are recognised by their leading bytes: IDX (raw, or gzip-compressed) and HDF5 \
             (which lists its datasets, or with --dataset summarises one); and by the name's \
-            extension: CSV (.csv, with a header row) and tab-separated (.tsv). HDF5 files are read \
+            extension: CSV (.csv, with a header row) and tab-separated (.tsv), either also gzipped \
+            (.csv.gz). A folder is read as MNIST's: each split's images and labels files. HDF5 files are read \
             in a child process, so that a damaged file that crashes libhdf5 or keeps it busy past \
             --timeout ends with one line naming the file.
             """)
 
-    @Argument(help: "The file to inspect.")
+    @Argument(help: "The file to inspect, or an MNIST folder.")
     var file: String
 
     @Flag(name: .long, help: "Print one line of JSON instead of a readable summary.")
@@ -37,27 +38,35 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         do {
             let summary: InspectionSummary
-            switch try FileFormat.detect(path: file) {
-            case .idx:
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
                 if dataset != nil {
-                    throw LoaderError(.unsupported, "--dataset applies to HDF5 files; this is IDX", path: file)
+                    throw LoaderError(.unsupported, "--dataset applies to HDF5 files; this is a folder", path: file)
                 }
-                summary = try IDXInspection(path: file).summary()
-            case .csv(let extensionDelimiter):
-                if dataset != nil {
-                    throw LoaderError(.unsupported, "--dataset applies to HDF5 files; this is CSV", path: file)
+                summary = try IDXInspection.summary(ofMNISTFolder: file)
+            } else {
+                switch try FileFormat.detect(path: file) {
+                case .idx:
+                    if dataset != nil {
+                        throw LoaderError(.unsupported, "--dataset applies to HDF5 files; this is IDX", path: file)
+                    }
+                    summary = try IDXInspection(path: file).summary()
+                case .csv(let extensionDelimiter):
+                    if dataset != nil {
+                        throw LoaderError(.unsupported, "--dataset applies to HDF5 files; this is CSV", path: file)
+                    }
+                    let format = try SourceOptions.csvFormat(delimiter: delimiter, default: extensionDelimiter)
+                    summary = try CSVInspection(path: file, format: format).summary()
+                case .hdf5:
+                    guard IsolatedInspection.isChild else {
+                        let arguments = ["inspect", file] + (json ? ["--json"] : []) + (dataset.map { ["--dataset", $0] } ?? [])
+                        let status = try IsolatedInspection.run(arguments, file: file, seconds: timeout)
+                        if status != 0 { throw ExitCode(status) }
+                        return
+                    }
+                    let inspection = try HDF5Inspection(path: file)
+                    summary = try dataset.map { try inspection.summary(dataset: $0) } ?? inspection.listing()
                 }
-                let format = try SourceOptions.csvFormat(delimiter: delimiter, default: extensionDelimiter)
-                summary = try CSVInspection(path: file, format: format).summary()
-            case .hdf5:
-                guard IsolatedInspection.isChild else {
-                    let arguments = ["inspect", file] + (json ? ["--json"] : []) + (dataset.map { ["--dataset", $0] } ?? [])
-                    let status = try IsolatedInspection.run(arguments, file: file, seconds: timeout)
-                    if status != 0 { throw ExitCode(status) }
-                    return
-                }
-                let inspection = try HDF5Inspection(path: file)
-                summary = try dataset.map { try inspection.summary(dataset: $0) } ?? inspection.listing()
             }
             print(json ? summary.json.text : summary.readable)
         } catch let exit as ExitCode {

@@ -366,10 +366,16 @@ struct TrainCommand: AsyncParsableCommand {
         return try spec.makeModel(input: sampleShape, seed: seed)
     }
 
+    /// Seconds for a person: milliseconds below one second, since a small data set's epoch takes
+    /// a few, which "0.00 s" would hide.
+    static func readable(seconds: Double) -> String {
+        seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+    }
+
     private func readableLine(_ report: EpochReport) -> String {
         let accuracy = report.testAccuracy.map { String(format: ", test accuracy %.2f%%", $0 * 100) } ?? ""
-        return String(format: "epoch %d: loss %.4f%@, %.2f s (%.0f samples/s)",
-                      report.epoch, report.trainLoss, accuracy, report.trainSeconds, report.samplesPerSecond)
+        return String(format: "epoch %d: loss %.4f%@, %@ (%.0f samples/s)",
+                      report.epoch, report.trainLoss, accuracy, Self.readable(seconds: report.trainSeconds), report.samplesPerSecond)
     }
 
     private func jsonLine(_ report: EpochReport) -> String {
