@@ -8,8 +8,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time opening a data source and shuffled epochs of float batches.",
         discussion: """
-            Features are normalised as (x - mean) / std on the way, as the PyTorch reference \
-            (../shared/bench/pytorch_loader.py) does. The JSON reports the median epoch.
+            Features are normalised as (x - mean) / std on the way, as PyTorch's MNIST examples \
+            do. The JSON reports the median epoch.
             """)
 
     @OptionGroup var source: SourceOptions
