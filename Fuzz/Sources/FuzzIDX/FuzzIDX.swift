@@ -37,8 +37,9 @@ public func fuzzIDX(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         expectSame(array, expected, "IDXArray(contentsOf:) and the IDX rules")
     }
 
-    // The datasets need a labels file with one label per sample: the file itself when it is one,
-    // else uint8 labels written here. Files with very many (necessarily empty) samples are skipped.
+    // The datasets need a labels file with one label per sample: a copy of the file when it is one
+    // (a file cannot label itself), else uint8 labels written here. Files with very many
+    // (necessarily empty) samples are skipped.
     guard let header = try? IDXReader(path: path, blockSize: 1 << 16).header else {
         let dataset = Outcome("IDXDataset(images:labels:)", rules: rules) {
             _ = try IDXDataset(images: path, labels: path)
@@ -52,15 +53,27 @@ public func fuzzIDX(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let count = header.shape[0]
     guard count <= 4096 else { return 0 }
     let selfLabelled = header.elementType.isInteger && header.shape.count == 1
-    let labels = selfLabelled ? path : FuzzFiles.save(uint8Labels(count: count), as: "labels")
+    let labels = FuzzFiles.save(selfLabelled ? file : uint8Labels(count: count), as: "labels")
+    /// The copy holds the input's bytes, so its errors are the input's: named as the input, they
+    /// compare with `IDXArray`'s.
+    func namingTheInput<Value>(_ read: () throws -> Value) throws -> Value {
+        do {
+            return try read()
+        } catch var error as LoaderError where selfLabelled && error.path == labels {
+            error.path = path
+            throw error
+        }
+    }
 
     let random = Outcome("IDXDataset.samples(at:)", rules: rules) {
-        try IDXDataset(images: path, labels: labels).samples(at: Array(0..<count)).map(SampleBits.init)
+        try namingTheInput { try IDXDataset(images: path, labels: labels).samples(at: Array(0..<count)).map(SampleBits.init) }
     }
     for shards in [1, 3] {
         let streamed = Outcome("IDXDataset.stream(shard:), \(shards) shards", rules: rules) {
-            let dataset = try IDXDataset(images: path, labels: labels, shards: shards)
-            return try (0..<shards).flatMap { try SampleBits.all(in: dataset, shard: $0) }
+            try namingTheInput {
+                let dataset = try IDXDataset(images: path, labels: labels, shards: shards)
+                return try (0..<shards).flatMap { try SampleBits.all(in: dataset, shard: $0) }
+            }
         }
         expectSame(random, streamed, "random access and streaming in \(shards) shards")
     }
