@@ -104,7 +104,30 @@ enum Kernels {
         }
     }
 
+    /// `target[i] = source[i]`: inlined, since most of im2col's lines are a few dozen floats,
+    /// too short to pay for a call to `memmove`.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            store(load(source + i), target + i)
+            i += 8
+        }
+        while i < count { target[i] = source[i]; i += 1 }
+    }
+
+    /// `target[i] = values[i] · factors[i]`.
+    static func multiply(_ values: UnsafePointer<Float>, by factors: UnsafePointer<Float>, count: Int, into target: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i + 8 <= count {
+            store(load(values + i) * load(factors + i), target + i)
+            i += 8
+        }
+        while i < count { target[i] = values[i] * factors[i]; i += 1 }
+    }
+
     /// `target[i] += source[i]`.
+    @inline(__always)
     static func add(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i + 8 <= count {
