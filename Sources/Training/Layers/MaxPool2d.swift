@@ -35,19 +35,26 @@ public final class MaxPool2d: Layer {
         input.scalars.withUnsafeBufferPointer { x in
             output.scalars.withUnsafeMutableBufferPointer { y in
                 argmax.withUnsafeMutableBufferPointer { arg in
-                    for plane in 0..<planes {
-                        for oy in 0..<oh {
-                            for ox in 0..<ow {
-                                var best = plane * h * w + oy * s * w + ox * s
-                                for ky in 0..<k {
-                                    for kx in 0..<k {
-                                        let index = plane * h * w + (oy * s + ky) * w + ox * s + kx
-                                        if x[index] > x[best] { best = index }
+                    // Planes are independent: each thread takes whole planes, in and out.
+                    ComputeThreads.parallelChunks(planes, minimumChunk: max(1, 4096 / (h * w))) { _, range in
+                        for plane in range {
+                            let source = x.baseAddress! + plane * h * w
+                            let first = plane * oh * ow
+                            for oy in 0..<oh {
+                                for ox in 0..<ow {
+                                    var best = oy * s * w + ox * s
+                                    var top = source[best]
+                                    for ky in 0..<k {
+                                        let row = (oy * s + ky) * w + ox * s
+                                        for kx in 0..<k where source[row + kx] > top {
+                                            best = row + kx
+                                            top = source[best]
+                                        }
                                     }
+                                    let o = first + oy * ow + ox
+                                    y[o] = top
+                                    arg[o] = Int32(plane * h * w + best)
                                 }
-                                let o = (plane * oh + oy) * ow + ox
-                                y[o] = x[best]
-                                arg[o] = Int32(best)
                             }
                         }
                     }
@@ -60,11 +67,19 @@ public final class MaxPool2d: Layer {
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
         require(outputGradient.shape == output.shape, "MaxPool2d gradient \(outputGradient.shape) for output \(output.shape)")
         inputGradient.reuse(shape: inputShape)
+        let (planes, inputPlane) = (inputShape[0] * inputShape[1], inputShape[2] * inputShape[3])
+        let outputPlane = output.count / max(1, planes)
         outputGradient.scalars.withUnsafeBufferPointer { dy in
             argmax.withUnsafeBufferPointer { arg in
                 inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                    dx.update(repeating: 0)
-                    for o in 0..<dy.count { dx[Int(arg[o])] += dy[o] }
+                    // Every window's maximum lies in its own plane, so threads taking whole planes
+                    // write disjoint memory.
+                    ComputeThreads.parallelChunks(planes, minimumChunk: max(1, 4096 / inputPlane)) { _, range in
+                        (dx.baseAddress! + range.lowerBound * inputPlane).update(repeating: 0, count: range.count * inputPlane)
+                        for o in range.lowerBound * outputPlane..<range.upperBound * outputPlane {
+                            dx[Int(arg[o])] += dy[o]
+                        }
+                    }
                 }
             }
         }
