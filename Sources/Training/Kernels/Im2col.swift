@@ -44,19 +44,19 @@ enum Im2col {
                 let rows = inside(offset: ky - p, stride: s, count: oh, size: h)
                 for kx in 0..<k {
                     let columns = inside(offset: kx - p, stride: s, count: ow, size: w)
-                    out.update(repeating: 0, count: rows.lowerBound * ow)
+                    Kernels.zero(out, count: rows.lowerBound * ow)
                     for oy in rows {
                         let line = out + oy * ow
                         let source = plane + (oy * s - p + ky) * w + (kx - p)
-                        line.update(repeating: 0, count: columns.lowerBound)
+                        Kernels.zero(line, count: columns.lowerBound)
                         if s == 1 {
                             Kernels.copy(source + columns.lowerBound, to: line + columns.lowerBound, count: columns.count)
                         } else {
                             for ox in columns { line[ox] = source[ox * s] }
                         }
-                        (line + columns.upperBound).update(repeating: 0, count: ow - columns.upperBound)
+                        Kernels.zero(line + columns.upperBound, count: ow - columns.upperBound)
                     }
-                    (out + rows.upperBound * ow).update(repeating: 0, count: (oh - rows.upperBound) * ow)
+                    Kernels.zero(out + rows.upperBound * ow, count: (oh - rows.upperBound) * ow)
                     out += oh * ow
                 }
             }
