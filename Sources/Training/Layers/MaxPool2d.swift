@@ -2,7 +2,7 @@ import Loaders
 
 /// Max pooling over `[batch, channels, height, width]` with a square window, like PyTorch's
 /// `nn.MaxPool2d` without padding (the stride defaults to the window size). The gradient flows
-/// to the first maximal element of each window.
+/// to the first maximal element of each window. Planes are split across `ComputeThreads`.
 public final class MaxPool2d: Layer {
     public let kernelSize: Int
     public let stride: Int
@@ -40,6 +40,12 @@ public final class MaxPool2d: Layer {
                         for plane in range {
                             let source = x.baseAddress! + plane * h * w
                             let first = plane * oh * ow
+                            let (out, indices) = (y.baseAddress! + first, arg.baseAddress! + first)
+                            if k == 2 && s == 2 {
+                                Self.pool2x2(source, width: w, outputHeight: oh, outputWidth: ow, offset: plane * h * w,
+                                             into: out, indices)
+                                continue
+                            }
                             for oy in 0..<oh {
                                 for ox in 0..<ow {
                                     var best = oy * s * w + ox * s
@@ -51,9 +57,8 @@ public final class MaxPool2d: Layer {
                                             top = source[best]
                                         }
                                     }
-                                    let o = first + oy * ow + ox
-                                    y[o] = top
-                                    arg[o] = Int32(plane * h * w + best)
+                                    out[oy * ow + ox] = top
+                                    indices[oy * ow + ox] = Int32(plane * h * w + best)
                                 }
                             }
                         }
@@ -62,6 +67,28 @@ public final class MaxPool2d: Layer {
             }
         }
         return output
+    }
+
+    /// The common 2×2 window with stride 2, unrolled: the generic loop's inner loops of two
+    /// steps cost more than the comparisons. `offset` is the plane's first index in the input.
+    @inline(__always)
+    private static func pool2x2(
+        _ source: UnsafePointer<Float>, width w: Int, outputHeight oh: Int, outputWidth ow: Int, offset: Int,
+        into out: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>
+    ) {
+        for oy in 0..<oh {
+            let top = 2 * oy * w, bottom = top + w
+            for ox in 0..<ow {
+                let i = 2 * ox
+                var best = top + i
+                var value = source[best]
+                if source[top + i + 1] > value { best = top + i + 1; value = source[best] }
+                if source[bottom + i] > value { best = bottom + i; value = source[best] }
+                if source[bottom + i + 1] > value { best = bottom + i + 1; value = source[best] }
+                out[oy * ow + ox] = value
+                indices[oy * ow + ox] = Int32(offset + best)
+            }
+        }
     }
 
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
