@@ -5,7 +5,8 @@ import Loaders
 ///
 /// Each image is unfolded into columns (im2col) and multiplied by the `[out, in·k·k]` weight
 /// matrix; images are shared out across `ComputeThreads` as the threads come free. Inside a
-/// `Sequential`, a following `ReLU` is fused into the output pass and its mask into the backward pass.
+/// `Sequential`, a following `ReLU` and `MaxPool2d` are fused into the output pass (applied to each
+/// image while it is in cache) and their gradients into the backward pass.
 ///
 /// ```swift
 /// let conv = Conv2d(inputChannels: 1, outputChannels: 32, kernelSize: 3, seed: 0)
@@ -32,6 +33,11 @@ public final class Conv2d: Layer {
     private var scratch: [Float] = []
     /// The weight and bias gradients of each group of images in the latest backward pass.
     private var partials: [Float] = []
+    /// A following `MaxPool2d` applied to each image's output while it is in cache (set by
+    /// `Sequential`): the layer's output is then the pooled one, and the full output is never stored.
+    private(set) var pool: MaxPool2d?
+    /// With pooling fused, each pooled element's maximum as an index into its image's full output.
+    private var argmax: [Int32] = []
 
     /// A convolution with PyTorch's default initialisation drawn from `generator`.
     /// - Precondition: every size is positive (padding may be zero).
@@ -81,31 +87,47 @@ public final class Conv2d: Layer {
         2 * g.patchSize * g.outputPixels + outputChannels * g.outputPixels * (1 + Self.group)
     }
 
+    /// Each image's output size: its channels times the (pooled, if pooling is fused) plane.
+    private func outputShape(_ g: Im2col.Geometry) -> [Int] {
+        let plane = pool?.outputSize(height: g.outputHeight, width: g.outputWidth) ?? (height: g.outputHeight, width: g.outputWidth)
+        return [outputChannels, plane.height, plane.width]
+    }
+
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
         let g = geometry(of: input)
         let batch = input.shape[0]
         let (channels, pixels, patch) = (outputChannels, g.outputPixels, g.patchSize)
-        output.reuse(shape: [batch, channels, g.outputHeight, g.outputWidth])
+        let shape = outputShape(g)
+        let imageOutput = shape.reduce(1, *)
+        output.reuse(shape: [batch] + shape)
+        let pool = pool
+        if pool != nil && argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
         let parts = ComputeThreads.partCount(batch)
         let stride = scratchStride(g)
         if scratch.count < parts * stride { scratch = [Float](repeating: 0, count: parts * stride) }
         let relu = fusesReLU
+        let unpooledOffset = g.patchSize * g.outputPixels
         input.scalars.withUnsafeBufferPointer { x in
             weight.value.scalars.withUnsafeBufferPointer { w in
                 bias.value.scalars.withUnsafeBufferPointer { bias in
                     scratch.withUnsafeMutableBufferPointer { scratch in
                         output.scalars.withUnsafeMutableBufferPointer { y in
-                            ComputeThreads.parallelTasks(batch) { part, image in
-                                let col = scratch.baseAddress! + part * stride
-                                let out = y.baseAddress! + image * channels * pixels
-                                let source = x.baseAddress! + image * g.channels * g.height * g.width
-                                Im2col.unfold(source, g, into: col)
-                                // Starting from the bias (beta 1) spares OpenBLAS a zeroing pass.
-                                Kernels.fillRows(out, with: bias.baseAddress!, rows: channels, columns: pixels)
-                                BLAS.gemm(.plain, .plain, m: channels, n: pixels, k: patch,
-                                          a: w.baseAddress!, lda: patch, b: col, ldb: pixels,
-                                          beta: 1, c: out, ldc: pixels)
-                                if relu { Kernels.rectify(out, count: channels * pixels) }
+                            argmax.withUnsafeMutableBufferPointer { arg in
+                                ComputeThreads.parallelTasks(batch) { part, image in
+                                    let col = scratch.baseAddress! + part * stride
+                                    // With pooling, the full output lives only in this thread's scratch.
+                                    let out = pool == nil ? y.baseAddress! + image * imageOutput : col + unpooledOffset
+                                    let source = x.baseAddress! + image * g.channels * g.height * g.width
+                                    Im2col.unfold(source, g, into: col)
+                                    // Starting from the bias (beta 1) spares OpenBLAS a zeroing pass.
+                                    Kernels.fillRows(out, with: bias.baseAddress!, rows: channels, columns: pixels)
+                                    BLAS.gemm(.plain, .plain, m: channels, n: pixels, k: patch,
+                                              a: w.baseAddress!, lda: patch, b: col, ldb: pixels,
+                                              beta: 1, c: out, ldc: pixels)
+                                    if relu { Kernels.rectify(out, count: channels * pixels) }
+                                    pool?.pool(out, planes: channels, height: g.outputHeight, width: g.outputWidth, offset: 0,
+                                               into: y.baseAddress! + image * imageOutput, arg.baseAddress! + image * imageOutput)
+                                }
                             }
                         }
                     }
@@ -154,6 +176,8 @@ public final class Conv2d: Layer {
         let partialStride = channels * patch + channels
         if partials.count < groups * partialStride { partials = [Float](repeating: 0, count: groups * partialStride) }
         let relu = fusesReLU
+        let pooled = pool != nil
+        let imageOutput = outputShape(g).reduce(1, *)
         // Offsets inside one thread's scratch.
         let gradOffset = patch * pixels, dcolOffset = gradOffset + channels * pixels
         let producedOffset = dcolOffset + patch * pixels
@@ -162,51 +186,71 @@ public final class Conv2d: Layer {
                 weight.value.scalars.withUnsafeBufferPointer { w in
                     scratch.withUnsafeMutableBufferPointer { scratch in
                         partials.withUnsafeMutableBufferPointer { partials in
-                            inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                                ComputeThreads.parallelTasks(groups) { part, task in
-                                    let base = scratch.baseAddress! + part * stride
-                                    let col = base, dcol = base + dcolOffset, masked = base + gradOffset
-                                    let produced = base + producedOffset
-                                    let dw = partials.baseAddress! + task * partialStride, db = dw + channels * patch
-                                    dw.update(repeating: 0, count: partialStride)
-                                    let members = task * Self.group..<min(batch, (task + 1) * Self.group)
-                                    if case .produced(let produce) = source { produce(members, produced) }
-                                    for image in members {
-                                        let activation = y.baseAddress! + image * channels * pixels
-                                        var grad: UnsafePointer<Float>
-                                        switch source {
-                                        case .stored(let dy):
-                                            grad = dy + image * channels * pixels
-                                            if relu {
-                                                Kernels.maskPositive(grad, by: activation, count: channels * pixels, into: masked)
-                                                grad = UnsafePointer(masked)
-                                            }
-                                            Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
-                                        case .produced:
-                                            let own = produced + (image - members.lowerBound) * channels * pixels
-                                            grad = UnsafePointer(own)
-                                            if relu {
-                                                // Mask and bias-gradient sums in one pass over the cached rows.
-                                                for c in 0..<channels {
-                                                    db[c] += Kernels.maskPositiveSumming(own + c * pixels, by: activation + c * pixels, count: pixels)
-                                                }
-                                            } else {
-                                                Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
-                                            }
-                                        }
-                                        Im2col.unfold(x.baseAddress! + image * imageSize, g, into: col)
-                                        BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
-                                                  a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
-                                        if wantsInput {
-                                            BLAS.gemm(.transposed, .plain, m: patch, n: pixels, k: channels,
-                                                      a: w.baseAddress!, lda: patch, b: grad, ldb: pixels,
-                                                      beta: 0, c: dcol, ldc: pixels)
-                                            let target = dx.baseAddress! + image * imageSize
-                                            target.update(repeating: 0, count: imageSize)
-                                            Im2col.foldAdding(dcol, g, into: target)
-                                        }
-                                    }
-                                }
+                            argmax.withUnsafeBufferPointer { arg in
+                              inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
+                                  ComputeThreads.parallelTasks(groups) { part, task in
+                                      let base = scratch.baseAddress! + part * stride
+                                      let col = base, dcol = base + dcolOffset, masked = base + gradOffset
+                                      let produced = base + producedOffset
+                                      let dw = partials.baseAddress! + task * partialStride, db = dw + channels * patch
+                                      dw.update(repeating: 0, count: partialStride)
+                                      let members = task * Self.group..<min(batch, (task + 1) * Self.group)
+                                      if case .produced(let produce) = source { produce(members, produced) }
+                                      for image in members {
+                                          // The gradient with respect to this image's output; a produced one is
+                                          // this thread's own, to mask in place.
+                                          let given: UnsafeMutablePointer<Float>?
+                                          let outputGradient: UnsafePointer<Float>
+                                          switch source {
+                                          case .stored(let dy):
+                                              given = nil
+                                              outputGradient = dy + image * imageOutput
+                                          case .produced:
+                                              given = produced + (image - members.lowerBound) * imageOutput
+                                              outputGradient = UnsafePointer(given!)
+                                          }
+                                          var grad: UnsafePointer<Float>
+                                          if pooled {
+                                              // Each pooled gradient goes to its window's maximum, through the
+                                              // rectifier where the maximum is positive (the pooled value is it).
+                                              let values = y.baseAddress! + image * imageOutput
+                                              let indices = arg.baseAddress! + image * imageOutput
+                                              masked.update(repeating: 0, count: channels * pixels)
+                                              for o in 0..<imageOutput where !relu || values[o] > 0 {
+                                                  masked[Int(indices[o])] += outputGradient[o]
+                                              }
+                                              grad = UnsafePointer(masked)
+                                              Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
+                                          } else if let own = given, relu {
+                                              // Mask and bias-gradient sums in one pass over the cached rows.
+                                              let activation = y.baseAddress! + image * imageOutput
+                                              for c in 0..<channels {
+                                                  db[c] += Kernels.maskPositiveSumming(own + c * pixels, by: activation + c * pixels, count: pixels)
+                                              }
+                                              grad = outputGradient
+                                          } else {
+                                              grad = outputGradient
+                                              if relu {
+                                                  let activation = y.baseAddress! + image * imageOutput
+                                                  Kernels.maskPositive(grad, by: activation, count: channels * pixels, into: masked)
+                                                  grad = UnsafePointer(masked)
+                                              }
+                                              Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
+                                          }
+                                          Im2col.unfold(x.baseAddress! + image * imageSize, g, into: col)
+                                          BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
+                                                    a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
+                                          if wantsInput {
+                                              BLAS.gemm(.transposed, .plain, m: patch, n: pixels, k: channels,
+                                                        a: w.baseAddress!, lda: patch, b: grad, ldb: pixels,
+                                                        beta: 0, c: dcol, ldc: pixels)
+                                              let target = dx.baseAddress! + image * imageSize
+                                              target.update(repeating: 0, count: imageSize)
+                                              Im2col.foldAdding(dcol, g, into: target)
+                                          }
+                                      }
+                                  }
+                              }
                             }
                         }
                     }
@@ -227,5 +271,20 @@ public final class Conv2d: Layer {
         }
         savedInput = nil
         return wantsInput ? inputGradient : .empty
+    }
+}
+
+extension Conv2d: FusingLayer {
+    /// A `ReLU`, then a `MaxPool2d`.
+    func absorb(_ next: any Layer) -> Bool {
+        if next is ReLU && !fusesReLU && pool == nil {
+            fusesReLU = true
+            return true
+        }
+        if let next = next as? MaxPool2d, pool == nil {
+            pool = next
+            return true
+        }
+        return false
     }
 }
