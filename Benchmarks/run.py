@@ -4,7 +4,7 @@ two systems so that both see the same machine, and prints a Markdown table of me
 usage: run.py LOADERS_BINARY MNIST_DIR FORMATS_DIR PYTHON --reference SHARED_BENCH_DIR
               [--repeats N] [--cases a,b] [--out FILE]
 """
-import argparse, json, statistics, subprocess, sys
+import argparse, json, os, statistics, subprocess, sys
 
 # case: (our `loaders bench` arguments, the PyTorch reference case, what is compared)
 LOADER_CASES = {
@@ -47,20 +47,46 @@ def loader_case(args, name, workers):
             "torch": reference["system"]}
 
 
-def training_case(args):
-    ours, theirs, accuracy, reference_accuracy = [], [], [], []
+# case: (our `loaders train` arguments, the PyTorch script and its arguments, what is compared)
+TRAINING_CASES = {
+    "train": (["--model", "cnn", "--optimizer", "adam"], ["pytorch_train.py", "--optimizer", "adam"],
+              "train-cnn-adam", "one epoch of the seed CNN, Adam, batch 64 (train seconds)"),
+    "train-examples": (["--model", "conv(32,3) relu conv(64,3) relu maxpool(2) dropout(0.25) flatten linear(128) relu "
+                        "dropout(0.5) linear(10)", "--optimizer", "adam"],
+                       ["{here}/pytorch_networks.py", "--network", "examples"],
+                       "train-examples-adam", "one epoch of PyTorch examples/mnist's Net, Adam, batch 64 (train seconds)"),
+    "train-lenet": (["--model", "conv(6,5,pad=2) relu maxpool(2) conv(16,5) relu maxpool(2) flatten linear(120) relu "
+                     "linear(84) relu linear(10)", "--optimizer", "sgd", "--learning-rate", "0.01", "--momentum", "0.9"],
+                    ["{here}/pytorch_networks.py", "--network", "lenet"],
+                    "train-lenet-sgd", "one epoch of LeNet-5, SGD 0.01 momentum 0.9, batch 64 (train seconds)"),
+}
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def training_case(args, name):
+    ours_args, (script, *their_args), case, what = TRAINING_CASES[name]
+    here = os.path.dirname(os.path.abspath(__file__))
+    script = script.format(here=here) if "{here}" in script else f"{args.reference}/{script}"
+    ours, theirs, accuracy, reference_accuracy, loads = [], [], [], [], []
     for _ in range(args.repeats):
-        epoch = run_json([args.loaders, "train", "--train", args.mnist, "--model", "cnn", "--optimizer", "adam",
+        loads.append(load_average())
+        epoch = run_json([args.loaders, "train", "--train", args.mnist, *ours_args,
                           "--epochs", "1", "--batch-size", "64", "--json"])[-1]
         ours.append(epoch["train_seconds"])
         accuracy.append(epoch["test_accuracy"])
-        reference = run_json([args.python, f"{args.reference}/pytorch_train.py", args.mnist, "--optimizer", "adam"])[0]
+        loads.append(load_average())
+        reference = run_json([args.python, script, args.mnist, *their_args])[0]
         theirs.append(reference["epochs"][0]["train_s"])
         reference_accuracy.append(reference["epochs"][0]["test_acc"])
-    return {"case": "train-cnn-adam", "what": "one epoch of the seed CNN, Adam, batch 64 (train seconds)",
-            "workers": 2, "ours_s": statistics.median(ours), "pytorch_s": statistics.median(theirs),
+    loads.append(load_average())
+    return {"case": case, "what": what, "workers": 2, "ours_s": statistics.median(ours),
+            "pytorch_s": statistics.median(theirs), "ours_runs": ours, "pytorch_runs": theirs,
             "ours_accuracy": statistics.median(accuracy), "pytorch_accuracy": statistics.median(reference_accuracy),
-            "torch": reference["system"]}
+            "load_average": [min(loads), statistics.median(loads), max(loads)], "torch": reference["system"]}
 
 
 def main():
@@ -68,17 +94,18 @@ def main():
     parser.add_argument("loaders"); parser.add_argument("mnist"); parser.add_argument("formats"); parser.add_argument("python")
     parser.add_argument("--reference", required=True, help="the folder of pytorch_loader.py and pytorch_train.py")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--cases", default="idx,idx-torchvision,csv,h5,h5gzip,train")
+    parser.add_argument("--cases", default="idx,idx-torchvision,csv,h5,h5gzip,train,train-examples,train-lenet")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     rows = []
     for name in args.cases.split(","):
-        row = training_case(args) if name == "train" else loader_case(args, name, workers=2)
+        row = training_case(args, name) if name in TRAINING_CASES else loader_case(args, name, workers=2)
         rows.append(row)
         print(json.dumps(row), flush=True)
     lines = ["| case | compared | SwiftLoaders (s) | PyTorch (s) | ratio | notes |", "|---|---|---|---|---|---|"]
     for row in rows:
-        notes = (f"accuracy {row['ours_accuracy']:.4f} vs {row['pytorch_accuracy']:.4f}" if "ours_accuracy" in row
+        notes = (f"accuracy {row['ours_accuracy']:.4f} vs {row['pytorch_accuracy']:.4f}; load average "
+                 f"{row['load_average'][0]:.1f}-{row['load_average'][2]:.1f}" if "ours_accuracy" in row
                  else f"peak RSS {row['peak_rss_mb']:.0f} MB; PyTorch's faster of 0 and 2 workers "
                       f"(chose {'/'.join(map(str, row['pytorch_workers']))})")
         lines.append(f"| {row['case']} | {row['what']} | {row['ours_s']:.3f} | {row['pytorch_s']:.3f} | "

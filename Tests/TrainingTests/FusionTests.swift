@@ -9,7 +9,7 @@ import Testing
          Linear(inputFeatures: 3 * 5 * 4, outputFeatures: 4, seed: seed + 1)]
     }
 
-    /// A batch of 19 spans several groups of `Conv2d.producedGroup` images and both threads.
+    /// A batch of 19 spans several groups of `Conv2d.group` images and both threads.
     @Test func handOffMatchesSeparateLayers() {
         let input = GradientCheck.random([19, 2, 7, 6], seed: 30)
         let probe = GradientCheck.random([19, 4], seed: 31)

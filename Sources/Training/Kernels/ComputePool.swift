@@ -9,6 +9,10 @@ import Synchronization
 /// helpers instead watch for the next loop for two milliseconds after finishing one, so loops
 /// that follow each other start at once; after that they park until woken.
 ///
+/// A part whose helper has not picked it up by the time the caller finishes its own part is run by
+/// the caller instead: on a shared machine a helper may wait a whole time slice to be scheduled,
+/// and a loop then costs no more than running it on one thread.
+///
 /// One loop runs at a time; a caller that finds the pool busy (another thread training another
 /// model) uses `concurrentPerform` instead. A pool and its threads last as long as the process.
 final class ComputePool: Sendable {
@@ -36,6 +40,9 @@ final class ComputePool: Sendable {
     /// by another.
     private final class Helper: Sendable {
         let parked = Atomic<Bool>(false)
+        /// Whether this helper's part of the current loop has been taken, by the helper or by the
+        /// caller; whoever takes it runs it and reports it done.
+        let taken = Atomic<Bool>(true)
         let wakeUp = DispatchSemaphore(value: 0)
     }
 
@@ -71,11 +78,17 @@ final class ComputePool: Sendable {
             let ran: Bool? = entry.withLockIfAvailable { _ in
                 loop.pointee = Loop(parts: parts, body: body)
                 pending.store(helpers.count, ordering: .relaxed)
+                for helper in helpers { helper.taken.store(false, ordering: .releasing) }
                 generation.add(1, ordering: .sequentiallyConsistent)
                 for helper in helpers where helper.parked.load(ordering: .sequentiallyConsistent) {
                     helper.wakeUp.signal()
                 }
                 body(0)
+                for (index, helper) in helpers.enumerated()
+                where !helper.taken.exchange(true, ordering: .acquiringAndReleasing) {
+                    if index + 1 < parts { body(index + 1) }
+                    pending.subtract(1, ordering: .releasing)
+                }
                 while pending.load(ordering: .acquiring) > 0 { Self.pause() }
                 loop.pointee = nil
                 return true
@@ -91,6 +104,9 @@ final class ComputePool: Sendable {
         var seen = 0
         while true {
             seen = waitForLoop(after: seen, helper)
+            // Taken already: the caller ran this part (of this loop, or of a later one that
+            // started while this helper was not running).
+            guard !helper.taken.exchange(true, ordering: .acquiringAndReleasing) else { continue }
             if let current = loop.pointee, part < current.parts { current.body(part) }
             pending.subtract(1, ordering: .releasing)
         }

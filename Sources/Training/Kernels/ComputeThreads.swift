@@ -45,6 +45,32 @@ public enum ComputeThreads {
         }
     }
 
+    /// Runs `body(part, task)` for every task in `0..<tasks` on up to `ComputeThreads.count`
+    /// threads, each taking the next task as it finishes one, so a thread slowed by another process
+    /// on a shared machine leaves its share to the others instead of holding the loop up.
+    ///
+    /// `part` numbers the threads from 0, for scratch memory; which thread runs a task varies from
+    /// run to run, so a task's result must depend on the task alone (sums are kept per task).
+    static func parallelTasks(_ tasks: Int, _ body: (_ part: Int, _ task: Int) -> Void) {
+        let parts = Self.partCount(tasks)
+        if parts <= 1 {
+            for task in 0..<tasks { body(0, task) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        let pool = ComputePool.shared
+        if parts <= pool.width {
+            pool.run(parts: parts) { part in
+                while case let task = next.wrappingAdd(1, ordering: .relaxed).oldValue, task < tasks { body(part, task) }
+            }
+        } else {
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                while case let task = next.wrappingAdd(1, ordering: .relaxed).oldValue, task < tasks { body(part, task) }
+            }
+        }
+    }
+
     /// The number of ranges `parallelChunks` uses for `count` elements.
     static func partCount(_ count: Int, minimumChunk: Int = 1) -> Int {
         max(1, min(Self.count, count / max(1, minimumChunk)))

@@ -1,5 +1,9 @@
 /// Unfolds image patches into columns (im2col) and folds column gradients back (col2im), so a
 /// convolution becomes one matrix multiply per image.
+///
+/// Both passes work a line at a time over the output columns whose input lies inside the image
+/// (worked out once per line, not tested per element), so a stride-1 line is one vectorised copy
+/// or sum, and the padding is a fill.
 enum Im2col {
     /// The geometry of one convolution over one image.
     struct Geometry: Equatable {
@@ -18,41 +22,42 @@ enum Im2col {
         var outputPixels: Int { outputHeight * outputWidth }
     }
 
+    /// The outputs `o` in `0..<count` whose input position `o·stride + offset` lies in `0..<size`.
+    @inline(__always)
+    static func inside(offset: Int, stride: Int, count: Int, size: Int) -> Range<Int> {
+        let first = offset >= 0 ? 0 : (stride - 1 - offset) / stride
+        let last = size - 1 - offset < 0 ? 0 : (size - 1 - offset) / stride + 1
+        let lower = min(first, count)
+        return lower..<max(lower, min(last, count))
+    }
+
     /// Writes `col[(c·k + ky)·k + kx][oy·Wo + ox] = image[c][oy·s − p + ky][ox·s − p + kx]`,
     /// zero where the patch overhangs the padded border.
     /// - Complexity: O(patchSize · outputPixels).
     static func unfold(_ image: UnsafePointer<Float>, _ g: Geometry, into col: UnsafeMutablePointer<Float>) {
         let (k, s, p) = (g.kernelSize, g.stride, g.padding)
         let (oh, ow, h, w) = (g.outputHeight, g.outputWidth, g.height, g.width)
-        var row = 0
+        var out = col
         for c in 0..<g.channels {
             let plane = image + c * h * w
             for ky in 0..<k {
+                let rows = inside(offset: ky - p, stride: s, count: oh, size: h)
                 for kx in 0..<k {
-                    let out = col + row * oh * ow
-                    for oy in 0..<oh {
-                        let iy = oy * s - p + ky
+                    let columns = inside(offset: kx - p, stride: s, count: ow, size: w)
+                    Kernels.zero(out, count: rows.lowerBound * ow)
+                    for oy in rows {
                         let line = out + oy * ow
-                        guard iy >= 0, iy < h else {
-                            line.update(repeating: 0, count: ow)
-                            continue
-                        }
-                        let source = plane + iy * w
+                        let source = plane + (oy * s - p + ky) * w + (kx - p)
+                        Kernels.zero(line, count: columns.lowerBound)
                         if s == 1 {
-                            // Contiguous run: the valid ox range is [p − kx, w + p − kx).
-                            let first = min(ow, max(0, p - kx))
-                            let last = max(first, min(ow, w + p - kx))
-                            if first > 0 { line.update(repeating: 0, count: first) }
-                            if last > first { (line + first).update(from: source + (first - p + kx), count: last - first) }
-                            if last < ow { (line + last).update(repeating: 0, count: ow - last) }
+                            Kernels.copy(source + columns.lowerBound, to: line + columns.lowerBound, count: columns.count)
                         } else {
-                            for ox in 0..<ow {
-                                let ix = ox * s - p + kx
-                                line[ox] = (ix >= 0 && ix < w) ? source[ix] : 0
-                            }
+                            for ox in columns { line[ox] = source[ox * s] }
                         }
+                        Kernels.zero(line + columns.upperBound, count: ow - columns.upperBound)
                     }
-                    row += 1
+                    Kernels.zero(out + rows.upperBound * ow, count: (oh - rows.upperBound) * ow)
+                    out += oh * ow
                 }
             }
         }
@@ -64,23 +69,23 @@ enum Im2col {
     static func foldAdding(_ col: UnsafePointer<Float>, _ g: Geometry, into image: UnsafeMutablePointer<Float>) {
         let (k, s, p) = (g.kernelSize, g.stride, g.padding)
         let (oh, ow, h, w) = (g.outputHeight, g.outputWidth, g.height, g.width)
-        var row = 0
+        var source = col
         for c in 0..<g.channels {
             let plane = image + c * h * w
             for ky in 0..<k {
+                let rows = inside(offset: ky - p, stride: s, count: oh, size: h)
                 for kx in 0..<k {
-                    let source = col + row * oh * ow
-                    for oy in 0..<oh {
-                        let iy = oy * s - p + ky
-                        guard iy >= 0, iy < h else { continue }
-                        let target = plane + iy * w
+                    let columns = inside(offset: kx - p, stride: s, count: ow, size: w)
+                    for oy in rows {
                         let line = source + oy * ow
-                        for ox in 0..<ow {
-                            let ix = ox * s - p + kx
-                            if ix >= 0 && ix < w { target[ix] += line[ox] }
+                        let target = plane + (oy * s - p + ky) * w + (kx - p)
+                        if s == 1 {
+                            Kernels.add(line + columns.lowerBound, to: target + columns.lowerBound, count: columns.count)
+                        } else {
+                            for ox in columns { target[ox * s] += line[ox] }
                         }
                     }
-                    row += 1
+                    source += oh * ow
                 }
             }
         }

@@ -104,7 +104,50 @@ enum Kernels {
         }
     }
 
+    /// `target[i] = source[i]` for non-overlapping buffers: inlined, since most of im2col's lines
+    /// are a few dozen floats, too short to pay for a call to `memmove`. A line of 8 or more ends
+    /// with a vector that overlaps the previous one instead of a scalar tail.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        guard count >= 8 else {
+            for i in 0..<count { target[i] = source[i] }
+            return
+        }
+        var i = 0
+        while i + 8 < count {
+            store(load(source + i), target + i)
+            i += 8
+        }
+        store(load(source + count - 8), target + count - 8)
+    }
+
+    /// `target[i] = 0`, inlined for the short runs of im2col's padding.
+    @inline(__always)
+    static func zero(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        guard count >= 8 else {
+            for i in 0..<count { target[i] = 0 }
+            return
+        }
+        var i = 0
+        while i + 8 < count {
+            store(.zero, target + i)
+            i += 8
+        }
+        store(.zero, target + count - 8)
+    }
+
+    /// `target[i] = values[i] · factors[i]`.
+    static func multiply(_ values: UnsafePointer<Float>, by factors: UnsafePointer<Float>, count: Int, into target: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i + 8 <= count {
+            store(load(values + i) * load(factors + i), target + i)
+            i += 8
+        }
+        while i < count { target[i] = values[i] * factors[i]; i += 1 }
+    }
+
     /// `target[i] += source[i]`.
+    @inline(__always)
     static func add(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i + 8 <= count {

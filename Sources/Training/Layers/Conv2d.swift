@@ -4,8 +4,9 @@ import Loaders
 /// with square kernels, zero padding, and a bias.
 ///
 /// Each image is unfolded into columns (im2col) and multiplied by the `[out, in·k·k]` weight
-/// matrix; images are split across `ComputeThreads`. Inside a `Sequential`, a following `ReLU`
-/// is fused into the output pass and its mask into the backward pass.
+/// matrix; images are shared out across `ComputeThreads` as the threads come free. Inside a
+/// `Sequential`, a following `ReLU` and `MaxPool2d` are fused into the output pass (applied to each
+/// image while it is in cache) and their gradients into the backward pass.
 ///
 /// ```swift
 /// let conv = Conv2d(inputChannels: 1, outputChannels: 32, kernelSize: 3, seed: 0)
@@ -30,6 +31,13 @@ public final class Conv2d: Layer {
     private var inputGradient = Tensor<Float>.empty
     private var savedInput: Tensor<Float>?
     private var scratch: [Float] = []
+    /// The weight and bias gradients of each group of images in the latest backward pass.
+    private var partials: [Float] = []
+    /// A following `MaxPool2d` applied to each image's output while it is in cache (set by
+    /// `Sequential`): the layer's output is then the pooled one, and the full output is never stored.
+    private(set) var pool: MaxPool2d?
+    /// With pooling fused, each pooled element's maximum as an index into its image's full output.
+    private var argmax: [Int32] = []
 
     /// A convolution with PyTorch's default initialisation drawn from `generator`.
     /// - Precondition: every size is positive (padding may be zero).
@@ -73,29 +81,42 @@ public final class Conv2d: Layer {
         return g
     }
 
-    /// Per-thread scratch: columns, masked gradient, column gradient, weight and bias partials.
+    /// Per-thread scratch: columns, masked gradient, column gradient, and a group of produced
+    /// output gradients.
     private func scratchStride(_ g: Im2col.Geometry) -> Int {
-        2 * g.patchSize * g.outputPixels + outputChannels * g.outputPixels + outputChannels * g.patchSize + outputChannels
+        2 * g.patchSize * g.outputPixels + outputChannels * g.outputPixels * (1 + Self.group)
+    }
+
+    /// Each image's output size: its channels times the (pooled, if pooling is fused) plane.
+    private func outputShape(_ g: Im2col.Geometry) -> [Int] {
+        let plane = pool?.outputSize(height: g.outputHeight, width: g.outputWidth) ?? (height: g.outputHeight, width: g.outputWidth)
+        return [outputChannels, plane.height, plane.width]
     }
 
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
         let g = geometry(of: input)
         let batch = input.shape[0]
         let (channels, pixels, patch) = (outputChannels, g.outputPixels, g.patchSize)
-        output.reuse(shape: [batch, channels, g.outputHeight, g.outputWidth])
+        let shape = outputShape(g)
+        let imageOutput = shape.reduce(1, *)
+        output.reuse(shape: [batch] + shape)
+        let pool = pool
+        if pool != nil && argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
         let parts = ComputeThreads.partCount(batch)
         let stride = scratchStride(g)
         if scratch.count < parts * stride { scratch = [Float](repeating: 0, count: parts * stride) }
         let relu = fusesReLU
+        let unpooledOffset = g.patchSize * g.outputPixels
         input.scalars.withUnsafeBufferPointer { x in
             weight.value.scalars.withUnsafeBufferPointer { w in
                 bias.value.scalars.withUnsafeBufferPointer { bias in
                     scratch.withUnsafeMutableBufferPointer { scratch in
                         output.scalars.withUnsafeMutableBufferPointer { y in
-                            ComputeThreads.parallelChunks(batch) { part, images in
-                                let col = scratch.baseAddress! + part * stride
-                                for image in images {
-                                    let out = y.baseAddress! + image * channels * pixels
+                            argmax.withUnsafeMutableBufferPointer { arg in
+                                ComputeThreads.parallelTasks(batch) { part, image in
+                                    let col = scratch.baseAddress! + part * stride
+                                    // With pooling, the full output lives only in this thread's scratch.
+                                    let out = pool == nil ? y.baseAddress! + image * imageOutput : col + unpooledOffset
                                     let source = x.baseAddress! + image * g.channels * g.height * g.width
                                     Im2col.unfold(source, g, into: col)
                                     // Starting from the bias (beta 1) spares OpenBLAS a zeroing pass.
@@ -104,6 +125,8 @@ public final class Conv2d: Layer {
                                               a: w.baseAddress!, lda: patch, b: col, ldb: pixels,
                                               beta: 1, c: out, ldc: pixels)
                                     if relu { Kernels.rectify(out, count: channels * pixels) }
+                                    pool?.pool(out, planes: channels, height: g.outputHeight, width: g.outputWidth, offset: 0,
+                                               into: y.baseAddress! + image * imageOutput, arg.baseAddress! + image * imageOutput)
                                 }
                             }
                         }
@@ -132,9 +155,10 @@ public final class Conv2d: Layer {
         case produced((Range<Int>, UnsafeMutablePointer<Float>) -> Void)
     }
 
-    /// Images per call of a `.produced` gradient source: 8 × 32 × 26 × 26 floats is 692 KB,
-    /// within a core's L2 cache.
-    static let producedGroup = 8
+    /// Images per backward task, and per call of a `.produced` gradient source: 8 × 32 × 26 × 26
+    /// floats is 692 KB, within a core's L2 cache. Each group keeps its own weight-gradient sum,
+    /// added up in group order, so the result does not depend on which thread ran which group.
+    static let group = 8
 
     /// The backward pass reading the output gradient from `source`.
     func backward(from source: GradientSource) -> Tensor<Float> {
@@ -145,97 +169,122 @@ public final class Conv2d: Layer {
         let imageSize = g.channels * g.height * g.width
         let wantsInput = computesInputGradient
         if wantsInput { inputGradient.reuse(shape: input.shape) }
-        let parts = ComputeThreads.partCount(batch)
-        let group = Self.producedGroup
-        let stride = scratchStride(g) + group * channels * pixels
+        let groups = (batch + Self.group - 1) / Self.group
+        let parts = ComputeThreads.partCount(groups)
+        let stride = scratchStride(g)
         if scratch.count < parts * stride { scratch = [Float](repeating: 0, count: parts * stride) }
+        let partialStride = channels * patch + channels
+        if partials.count < groups * partialStride { partials = [Float](repeating: 0, count: groups * partialStride) }
         let relu = fusesReLU
+        let pooled = pool != nil
+        let imageOutput = outputShape(g).reduce(1, *)
         // Offsets inside one thread's scratch.
         let gradOffset = patch * pixels, dcolOffset = gradOffset + channels * pixels
-        let weightOffset = dcolOffset + patch * pixels, biasOffset = weightOffset + channels * patch
-        let producedOffset = biasOffset + channels
+        let producedOffset = dcolOffset + patch * pixels
         input.scalars.withUnsafeBufferPointer { x in
             output.scalars.withUnsafeBufferPointer { y in
                 weight.value.scalars.withUnsafeBufferPointer { w in
                     scratch.withUnsafeMutableBufferPointer { scratch in
-                        inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                            ComputeThreads.parallelChunks(batch) { part, images in
-                                let base = scratch.baseAddress! + part * stride
-                                let col = base, dcol = base + dcolOffset, masked = base + gradOffset
-                                let dw = base + weightOffset, db = base + biasOffset, produced = base + producedOffset
-                                dw.update(repeating: 0, count: channels * patch + channels)
-                                var first = images.lowerBound
-                                while first < images.upperBound {
-                                    let members: Range<Int>
-                                    let gradients: UnsafeMutablePointer<Float>?
-                                    switch source {
-                                    case .stored:
-                                        members = first..<images.upperBound
-                                        gradients = nil
-                                    case .produced(let produce):
-                                        members = first..<min(first + group, images.upperBound)
-                                        produce(members, produced)
-                                        gradients = produced
-                                    }
-                                    for image in members {
-                                        let activation = y.baseAddress! + image * channels * pixels
-                                        var grad: UnsafePointer<Float>
-                                        var summed = false
-                                        switch (source, gradients) {
-                                        case (.stored(let dy), _):
-                                            grad = dy + image * channels * pixels
-                                            if relu {
-                                                Kernels.maskPositive(grad, by: activation, count: channels * pixels, into: masked)
-                                                grad = UnsafePointer(masked)
-                                            }
-                                        case (_, let gradients?):
-                                            let own = gradients + (image - members.lowerBound) * channels * pixels
-                                            grad = UnsafePointer(own)
-                                            if relu {
-                                                // Mask and bias-gradient sums in one pass over the cached rows.
-                                                for c in 0..<channels {
-                                                    db[c] += Kernels.maskPositiveSumming(own + c * pixels, by: activation + c * pixels, count: pixels)
-                                                }
-                                                summed = true
-                                            }
-                                        default:
-                                            preconditionFailure("a produced gradient source fills its buffer")
-                                        }
-                                        let source = x.baseAddress! + image * imageSize
-                                        if !summed { Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db) }
-                                        Im2col.unfold(source, g, into: col)
-                                        BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
-                                                  a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
-                                        if wantsInput {
-                                            BLAS.gemm(.transposed, .plain, m: patch, n: pixels, k: channels,
-                                                      a: w.baseAddress!, lda: patch, b: grad, ldb: pixels,
-                                                      beta: 0, c: dcol, ldc: pixels)
-                                            let target = dx.baseAddress! + image * imageSize
-                                            target.update(repeating: 0, count: imageSize)
-                                            Im2col.foldAdding(dcol, g, into: target)
-                                        }
-                                    }
-                                    first = members.upperBound
-                                }
+                        partials.withUnsafeMutableBufferPointer { partials in
+                            argmax.withUnsafeBufferPointer { arg in
+                              inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
+                                  ComputeThreads.parallelTasks(groups) { part, task in
+                                      let base = scratch.baseAddress! + part * stride
+                                      let col = base, dcol = base + dcolOffset, masked = base + gradOffset
+                                      let produced = base + producedOffset
+                                      let dw = partials.baseAddress! + task * partialStride, db = dw + channels * patch
+                                      dw.update(repeating: 0, count: partialStride)
+                                      let members = task * Self.group..<min(batch, (task + 1) * Self.group)
+                                      if case .produced(let produce) = source { produce(members, produced) }
+                                      for image in members {
+                                          // The gradient with respect to this image's output; a produced one is
+                                          // this thread's own, to mask in place.
+                                          let given: UnsafeMutablePointer<Float>?
+                                          let outputGradient: UnsafePointer<Float>
+                                          switch source {
+                                          case .stored(let dy):
+                                              given = nil
+                                              outputGradient = dy + image * imageOutput
+                                          case .produced:
+                                              given = produced + (image - members.lowerBound) * imageOutput
+                                              outputGradient = UnsafePointer(given!)
+                                          }
+                                          var grad: UnsafePointer<Float>
+                                          if pooled {
+                                              // Each pooled gradient goes to its window's maximum, through the
+                                              // rectifier where the maximum is positive (the pooled value is it).
+                                              let values = y.baseAddress! + image * imageOutput
+                                              let indices = arg.baseAddress! + image * imageOutput
+                                              masked.update(repeating: 0, count: channels * pixels)
+                                              for o in 0..<imageOutput where !relu || values[o] > 0 {
+                                                  masked[Int(indices[o])] += outputGradient[o]
+                                              }
+                                              grad = UnsafePointer(masked)
+                                              Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
+                                          } else if let own = given, relu {
+                                              // Mask and bias-gradient sums in one pass over the cached rows.
+                                              let activation = y.baseAddress! + image * imageOutput
+                                              for c in 0..<channels {
+                                                  db[c] += Kernels.maskPositiveSumming(own + c * pixels, by: activation + c * pixels, count: pixels)
+                                              }
+                                              grad = outputGradient
+                                          } else {
+                                              grad = outputGradient
+                                              if relu {
+                                                  let activation = y.baseAddress! + image * imageOutput
+                                                  Kernels.maskPositive(grad, by: activation, count: channels * pixels, into: masked)
+                                                  grad = UnsafePointer(masked)
+                                              }
+                                              Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
+                                          }
+                                          Im2col.unfold(x.baseAddress! + image * imageSize, g, into: col)
+                                          BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
+                                                    a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
+                                          if wantsInput {
+                                              BLAS.gemm(.transposed, .plain, m: patch, n: pixels, k: channels,
+                                                        a: w.baseAddress!, lda: patch, b: grad, ldb: pixels,
+                                                        beta: 0, c: dcol, ldc: pixels)
+                                              let target = dx.baseAddress! + image * imageSize
+                                              target.update(repeating: 0, count: imageSize)
+                                              Im2col.foldAdding(dcol, g, into: target)
+                                          }
+                                      }
+                                  }
+                              }
                             }
                         }
                     }
                 }
             }
         }
-        let partials = scratch
+        let sums = partials
         weight.gradient.scalars.withUnsafeMutableBufferPointer { dw in
             bias.gradient.scalars.withUnsafeMutableBufferPointer { db in
-                partials.withUnsafeBufferPointer { partials in
-                    for part in 0..<parts {
-                        let base = partials.baseAddress! + part * stride
-                        Kernels.add(base + weightOffset, to: dw.baseAddress!, count: channels * patch)
-                        Kernels.add(base + biasOffset, to: db.baseAddress!, count: channels)
+                sums.withUnsafeBufferPointer { sums in
+                    for task in 0..<groups {
+                        let base = sums.baseAddress! + task * partialStride
+                        Kernels.add(base, to: dw.baseAddress!, count: channels * patch)
+                        Kernels.add(base + channels * patch, to: db.baseAddress!, count: channels)
                     }
                 }
             }
         }
         savedInput = nil
         return wantsInput ? inputGradient : .empty
+    }
+}
+
+extension Conv2d: FusingLayer {
+    /// A `ReLU`, then a `MaxPool2d`.
+    func absorb(_ next: any Layer) -> Bool {
+        if next is ReLU && !fusesReLU && pool == nil {
+            fusesReLU = true
+            return true
+        }
+        if let next = next as? MaxPool2d, pool == nil {
+            pool = next
+            return true
+        }
+        return false
     }
 }

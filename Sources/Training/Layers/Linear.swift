@@ -142,3 +142,12 @@ public final class Linear: Layer {
         }
     }
 }
+
+extension Linear: FusingLayer {
+    /// A `ReLU`.
+    func absorb(_ next: any Layer) -> Bool {
+        guard next is ReLU, !fusesReLU else { return false }
+        fusesReLU = true
+        return true
+    }
+}

@@ -2,8 +2,9 @@ import Loaders
 
 /// Layers applied in order, like PyTorch's `nn.Sequential`.
 ///
-/// A `ReLU` right after a `Conv2d` or `Linear` is fused into that layer (one pass over the data
-/// instead of two), and the first layer skips its input gradient, which nothing would read.
+/// A layer that can do the next layer's work in the same pass over its output (`FusingLayer`:
+/// a `Conv2d` its `ReLU` and `MaxPool2d`, a `Linear` its `ReLU`) takes it over, and the first
+/// layer skips its input gradient, which nothing would read.
 /// Parameters and buffers are named `"<index>.weight"`, `"<index>.running_mean"` and so on, as
 /// in a PyTorch `state_dict`.
 ///
@@ -17,7 +18,7 @@ import Loaders
 public final class Sequential: Layer {
     /// The layers in order.
     public let layers: [any Layer]
-    /// The layers that actually run: each fused `ReLU` is left out.
+    /// The layers that actually run: each layer fused into the one before is left out.
     private let plan: [any Layer]
     /// Positions in `plan` of `Conv2d → Flatten → Linear` runs: the convolution reads the
     /// linear layer's input gradient a few images at a time instead of a stored batch of it.
@@ -39,16 +40,11 @@ public final class Sequential: Layer {
         var index = 0
         while index < layers.count {
             let layer = layers[index]
-            let nextIsReLU = index + 1 < layers.count && layers[index + 1] is ReLU
-            if nextIsReLU, let conv = layer as? Conv2d {
-                conv.fusesReLU = true
-                index += 1
-            } else if nextIsReLU, let linear = layer as? Linear {
-                linear.fusesReLU = true
-                index += 1
+            index += 1
+            if let fusing = layer as? any FusingLayer {
+                while index < layers.count, fusing.absorb(layers[index]) { index += 1 }
             }
             plan.append(layer)
-            index += 1
         }
         self.plan = plan
         plan.first?.computesInputGradient = false

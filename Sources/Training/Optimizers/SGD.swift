@@ -10,6 +10,8 @@ import Loaders
 /// p = p − learningRate · d
 /// ```
 ///
+/// The update of a large parameter is split across `ComputeThreads`.
+///
 /// ```swift
 /// let optimizer = SGD(model.parameters, learningRate: 0.01, momentum: 0.9)
 /// optimizer.zeroGradients(); model.backward(loss.backward()); optimizer.step()
@@ -47,15 +49,21 @@ public final class SGD: Optimizer {
         for (index, parameter) in parameters.enumerated() {
             parameter.gradient.scalars.withUnsafeBufferPointer { g in
                 parameter.value.scalars.withUnsafeMutableBufferPointer { p in
+                    let (p, g, count) = (p.baseAddress!, g.baseAddress!, p.count)
                     if mu == 0 {
-                        for i in 0..<p.count { p[i] -= lr * (g[i] + decay * p[i]) }
+                        ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                            for i in range { p[i] -= lr * (g[i] + decay * p[i]) }
+                        }
                         return
                     }
                     momentumBuffers[index].withUnsafeMutableBufferPointer { b in
-                        for i in 0..<p.count {
-                            let d = g[i] + decay * p[i]
-                            b[i] = first ? d : mu * b[i] + (1 - damp) * d
-                            p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
+                        let b = b.baseAddress!
+                        ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                            for i in range {
+                                let d = g[i] + decay * p[i]
+                                b[i] = first ? d : mu * b[i] + (1 - damp) * d
+                                p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
+                            }
                         }
                     }
                 }
