@@ -55,35 +55,19 @@ public final class LeakyReLU: Layer {
 public final class Sigmoid: Layer {
     public var isTraining = true
     public var computesInputGradient = true
-    private var output = Tensor<Float>.empty
-    private var inputGradient = Tensor<Float>.empty
+    private var passes = OutputDifferentiated(name: "Sigmoid")
 
     public init() {}
 
     public var parameters: [Parameter] { [] }
 
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
-        output.reuse(shape: input.shape)
-        input.scalars.withUnsafeBufferPointer { x in
-            output.scalars.withUnsafeMutableBufferPointer { y in
-                for i in 0..<x.count { y[i] = 1 / (1 + exp(-x[i])) }
-            }
-        }
-        return output
+        passes.forward(input) { 1 / (1 + exp(-$0)) }
     }
 
     /// `dx = dy · (1 − y) · y`, from the output alone.
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
-        require(outputGradient.shape == output.shape, "Sigmoid gradient \(outputGradient.shape) for output \(output.shape)")
-        inputGradient.reuse(shape: output.shape)
-        outputGradient.scalars.withUnsafeBufferPointer { dy in
-            output.scalars.withUnsafeBufferPointer { y in
-                inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                    for i in 0..<dy.count { dx[i] = dy[i] * (1 - y[i]) * y[i] }
-                }
-            }
-        }
-        return inputGradient
+        passes.backward(outputGradient) { dy, y in dy * (1 - y) * y }
     }
 }
 
@@ -91,31 +75,54 @@ public final class Sigmoid: Layer {
 public final class Tanh: Layer {
     public var isTraining = true
     public var computesInputGradient = true
-    private var output = Tensor<Float>.empty
-    private var inputGradient = Tensor<Float>.empty
+    private var passes = OutputDifferentiated(name: "Tanh")
 
     public init() {}
 
     public var parameters: [Parameter] { [] }
 
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
+        passes.forward(input) { tanh($0) }
+    }
+
+    /// `dx = dy · (1 − y²)`, from the output alone.
+    public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
+        passes.backward(outputGradient) { dy, y in dy * (1 - y * y) }
+    }
+}
+
+/// The two passes of an element-wise activation whose derivative is a function of its output,
+/// with the buffers they reuse from batch to batch.
+struct OutputDifferentiated {
+    let name: String
+    private var output = Tensor<Float>.empty
+    private var inputGradient = Tensor<Float>.empty
+
+    init(name: String) {
+        self.name = name
+    }
+
+    /// `y = function(x)`, element by element.
+    @inline(__always)
+    mutating func forward(_ input: Tensor<Float>, _ function: (Float) -> Float) -> Tensor<Float> {
         output.reuse(shape: input.shape)
         input.scalars.withUnsafeBufferPointer { x in
             output.scalars.withUnsafeMutableBufferPointer { y in
-                for i in 0..<x.count { y[i] = tanh(x[i]) }
+                for i in 0..<x.count { y[i] = function(x[i]) }
             }
         }
         return output
     }
 
-    /// `dx = dy · (1 − y²)`, from the output alone.
-    public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {
-        require(outputGradient.shape == output.shape, "Tanh gradient \(outputGradient.shape) for output \(output.shape)")
+    /// `dx = gradient(dy, y)`, element by element, from the latest output.
+    @inline(__always)
+    mutating func backward(_ outputGradient: Tensor<Float>, _ gradient: (Float, Float) -> Float) -> Tensor<Float> {
+        require(outputGradient.shape == output.shape, "\(name) gradient \(outputGradient.shape) for output \(output.shape)")
         inputGradient.reuse(shape: output.shape)
         outputGradient.scalars.withUnsafeBufferPointer { dy in
             output.scalars.withUnsafeBufferPointer { y in
                 inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                    for i in 0..<dy.count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+                    for i in 0..<dy.count { dx[i] = gradient(dy[i], y[i]) }
                 }
             }
         }
