@@ -193,13 +193,16 @@ struct OpenedSource {
     var sampleShape: [Int]
 
     /// Refuses a loader whose batches would not fit in `MemoryLimit`, before any is read: each of
-    /// `inFlight` batches holds `batchSize` samples twice over (as read, and collated).
+    /// at most `inFlight` batches (no more than the epoch has) holds `batchSize` samples twice
+    /// over (as read, and collated).
     /// - Throws: `LoaderError` `.resourceExhausted` naming `path`, the batches and their size.
     func checkBatchMemory(batchSize: Int, inFlight: Int, path: String) throws {
         let samples = min(batchSize, dataset.count)
+        let (fullBatches, remainder) = dataset.count.quotientAndRemainder(dividingBy: batchSize)
+        let batches = min(inFlight, fullBatches + (remainder == 0 ? 0 : 1))
         try checkMemory(
-            samples: MemoryLimit.product([samples, 2, inFlight]), of: sampleShape,
-            for: "\(inFlight) batches of \(samples) samples of \(sampleShape)", path: path)
+            samples: MemoryLimit.product([samples, 2, batches]), of: sampleShape,
+            for: "\(batches) \(batches == 1 ? "batch" : "batches") of \(samples) samples of \(sampleShape)", path: path)
     }
 }
 
@@ -221,13 +224,15 @@ struct OpenedStreamingSource {
     var count: Int?
 
     /// Refuses a streaming loader whose samples in memory would not fit in `MemoryLimit`, before
-    /// any is read: each worker fills a shuffle buffer and holds `prefetch` chunks of a batch,
-    /// and the consumer a batch twice over (as read, and collated).
+    /// any is read: each worker fills a shuffle buffer and holds `prefetch` chunks of a batch (all
+    /// of them together no more than the file has), and the consumer a batch twice over (as
+    /// read, and collated).
     /// - Throws: `LoaderError` `.resourceExhausted` naming `path`, the samples and their size.
     func checkMemory(batchSize: Int, shuffleBuffer: Int, workers: Int, prefetch: Int, path: String) throws {
         let (batch, buffer) = (min(batchSize, count ?? batchSize), min(shuffleBuffer, count ?? shuffleBuffer))
         let perWorker = MemoryLimit.sum([MemoryLimit.product([batch, prefetch]), buffer])
-        let samples = MemoryLimit.sum([perWorker.flatMap { MemoryLimit.product([$0, max(workers, 1)]) }, MemoryLimit.product([2, batch])])
+        let held = perWorker.flatMap { MemoryLimit.product([$0, max(workers, 1)]) }.map { min($0, count ?? $0) }
+        let samples = MemoryLimit.sum([held, MemoryLimit.product([2, batch])])
         try loaders.checkMemory(
             samples: samples, of: sampleShape,
             for: "\(samples.map(String.init) ?? "too many") samples of \(sampleShape) in shuffle buffers and batches", path: path)

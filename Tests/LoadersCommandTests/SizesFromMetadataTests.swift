@@ -28,16 +28,16 @@ import Testing
         Case(name: "2^33 rows", arguments: ["bench", "--train", fixture("rows-2pow33.h5")] + hdf5 + ["--memory-limit", "64G"],
              file: fixture("rows-2pow33.h5"),
              message: "the order of epoch 0 (134217728 batches) needs 132.0 GiB, more than the memory limit of 64.0 GiB (MemoryLimit.bytes, --memory-limit)"),
-        // Two workers' shuffle buffers of 2^33 samples (the file's count, not the 10^11 asked for)
-        // and 2 chunks of 64 each, and the consumer's batch twice over.
+        // The workers' shuffle buffers and chunks hold at most the file's 2^33 samples (not the
+        // 10^11 asked for), and the consumer a batch of 64 twice over.
         Case(name: "2^33 rows, streamed", arguments: ["bench", "--streaming", "--train", fixture("rows-2pow33.h5")] + hdf5
                 + ["--shuffle-buffer", "100000000000", "--memory-limit", "64G"],
              file: fixture("rows-2pow33.h5"),
-             message: "17179869568 samples of [4] in shuffle buffers and batches needs 256.0 GiB, more than the memory limit of 64.0 GiB (MemoryLimit.bytes, --memory-limit)"),
-        // 2 samples of 20000 x 20000 floats, read and collated, in 2 x 2 + 1 batches.
-        Case(name: "rows of 20000 x 20000", arguments: ["bench", "--train", fixture("rows-20000x20000.h5")] + hdf5 + ["--memory-limit", "8G"],
+             message: "8589934720 samples of [4] in shuffle buffers and batches needs 128.0 GiB, more than the memory limit of 64.0 GiB (MemoryLimit.bytes, --memory-limit)"),
+        // 2 samples of 20000 x 20000 floats, read and collated: the epoch's one batch.
+        Case(name: "rows of 20000 x 20000", arguments: ["bench", "--train", fixture("rows-20000x20000.h5")] + hdf5 + ["--memory-limit", "4G"],
              file: fixture("rows-20000x20000.h5"),
-             message: "5 batches of 2 samples of [1, 20000, 20000] needs 29.8 GiB, more than the memory limit of 8.0 GiB (MemoryLimit.bytes, --memory-limit)"),
+             message: "1 batch of 2 samples of [1, 20000, 20000] needs 6.0 GiB, more than the memory limit of 4.0 GiB (MemoryLimit.bytes, --memory-limit)"),
         // 784 x 10^8 + 10^8 x 10 weights and 10^8 + 10 biases, twice over (values and gradients).
         Case(name: "a hidden layer of 10^8", arguments: ["train", "--train", mnistTest, "--model", "mlp", "--hidden", "100000000"],
              file: mnistTest,
