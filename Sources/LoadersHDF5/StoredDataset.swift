@@ -81,8 +81,8 @@ final class StoredDataset: Sendable {
         let rowCount = description.shape.first ?? 1
         // Every product of the shape's extents, taken left to right as `elementCount` and
         // `Tensor` take them, must fit: [9, 2^62, 0] holds no elements but overflows on the way.
-        guard Self.product(description.shape) != nil, let rowElements = Self.product(description.shape.dropFirst()),
-              let rowBytes = Self.product([rowElements, elementSize]), let totalBytes = Self.product([rowBytes, rowCount]) else {
+        guard MemoryLimit.product(description.shape) != nil, let rowElements = MemoryLimit.product(description.shape.dropFirst()),
+              let rowBytes = MemoryLimit.product([rowElements, elementSize]), let totalBytes = MemoryLimit.product([rowBytes, rowCount]) else {
             throw failure(.unsupported, "shape \(description.shape) is too large to address")
         }
         if let dimension = Self.dimension(of: description.shape, exceeding: description.maxShape) {
@@ -121,7 +121,7 @@ final class StoredDataset: Sendable {
             source = .library
         case .chunked:
             let chunkShape = description.chunkShape ?? []
-            guard let chunkBytes = Self.product(chunkShape + [elementSize]), chunkBytes <= Self.maximumBlockBytes, !chunkShape.isEmpty else {
+            guard let chunkBytes = MemoryLimit.product(chunkShape + [elementSize]), chunkBytes <= Self.maximumBlockBytes, !chunkShape.isEmpty else {
                 throw failure(.unsupported, "chunks of shape \(chunkShape) exceed the \(Self.maximumBlockBytes)-byte limit")
             }
             // libhdf5 refuses such chunks when creating a dataset, but H5Dread of a file damaged to
@@ -147,7 +147,7 @@ final class StoredDataset: Sendable {
                     chunkShape: chunkShape, chunkByteCount: chunkBytes,
                     innerGrid: inner.map { extent, chunk in Self.chunksAlong(extent, chunk) },
                     spansRows: inner.allSatisfy { extent, chunk in chunk == extent },
-                    gridCount: Self.product(zip(description.shape, chunkShape).map { extent, chunk in Self.chunksAlong(extent, chunk) })))
+                    gridCount: MemoryLimit.product(zip(description.shape, chunkShape).map { extent, chunk in Self.chunksAlong(extent, chunk) })))
             } else {
                 source = .library
             }
@@ -162,17 +162,6 @@ final class StoredDataset: Sendable {
         self.rowElementCount = rowElements
         self.rowByteCount = rowBytes
         self.blockRows = blockRows
-    }
-
-    /// The product of `extents` taken left to right, or nil when a partial product overflows.
-    static func product(_ extents: some Sequence<Int>) -> Int? {
-        var result = 1
-        for extent in extents {
-            let (next, overflow) = result.multipliedReportingOverflow(by: extent)
-            if overflow { return nil }
-            result = next
-        }
-        return result
     }
 
     /// The chunks of extent `chunk` that cover `extent` elements, without overflowing near `Int.max`.

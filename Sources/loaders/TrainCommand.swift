@@ -245,13 +245,6 @@ struct TrainCommand: AsyncParsableCommand {
         case .adadelta: Adadelta(network.parameters, learningRate: rate)
         }
         if let load { try ModelFile.load(into: network.state, from: load) }
-        // Not (count + batchSize - 1) / batchSize, which overflows for a batch size near Int.max.
-        let (fullBatches, remainder) = trainSet.count.quotientAndRemainder(dividingBy: batchSize)
-        let batchesPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
-        let scheduler = try schedule.map {
-            try ScheduleChoice(parsing: $0).scheduler(for: update, epochs: epochs, batchesPerEpoch: batchesPerEpoch)
-        }
-        let trainer = Trainer(model: network, optimizer: update, scheduler: scheduler)
 
         // Normalisation runs on the loader's workers, overlapped with training.
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
@@ -262,6 +255,10 @@ struct TrainCommand: AsyncParsableCommand {
             DataLoader(normalization.apply(to: $0), batchSize: batchSize, shuffle: false, dropLast: false,
                        workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
         }
+        let scheduler = try schedule.map {
+            try ScheduleChoice(parsing: $0).scheduler(for: update, epochs: epochs, batchesPerEpoch: trainLoader.count)
+        }
+        let trainer = Trainer(model: network, optimizer: update, scheduler: scheduler)
         if !json && epochs > 0 {
             print("training \(model) (\(network.parameterCount) parameters) on \(trainSet.count) samples"
                   + (testSet.map { ", testing on \($0.count)" } ?? "")

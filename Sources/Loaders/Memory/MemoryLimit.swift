@@ -74,7 +74,7 @@ public enum MemoryLimit {
 
     /// The product of `factors` (a count of elements times their size), or `nil` when it
     /// overflows or a factor is negative.
-    public static func product(_ factors: [Int]) -> Int? {
+    public static func product(_ factors: some Sequence<Int>) -> Int? {
         var total = 1
         for factor in factors {
             guard factor >= 0 else { return nil }
