@@ -148,14 +148,17 @@ struct TrainCommand: AsyncParsableCommand {
 
         /// A scheduler driving `optimizer`; one-cycle spans `epochs` of `batchesPerEpoch` batches.
         func scheduler(for optimizer: any Optimizer, epochs: Int, batchesPerEpoch: Int) -> LearningRateScheduler {
-            switch self {
+            // A run too long to count its steps in Int cycles over Int.max of them.
+            let (steps, overflow) = epochs.multipliedReportingOverflow(by: batchesPerEpoch)
+            let runSteps = overflow ? Int.max : steps
+            return switch self {
             case .step(let stepSize, let gamma):
                 LearningRateScheduler(StepLR(stepSize: stepSize, gamma: gamma), optimizer: optimizer, interval: .epoch)
             case .cosine(let tMax, let etaMin):
                 LearningRateScheduler(CosineAnnealingLR(tMax: tMax, etaMin: etaMin), optimizer: optimizer, interval: .epoch)
             case .oneCycle(let maxLR):
                 // A cycle needs two steps; a one-batch run just trains at the starting rate.
-                LearningRateScheduler(OneCycleLR(maxLR: maxLR, totalSteps: max(2, epochs * batchesPerEpoch)),
+                LearningRateScheduler(OneCycleLR(maxLR: maxLR, totalSteps: max(2, runSteps)),
                                       optimizer: optimizer, interval: .batch)
             }
         }
