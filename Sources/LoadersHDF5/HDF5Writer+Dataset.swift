@@ -38,7 +38,10 @@ extension HDF5Writer {
                 }
                 sampleShape = example.features.shape
                 values.append(contentsOf: example.features.scalars)
-                labelValues.append(example.label)
+                guard let label = example.label else {
+                    throw LoaderError(.unsupported, "the sample's target is real values; the writer takes class labels", path: path, location: .sampleIndex(index))
+                }
+                labelValues.append(label)
             }
         }
         let bytesExact = values.allSatisfy { value in

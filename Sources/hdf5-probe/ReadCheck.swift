@@ -170,7 +170,13 @@ struct ReadCheck {
                 }
             }
             let bits = samples.flatMap { sample in
-                sample.map { [UInt64(bitPattern: Int64($0.label))] + $0.features.scalars.map { UInt64($0.bitPattern) } } ?? []
+                sample.map { sample -> [UInt64] in
+                    let target: [UInt64] = switch sample.target {
+                    case .label(let label): [UInt64(bitPattern: Int64(label))]
+                    case .values(let values): values.scalars.map { UInt64($0.bitPattern) }
+                    }
+                    return target + sample.features.scalars.map { UInt64($0.bitPattern) }
+                } ?? []
             }
             return .values(shape: [samples.compactMap { $0 }.count] + dataset.sampleShape, bits: bits)
         }

@@ -10,12 +10,17 @@ func largestLabel<Source: Dataset<Example>>(in dataset: Source, path: String) th
     for start in stride(from: 0, to: dataset.count, by: chunk) {
         let indices = Array(start..<min(start + chunk, dataset.count))
         for (index, example) in zip(indices, try dataset.samples(at: indices)) {
-            guard example.label >= 0 else {
+            guard let label = example.label else {
                 throw LoaderError(
-                    .unsupported, "label \(example.label) is negative; class labels count from 0", path: path,
+                    .unsupported, "the target is real-valued; a classifier needs class labels", path: path,
                     location: .sampleIndex(index))
             }
-            largest = max(largest, example.label)
+            guard label >= 0 else {
+                throw LoaderError(
+                    .unsupported, "label \(label) is negative; class labels count from 0", path: path,
+                    location: .sampleIndex(index))
+            }
+            largest = max(largest, label)
         }
     }
     return largest

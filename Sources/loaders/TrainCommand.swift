@@ -223,7 +223,7 @@ struct TrainCommand: AsyncParsableCommand {
             // Conv2d takes [channels, height, width]; single-channel images stored as [N, H, W]
             // floats (HDF5, non-uint8 IDX) gain their channel on the loader's workers.
             let addChannel: @Sendable (Example) -> Example = {
-                Example(features: $0.features.reshaped(to: [1] + $0.features.shape), label: $0.label)
+                Example(features: $0.features.reshaped(to: [1] + $0.features.shape), target: $0.target)
             }
             return try await train(on: trainSet.map(addChannel), testingOn: testSet.map { $0.map(addChannel) })
         }

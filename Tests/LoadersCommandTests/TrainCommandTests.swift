@@ -65,10 +65,10 @@ import Training
 
         // The saved model, tested on the data it was trained on, beats chance by far.
         let examples = try MNIST(directory: Self.fixture("mnist"), split: .test).samples(at: Array(0..<500))
-        let batch = Batch(features: Tensor(shape: [500, 1, 28, 28], scalars: examples.flatMap { $0.features.scalars.map { ($0 - 0.1307) / 0.3081 } }),
-                          labels: Tensor(shape: [500], scalars: examples.map { Int32($0.label) }))
-        let trainer = Trainer(model: restored, optimizer: SGD(restored.parameters, learningRate: 0))
-        #expect(trainer.correctCount(batch) > 400)
+        let batch = try Example.collate(examples, indices: Array(0..<500))
+        let trainer = Trainer(model: restored, optimizer: SGD(restored.parameters, learningRate: 0), normalization: .mnist)
+        let evaluation = try await trainer.evaluate(on: AsyncStream { $0.yield(batch); $0.finish() })
+        #expect(evaluation.accuracy! > 0.8)
     }
 
     /// Wine's `target` holds 0, 1 and 2 (../shared/datasets/README.md): without --classes the model

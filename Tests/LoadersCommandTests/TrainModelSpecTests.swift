@@ -16,7 +16,7 @@ import Testing
         func bigEndian(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
         var images: [UInt8] = [0, 0, 0x08, 3] + bigEndian(UInt32(count)) + bigEndian(28) + bigEndian(28)
         images += examples.flatMap { $0.features.scalars.map { UInt8(($0 * 255).rounded()) } }
-        let labels: [UInt8] = [0, 0, 0x08, 1] + bigEndian(UInt32(count)) + examples.map { UInt8($0.label) }
+        let labels: [UInt8] = [0, 0, 0x08, 1] + bigEndian(UInt32(count)) + examples.map { UInt8($0.label!) }
         let imagesPath = directory.appendingPathComponent("subset-images-idx3-ubyte").path
         try Data(images).write(to: URL(fileURLWithPath: imagesPath))
         try Data(labels).write(to: directory.appendingPathComponent("subset-labels-idx1-ubyte"))

@@ -84,7 +84,7 @@ import Testing
         let (pixelSum, pixelWeighted) = LimitsFixtures.digest(pixels)
         #expect(pixelSum == (try LimitsFixtures.expectedDigest(images)).sum)
         #expect(pixelWeighted == (try LimitsFixtures.expectedDigest(images)).weightedSum)
-        let (labelSum, labelWeighted) = LimitsFixtures.digest(order.indices.reversed().map { samples[$0].label })
+        let (labelSum, labelWeighted) = LimitsFixtures.digest(order.indices.reversed().map { samples[$0].label! })
         #expect(labelSum == (try LimitsFixtures.expectedDigest(labels)).sum)
         #expect(labelWeighted == (try LimitsFixtures.expectedDigest(labels)).weightedSum)
     }

@@ -23,11 +23,11 @@ import Testing
             for row in 0..<batch.count {
                 features.append(Array(batch.features.scalars[(row * size)..<((row + 1) * size)]))
             }
-            labels += batch.labels.scalars
+            labels += batch.labels!.scalars
         }
         // Every sample exactly once, each with its own label, in some shuffled order.
         let delivered = zip(features, labels).map { "\($0)|\($1)" }.sorted()
-        let reference = expected.map { "\($0.features.scalars)|\(Int32($0.label))" }.sorted()
+        let reference = expected.map { "\($0.features.scalars)|\(Int32($0.label!))" }.sorted()
         #expect(delivered == reference)
         #expect(features != expected.map(\.features.scalars))
     }
@@ -40,10 +40,10 @@ import Testing
         var labels: [Int32] = []
         var scalars: [Float] = []
         while let batch = try iterator.next() {
-            labels += batch.labels.scalars
+            labels += batch.labels!.scalars
             scalars += batch.features.scalars
         }
-        #expect(labels.map(Int.init).sorted() == expected.map(\.label).sorted())
+        #expect(labels.map(Int.init).sorted() == expected.map { $0.label! }.sorted())
         #expect(scalars.sorted() == expected.flatMap(\.features.scalars).sorted())
     }
 

@@ -45,7 +45,7 @@ import Testing
     while let batch = try batches.next() {
         for row in 0..<batch.count {
             let features = Array(batch.features.scalars[row * 784 ..< (row + 1) * 784])
-            rows.append(Example(features: Tensor(shape: [1, 28, 28], scalars: features), label: Int(batch.labels.scalars[row])))
+            rows.append(Example(features: Tensor(shape: [1, 28, 28], scalars: features), label: Int(batch.labels!.scalars[row])))
         }
     }
     #expect(rows.count == memory.count)

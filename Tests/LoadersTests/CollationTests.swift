@@ -11,8 +11,8 @@ import Testing
         let batch = try Example.collate(samples, indices: [4, 8, 15])
         #expect(batch.features.shape == [3, 2, 2])
         #expect(batch.features.scalars == (1...12).map(Float.init))
-        #expect(batch.labels.shape == [3])
-        #expect(batch.labels.scalars == [7, 1, 0])
+        #expect(batch.labels!.shape == [3])
+        #expect(batch.labels!.scalars == [7, 1, 0])
     }
 
     @Test func mismatchedShapesNameTheSampleAndBothShapes() {

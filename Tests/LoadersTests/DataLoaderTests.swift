@@ -25,7 +25,7 @@ import Testing
         var iterator = loader.makeIterator()
         let first = try #require(try iterator.next())
         #expect(first.features.shape == [4, 2])
-        #expect(first.labels.scalars == [0, 1, 2, 3])
+        #expect(first.labels!.scalars == [0, 1, 2, 3])
     }
 
     @Test(arguments: [0, 1, 3])

@@ -4,9 +4,9 @@ import Testing
 @Suite struct DatasetCombinatorTests {
     @Test func mapSubsetAndConcatenationReadTheRightSamples() throws {
         let base = RangeDataset(count: 10)
-        let doubled = base.map { Example(features: $0.features, label: $0.label * 2) }
+        let doubled = base.map { Example(features: $0.features, label: $0.label! * 2) }
         #expect(try doubled.sample(at: 3).label == 6)
-        #expect(try doubled.samples(at: [1, 4]).map(\.label) == [2, 8])
+        #expect(try doubled.samples(at: [1, 4]).map { $0.label! } == [2, 8])
 
         let subset = base.subset([7, 2, 5])
         #expect(subset.count == 3)

@@ -72,7 +72,7 @@ import Testing
         #expect((0..<5).map(labels.integer(at:)) == [3, 1, 4, 1, 5])
         var stream = try IDXDataset(images: images, labels: good).stream(shard: 0)
         var streamed: [Int] = []
-        while let sample = try stream.next() { streamed.append(sample.label) }
+        while let sample = try stream.next() { streamed.append(sample.label!) }
         #expect(streamed == [3, 1, 4, 1, 5])
     }
 

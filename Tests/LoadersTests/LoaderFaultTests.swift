@@ -305,7 +305,7 @@ import Testing
         let made = ReadCounter()  // counts the samples made
         let wide = RangeDataset(count: 192).map { example in
             made.recordStart()
-            return Example(features: Tensor(shape: [width], scalars: Array(repeating: example.features.scalars[0], count: width)), label: example.label)
+            return Example(features: Tensor(shape: [width], scalars: Array(repeating: example.features.scalars[0], count: width)), target: example.target)
         }
         let workers = 2, prefetch = 2, batchSize = 4
         let loader = DataLoader(wide, batchSize: batchSize, workers: workers, prefetch: prefetch)
@@ -448,7 +448,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: files.directory) }
         // 784 features per sample: a leaked batch per epoch would show in resident memory.
         let wide = RangeDataset(count: 64).map { example in
-            Example(features: Tensor(shape: [784], scalars: Array(repeating: example.features.scalars[0], count: 784)), label: example.label)
+            Example(features: Tensor(shape: [784], scalars: Array(repeating: example.features.scalars[0], count: 784)), target: example.target)
         }
         let fileLoader = DataLoader(files, batchSize: 5, shuffle: true, workers: 2, prefetch: 2, seed: 9)
         let wideLoader = DataLoader(wide, batchSize: 16, shuffle: true, workers: 3, prefetch: 2, seed: 9)
@@ -477,7 +477,7 @@ import Testing
                 #expect(fromFiles.error == nil)
                 #expect(fromFiles.delivered.flatMap { $0 }.sorted() == Array(0..<24))
                 var labels: [Int32] = []
-                for try await batch in idxLoader { labels += batch.labels.scalars }
+                for try await batch in idxLoader { labels += batch.labels!.scalars }
                 #expect(labels.sorted() == [1, 1, 3, 4, 5])
             }
             let fromWide = await consume(wideLoader, async: async)

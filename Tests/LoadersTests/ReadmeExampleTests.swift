@@ -11,9 +11,9 @@ import Testing
         var batches = 0
         var firstLabels: [Int32] = []
         for try await batch in loader {
-            if batches == 0 { firstLabels = batch.labels.scalars }
+            if batches == 0 { firstLabels = batch.labels!.scalars }
             #expect(batch.features.shape == [batch.count, 1, 28, 28])
-            for label in batch.labels.scalars { labelCounts[Int(label)] += 1 }
+            for label in batch.labels!.scalars { labelCounts[Int(label)] += 1 }
             batches += 1
         }
         #expect(batches == 938)  // ceil(60000 / 64)
@@ -21,6 +21,6 @@ import Testing
 
         // The next pass is the next epoch: reshuffled.
         var next = loader.makeIterator()
-        #expect(try next.next()?.labels.scalars != firstLabels)
+        #expect(try next.next()?.labels!.scalars != firstLabels)
     }
 }

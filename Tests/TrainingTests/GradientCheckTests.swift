@@ -78,57 +78,57 @@ import Testing
         #expect(loose.worstError(of: model, input: GradientCheck.random([2, 1, 6, 6], seed: 18)) < loose.tolerance)
     }
 
-    @Test func crossEntropy() {
+    @Test func crossEntropy() throws {
         let logits = GradientCheck.random([4, 5], seed: 18, range: -3...3)
         let labels = Tensor<Int32>(shape: [4], scalars: [0, 4, 2, 2])
         let loss = CrossEntropyLoss()
-        _ = loss.forward(logits, labels: labels)
+        _ = try loss.forward(logits, labels: labels)
         let gradient = loss.backward()
         for index in 0..<logits.count {
-            func f(_ delta: Float) -> Double {
+            func f(_ delta: Float) throws -> Double {
                 var shifted = logits
                 shifted.scalars[index] += delta
-                return Double(CrossEntropyLoss().forward(shifted, labels: labels))
+                return Double(try CrossEntropyLoss().forward(shifted, labels: labels))
             }
-            let numeric = (f(1e-2) - f(-1e-2)) / 2e-2
+            let numeric = try (f(1e-2) - f(-1e-2)) / 2e-2
             #expect(abs(Double(gradient.scalars[index]) - numeric) < 1e-3 * max(abs(numeric), 1e-2) + 1e-5)
         }
     }
 
-    @Test func crossEntropyIsStableForLargeLogits() {
+    @Test func crossEntropyIsStableForLargeLogits() throws {
         let logits = Tensor<Float>(shape: [1, 3], scalars: [1000, 0, -1000])
-        let value = CrossEntropyLoss().forward(logits, labels: Tensor(shape: [1], scalars: [1]))
+        let value = try CrossEntropyLoss().forward(logits, labels: Tensor(shape: [1], scalars: [1]))
         #expect(abs(value - 1000) < 1e-3)
     }
 
     /// Large logits in a batch of two, against the closed form: row 1 has softmax [1, 0, 0] and
     /// loss 1000 (label 1); row 2 has softmax [0, ½, ½] and loss 10⁴ + ln 2 (label 0). The loss is
     /// their mean and the gradient (softmax − one-hot) / 2, with nothing overflowing to NaN.
-    @Test func crossEntropyGradientIsExactForLargeLogits() {
+    @Test func crossEntropyGradientIsExactForLargeLogits() throws {
         let loss = CrossEntropyLoss()
         let logits = Tensor<Float>(shape: [2, 3], scalars: [1000, 0, -1000, 0, 10_000, 10_000])
-        let value = loss.forward(logits, labels: Tensor(shape: [2], scalars: [1, 0]))
+        let value = try loss.forward(logits, labels: Tensor(shape: [2], scalars: [1, 0]))
         let closedForm = (1000 + 10_000 + 0.693_147_180_559_945_3) / 2   // ln 2 = 0.6931…
         #expect(abs(Double(value) - closedForm) < 1e-2)
         let expected: [Float] = [0.5, -0.5, 0, -0.5, 0.25, 0.25]
         #expect(zip(loss.backward().scalars, expected).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 
-    @Test func meanSquaredError() {
+    @Test func meanSquaredError() throws {
         let prediction = GradientCheck.random([3, 2], seed: 19)
         let target = GradientCheck.random([3, 2], seed: 20)
         let loss = MSELoss()
-        let value = loss.forward(prediction, target: target)
+        let value = try loss.forward(prediction, target: target)
         let expected = zip(prediction.scalars, target.scalars).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) } / 6
         #expect(abs(Double(value) - expected) < 1e-6)
         let gradient = loss.backward()
         for index in 0..<prediction.count {
-            func f(_ delta: Float) -> Double {
+            func f(_ delta: Float) throws -> Double {
                 var shifted = prediction
                 shifted.scalars[index] += delta
-                return Double(MSELoss().forward(shifted, target: target))
+                return Double(try MSELoss().forward(shifted, target: target))
             }
-            let numeric = (f(1e-2) - f(-1e-2)) / 2e-2
+            let numeric = try (f(1e-2) - f(-1e-2)) / 2e-2
             #expect(abs(Double(gradient.scalars[index]) - numeric) < 1e-4)
         }
     }

@@ -56,7 +56,7 @@ import Testing
         (Tensor(shape: [4, 1, 6, 6], scalars: fixture.cnn.input), Tensor(shape: [4], scalars: fixture.cnn.labels))
     }
 
-    @Test func forwardAndGradients() {
+    @Test func forwardAndGradients() throws {
         let cnn = Self.fixture.cnn
         let model = Self.cnn()
         model.computesInputGradient = true
@@ -64,7 +64,7 @@ import Testing
         let logits = model.forward(input)
         Self.expectClose(logits.scalars, cnn.logits, "logits")
         let loss = CrossEntropyLoss()
-        Self.expectClose([loss.forward(logits, labels: labels)], [cnn.loss], "loss")
+        Self.expectClose([try loss.forward(logits, labels: labels)], [cnn.loss], "loss")
         let inputGradient = model.backward(loss.backward())
         for parameter in model.parameters {
             Self.expectClose(parameter.gradient.scalars, cnn.gradients[parameter.name]!, "\(parameter.name) gradient")
@@ -96,7 +96,7 @@ import Testing
     ]
 
     @Test(arguments: ["sgd_momentum", "sgd_nesterov_decay", "sgd_dampening_decay", "adam", "adam_decay", "adamw"])
-    func threeSteps(of name: String) {
+    func threeSteps(of name: String) throws {
         let steps = Self.fixture.steps[name]!
         let model = Self.cnn()
         let optimizer = Self.optimizers[name]!(model.parameters)
@@ -104,7 +104,7 @@ import Testing
         let loss = CrossEntropyLoss()
         for (index, expected) in steps.enumerated() {
             optimizer.zeroGradients()
-            _ = loss.forward(model.forward(input), labels: labels)
+            _ = try loss.forward(model.forward(input), labels: labels)
             _ = model.backward(loss.backward())
             optimizer.step()
             for parameter in model.parameters {

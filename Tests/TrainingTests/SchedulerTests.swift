@@ -4,7 +4,7 @@ import Testing
 
 /// `LearningRateScheduler` inside a `Trainer`: stepped once per batch or once per epoch.
 @Suite struct SchedulerTests {
-    static func setUp(interval: LearningRateScheduler.Interval) -> (Trainer, LearningRateScheduler, TestBatches) {
+    static func setUp(interval: LearningRateScheduler.Interval) throws -> (Trainer, LearningRateScheduler, TestBatches) {
         let model = Linear(inputFeatures: 3, outputFeatures: 2, seed: 1)
         let optimizer = SGD(model.parameters, learningRate: 0.1)
         let schedule = StepLR(stepSize: 1, gamma: 0.5)
@@ -12,18 +12,18 @@ import Testing
         let examples = (0..<10).map { index in
             Example(features: Tensor(shape: [3], scalars: [Float(index), 1, -1]), label: index % 2)
         }
-        return (Trainer(model: model, optimizer: optimizer, scheduler: scheduler), scheduler, TestBatches(examples, size: 4))
+        return (Trainer(model: model, optimizer: optimizer, scheduler: scheduler), scheduler, try TestBatches(examples, size: 4))
     }
 
     @Test func perBatch() async throws {
-        let (trainer, scheduler, batches) = Self.setUp(interval: .batch)
+        let (trainer, scheduler, batches) = try Self.setUp(interval: .batch)
         _ = try await trainer.trainEpoch(batches, epoch: 1)
         #expect(scheduler.steps == 3)
         #expect(trainer.optimizer.learningRate == Float(0.1 * 0.125))
     }
 
     @Test func perEpoch() async throws {
-        let (trainer, scheduler, batches) = Self.setUp(interval: .epoch)
+        let (trainer, scheduler, batches) = try Self.setUp(interval: .epoch)
         #expect(trainer.optimizer.learningRate == 0.1)
         _ = try await trainer.trainEpoch(batches, epoch: 1)
         _ = try await trainer.trainEpoch(batches, epoch: 2)

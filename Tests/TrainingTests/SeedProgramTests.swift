@@ -15,7 +15,7 @@ import Testing
     /// `y = −5x + noise` on x = −5, −4.9, …, 4.9 with noise N(0, 0.4²), fitted by `Linear(1, 1)`
     /// with SGD (learning rate 0.01) on shuffled batches of 1, 10 and 20 for 30 epochs.
     @Test(arguments: [1, 10, 20])
-    func linearRegressionRecoversTheSlope(batchSize: Int) {
+    func linearRegressionRecoversTheSlope(batchSize: Int) throws {
         var generator = SeededGenerator(seed: 2024)
         let xs = (0..<100).map { Float(-5 + 0.1 * Double($0)) }
         let ys = xs.map { -5 * $0 + 0.4 * Self.gaussian(&generator) }
@@ -28,7 +28,7 @@ import Testing
                 let rows = order[start..<min(start + batchSize, 100)]
                 optimizer.zeroGradients()
                 let prediction = model.forward(Tensor(shape: [rows.count, 1], scalars: rows.map { xs[$0] }))
-                _ = loss.forward(prediction, target: Tensor(shape: [rows.count, 1], scalars: rows.map { ys[$0] }))
+                _ = try loss.forward(prediction, target: Tensor(shape: [rows.count, 1], scalars: rows.map { ys[$0] }))
                 _ = model.backward(loss.backward())
                 optimizer.step()
             }
@@ -74,10 +74,10 @@ import Testing
         let trainer = Trainer(model: model, optimizer: Adam(model.parameters, learningRate: 0.001))
         var reports: [EpochReport] = []
         for epoch in 1...150 {
-            let batches = TestBatches(train.shuffled(using: &generator), size: 32)
+            let batches = try TestBatches(train.shuffled(using: &generator), size: 32)
             reports.append(try await trainer.trainEpoch(batches, epoch: epoch))
         }
-        let accuracy = try await trainer.accuracy(on: TestBatches(test, size: 32))
+        let accuracy = try await trainer.accuracy(on: try TestBatches(test, size: 32))
         #expect(reports.last!.trainLoss < reports.first!.trainLoss / 4)
         #expect(accuracy >= 0.9)
     }
@@ -118,8 +118,8 @@ import Testing
         let (a, b) = (model(), model())
         let first = Trainer(model: a, optimizer: SGD(a.parameters, learningRate: 0.1), normalization: .mnist)
         let second = Trainer(model: b, optimizer: SGD(b.parameters, learningRate: 0.1))
-        let one = try first.trainStep(TestBatches(examples, size: 128).batches[0])
-        let two = try second.trainStep(TestBatches(normalized, size: 128).batches[0])
+        let one = try first.trainStep(try TestBatches(examples, size: 128).batches[0])
+        let two = try second.trainStep(try TestBatches(normalized, size: 128).batches[0])
         #expect(abs(one - two) <= 1e-5 * abs(two))
     }
 }

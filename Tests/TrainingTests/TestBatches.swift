@@ -15,12 +15,10 @@ struct TestBatches: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: batches[...]) }
 
     /// Stacks `examples` into batches of `size` (the last may be shorter).
-    init(_ examples: [Example], size: Int) {
-        batches = stride(from: 0, to: examples.count, by: size).map { start in
-            let part = examples[start..<Swift.min(start + size, examples.count)]
-            let shape = [part.count] + part.first!.features.shape
-            return Batch(features: Tensor(shape: shape, scalars: part.flatMap(\.features.scalars)),
-                         labels: Tensor(shape: [part.count], scalars: part.map { Int32($0.label) }))
+    init(_ examples: [Example], size: Int) throws {
+        batches = try stride(from: 0, to: examples.count, by: size).map { start in
+            let positions = Array(start..<Swift.min(start + size, examples.count))
+            return try Example.collate(positions.map { examples[$0] }, indices: positions)
         }
     }
 }

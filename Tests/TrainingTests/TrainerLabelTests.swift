@@ -12,7 +12,7 @@ import Training
         let before = model.parameters.map(\.value)
         let examples = [Example(features: Tensor(shape: [2], scalars: [1, 2]), label: 0),
                         Example(features: Tensor(shape: [2], scalars: [3, 4]), label: Int(label))]
-        let batches = TestBatches(examples, size: 2)
+        let batches = try TestBatches(examples, size: 2)
         do {
             try trainer.trainStep(batches.batches[0])
             Issue.record("label \(label) of 3 classes was trained on")

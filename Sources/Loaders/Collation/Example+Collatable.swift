@@ -1,40 +1,39 @@
 extension Example: Collatable {
-    /// Stacks the samples' features into `[B, …]` and their labels into `[B]`.
+    /// Stacks the samples' features into `[B, …]`, and their targets into `[B]` labels or
+    /// `[B, …]` values.
     ///
-    /// - Throws: `LoaderError` `.mismatch` naming the first sample whose feature shape differs from
-    ///   the first sample's, and both shapes; `.unsupported` for a label outside `Int32`.
-    /// - Complexity: O(total feature count): one allocation, one bulk copy per sample.
+    /// - Throws: `LoaderError` `.mismatch` naming the first sample whose features or target shape
+    ///   differs from the first sample's, and both shapes, or whose kind of target (label or
+    ///   values) differs; `.unsupported` for a label outside `Int32`.
+    /// - Complexity: O(total element count): one allocation, one bulk copy per sample and field.
     public static func collate(_ samples: [Example], indices: [Int]) throws -> Batch {
-        precondition(samples.count == indices.count, "collate got \(samples.count) samples for \(indices.count) indices")
-        let sampleShape = samples.first?.features.shape ?? []
-        let sampleSize = Tensor<Float>.elementCount(of: sampleShape)
-        var labels = [Int32]()
-        labels.reserveCapacity(samples.count)
-        for (position, sample) in samples.enumerated() {
-            if sample.features.shape != sampleShape {
-                throw LoaderError(
-                    .mismatch,
-                    "features \(sample.features.shape) differ from \(sampleShape) of sample \(indices[0]) in the same batch",
-                    location: .sampleIndex(indices[position]))
-            }
-            guard let label = Int32(exactly: sample.label) else {
-                throw LoaderError(.unsupported, "label \(sample.label) does not fit in Int32", location: .sampleIndex(indices[position]))
-            }
-            labels.append(label)
-        }
-        let scalars = [Float](uninitializedCapacity: samples.count * sampleSize) { buffer, initialized in
-            var offset = 0
-            for sample in samples {
-                sample.features.scalars.withUnsafeBufferPointer { source in
-                    let target = UnsafeMutableBufferPointer(rebasing: buffer[offset..<offset + sampleSize])
-                    _ = target.initialize(fromContentsOf: source)
+        let features = try Tensor.stacked(samples.map(\.features), field: "features", indices: indices)
+        guard case .values = samples.first?.target else {
+            var labels = [Int32]()
+            labels.reserveCapacity(samples.count)
+            for (position, sample) in samples.enumerated() {
+                guard let label = sample.label else {
+                    throw kindMismatch(at: position, indices: indices, found: "real values", first: "a class label")
                 }
-                offset += sampleSize
+                guard let narrow = Int32(exactly: label) else {
+                    throw LoaderError(.unsupported, "label \(label) does not fit in Int32", location: .sampleIndex(indices[position]))
+                }
+                labels.append(narrow)
             }
-            initialized = offset
+            return Batch(features: features, labels: Tensor(shape: [samples.count], scalars: labels))
         }
-        return Batch(
-            features: Tensor(shape: [samples.count] + sampleShape, scalars: scalars),
-            labels: Tensor(shape: [samples.count], scalars: labels))
+        let values = try samples.indices.map { position in
+            guard let values = samples[position].values else {
+                throw kindMismatch(at: position, indices: indices, found: "a class label", first: "real values")
+            }
+            return values
+        }
+        return Batch(features: features, targets: .values(try Tensor.stacked(values, field: "target", indices: indices)))
+    }
+
+    private static func kindMismatch(at position: Int, indices: [Int], found: String, first: String) -> LoaderError {
+        LoaderError(
+            .mismatch, "target is \(found) where sample \(indices[0]) in the same batch has \(first)",
+            location: .sampleIndex(indices[position]))
     }
 }

@@ -41,8 +41,9 @@ public struct CSVWriter: Sendable {
     /// - Precondition: the example has `featureCount` features.
     public mutating func append(_ example: Example) {
         require(example.features.count == featureCount, "example has \(example.features.count) features, the header \(featureCount)")
+        guard let label = example.label else { preconditionFailure("CSVWriter writes class labels, and the example has real values") }
         if quotesNumbers { bytes.append(0x22) }
-        bytes.append(contentsOf: String(example.label).utf8)
+        bytes.append(contentsOf: String(label).utf8)
         if quotesNumbers { bytes.append(0x22) }
         for value in example.features.scalars {
             bytes.append(delimiter)
