@@ -23,7 +23,7 @@ extension Tensor where Scalar: BitwiseCopyable {
         for (position, part) in parts.enumerated() where part.shape != partShape {
             throw LoaderError(
                 .mismatch,
-                "\(field) \(part.shape) differ from \(partShape) of sample \(indices[0]) in the same batch",
+                "\(field) of shape \(part.shape), where sample \(indices[0]) in the same batch has \(partShape)",
                 location: .sampleIndex(indices[position]))
         }
         let partSize = elementCount(of: partShape)

@@ -39,7 +39,7 @@ extension Dataset where Element == Example {
             let indices = Array(start..<min(start + 4096, count))
             for (index, example) in zip(indices, try samples(at: indices)) {
                 guard example.features.shape == shape else {
-                    throw LoaderError(.mismatch, "features \(example.features.shape) differ from \(shape) of sample 0",
+                    throw LoaderError(.mismatch, "features of shape \(example.features.shape), where sample 0 has \(shape)",
                                       path: origin, location: .sampleIndex(index))
                 }
                 if index == 0 { shift = (0..<channels).map { Double(example.features.scalars[$0 * perChannel]) } }
