@@ -29,13 +29,13 @@ import Testing
         for (a, b) in zip(original.parameters, restored.parameters) {
             #expect(a.value.scalars.map(\.bitPattern) == b.value.scalars.map(\.bitPattern))
         }
-        // 4 magic + 4 version + 4 count; per parameter 4 + name + 4 + 4·rank + 4·count.
+        // 4 magic + 4 version + 4 + 2 metadata "{}" + 4 count; per parameter 4 + name + 4 + 4·rank + 4·count.
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
-        let expected = 12 + (4 + 8 + 4 + 16 + 4 * 18) + (4 + 6 + 4 + 4 + 4 * 2) + (4 + 8 + 4 + 8 + 4 * 54) + (4 + 6 + 4 + 4 + 4 * 3)
+        let expected = 18 + (4 + 8 + 4 + 16 + 4 * 18) + (4 + 6 + 4 + 4 + 4 * 2) + (4 + 8 + 4 + 8 + 4 * 54) + (4 + 6 + 4 + 4 + 4 * 3)
         #expect(size == expected)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        #expect(Array(bytes[0..<12]) == Array("SLPM".utf8) + [1, 0, 0, 0, 4, 0, 0, 0])
-        #expect(Array(bytes[12..<24]) == [8, 0, 0, 0] + Array("0.weight".utf8))
+        #expect(Array(bytes[0..<18]) == Array("SLPM".utf8) + [2, 0, 0, 0, 2, 0, 0, 0] + Array("{}".utf8) + [4, 0, 0, 0])
+        #expect(Array(bytes[18..<30]) == [8, 0, 0, 0] + Array("0.weight".utf8))
     }
 
     @Test func rejectsShapeMismatchNamingTheRecord() throws {
@@ -47,7 +47,7 @@ import Testing
         let before = other.parameters.map(\.value)
         let error = try #require(throws: LoaderError.self) { try ModelFile.load(into: other.parameters, from: path) }
         #expect(error.code == .mismatch)
-        #expect(error.location == .byteOffset(12))
+        #expect(error.location == .byteOffset(18))
         #expect(error.path == path)
         #expect(other.parameters.map(\.value) == before)
     }
@@ -88,10 +88,49 @@ import Testing
         #expect(trailing.message.hasPrefix("\((1 << 30) - saved.count) bytes after"))
 
         var longName = saved
-        longName.replaceSubrange(12..<16, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        longName.replaceSubrange(18..<22, with: [0xFF, 0xFF, 0xFF, 0xFF])
         try longName.write(to: URL(fileURLWithPath: path))
         let name = try #require(throws: LoaderError.self) { try ModelFile.load(into: model.parameters, from: path) }
         #expect(name.code == .mismatch)
-        #expect(name.location == .byteOffset(12))
+        #expect(name.location == .byteOffset(18))
+    }
+
+    /// Metadata comes back as saved; a version 1 file (no metadata field: the same bytes without
+    /// it) still loads, with empty metadata.
+    @Test func metadataRoundTripsAndVersionOneFilesLoad() throws {
+        let path = Self.temporaryPath("metadata.bin")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = Self.model(seed: 1)
+        let metadata = ["model": "conv(2,3) relu flatten linear(3)", "task": "regression", "note": "ünïcode \"quoted\""]
+        try ModelFile.save(model.parameters, metadata: metadata, to: path)
+        #expect(try ModelFile.metadata(at: path) == metadata)
+
+        try ModelFile.save(model.parameters, to: path)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes.replaceSubrange(4..<14, with: [1, 0, 0, 0])   // version 1, and no metadata field
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(try ModelFile.metadata(at: path) == [:])
+        let restored = Self.model(seed: 9)
+        try ModelFile.load(into: restored.parameters, from: path)
+        #expect(restored.parameters.map(\.value) == model.parameters.map(\.value))
+    }
+
+    /// A metadata length past the limit is refused before anything is allocated; metadata that is
+    /// not a JSON object of strings is malformed at its first byte.
+    @Test func damagedMetadataIsMalformedAtItsOffset() throws {
+        let path = Self.temporaryPath("bad-metadata.bin")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = Self.model(seed: 1)
+        try ModelFile.save(model.parameters, to: path)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes.replaceSubrange(8..<12, with: [0xFF, 0xFF, 0xFF, 0x7F])
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let huge = try #require(throws: LoaderError.self) { try ModelFile.load(into: model.parameters, from: path) }
+        #expect(huge.code == .malformed && huge.location == .byteOffset(8))
+
+        bytes.replaceSubrange(8..<14, with: [2, 0, 0, 0] + Array("[]".utf8))
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let notObject = try #require(throws: LoaderError.self) { try ModelFile.metadata(at: path) }
+        #expect(notObject.code == .malformed && notObject.location == .byteOffset(12))
     }
 }

@@ -8,11 +8,16 @@ import Loaders
 /// statistics) to keep everything evaluation needs. A model without buffers has the same state as
 /// parameters, so files saved from `parameters` before buffers existed still load.
 ///
+/// A file can also carry metadata: text entries that say how to rebuild and feed the model (the
+/// `loaders` tool keeps its model spec, task and input normalisation there, so that
+/// `loaders evaluate` needs only the file).
+///
 /// The format (all integers unsigned 32-bit little-endian):
 ///
 /// ```text
 /// "SLPM"                       4-byte magic
-/// version = 1
+/// version = 2                  (version 1: no metadata field)
+/// metadata byte count M, M bytes of a JSON object of strings (UTF-8, sorted keys)
 /// parameter count N
 /// N times:
 ///   name byte count, name (UTF-8)
@@ -29,14 +34,24 @@ import Loaders
 /// ```
 public enum ModelFile {
     static let magic: [UInt8] = Array("SLPM".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
+    /// The most metadata a file may declare: far more than any model's description needs, and a
+    /// bound on what a damaged length can make a reader allocate.
+    static let maximumMetadataBytes = 1 << 20
 
-    /// Writes `parameters` (their names, shapes and values) to `path`, replacing any file there.
+    /// Writes `parameters` (their names, shapes and values) and `metadata` to `path`, replacing
+    /// any file there.
     /// - Throws: `LoaderError` `.io` when the file cannot be written.
     /// - Complexity: O(total parameter count).
-    public static func save(_ parameters: [Parameter], to path: String) throws {
+    public static func save(_ parameters: [Parameter], metadata: [String: String] = [:], to path: String) throws {
         var bytes = magic
         append(version, to: &bytes)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = try encoder.encode(metadata)
+        require(text.count <= maximumMetadataBytes, "model metadata of \(text.count) bytes is over \(maximumMetadataBytes)")
+        append(UInt32(text.count), to: &bytes)
+        bytes += text
         append(UInt32(parameters.count), to: &bytes)
         for parameter in parameters {
             let name = Array(parameter.name.utf8)
@@ -64,15 +79,8 @@ public enum ModelFile {
     ///   when it throws.
     /// - Complexity: O(total parameter count).
     public static func load(into parameters: [Parameter], from path: String) throws {
-        var reader = Reader(file: try ReadOnlyFile(path: path))
-        guard try reader.take(4) == magic else {
-            throw LoaderError(.malformed, "not a model file (magic is not \"SLPM\")", path: path, location: .byteOffset(0))
-        }
-        let versionOffset = reader.offset
-        let fileVersion = try reader.uint32()
-        guard fileVersion == version else {
-            throw LoaderError(.malformed, "unsupported model file version \(fileVersion)", path: path, location: .byteOffset(versionOffset))
-        }
+        var reader = try Reader(path: path)
+        _ = try reader.metadata()
         let countOffset = reader.offset
         let count = Int(try reader.uint32())
         guard count == parameters.count else {
@@ -112,6 +120,13 @@ public enum ModelFile {
         for (parameter, scalars) in zip(parameters, values) { parameter.value.scalars = scalars }
     }
 
+    /// The metadata saved with the model at `path` (empty for a version 1 file).
+    /// - Throws: `LoaderError` as `load` does for the file's header.
+    public static func metadata(at path: String) throws -> [String: String] {
+        var reader = try Reader(path: path)
+        return try reader.metadata()
+    }
+
     private static func append(_ value: UInt32, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
     }
@@ -120,6 +135,34 @@ public enum ModelFile {
     private struct Reader {
         let file: ReadOnlyFile
         var offset = 0
+
+        init(path: String) throws {
+            file = try ReadOnlyFile(path: path)
+        }
+
+        /// Reads the magic, the version and (from version 2) the metadata.
+        mutating func metadata() throws -> [String: String] {
+            guard try take(4) == magic else {
+                throw LoaderError(.malformed, "not a model file (magic is not \"SLPM\")", path: file.path, location: .byteOffset(0))
+            }
+            let versionOffset = offset
+            let fileVersion = try uint32()
+            guard fileVersion == 1 || fileVersion == version else {
+                throw LoaderError(.malformed, "unsupported model file version \(fileVersion)", path: file.path, location: .byteOffset(versionOffset))
+            }
+            guard fileVersion >= 2 else { return [:] }
+            let lengthOffset = offset
+            let length = Int(try uint32())
+            guard length <= maximumMetadataBytes else {
+                throw LoaderError(.malformed, "metadata of \(length) bytes, over the \(maximumMetadataBytes) a model file may have",
+                                  path: file.path, location: .byteOffset(lengthOffset))
+            }
+            let text = try take(length)
+            guard let metadata = try? JSONDecoder().decode([String: String].self, from: Data(text)) else {
+                throw LoaderError(.malformed, "the metadata is not a JSON object of strings", path: file.path, location: .byteOffset(lengthOffset + 4))
+            }
+            return metadata
+        }
 
         mutating func take(_ count: Int) throws -> [UInt8] {
             guard count <= file.size - offset else {
