@@ -90,7 +90,7 @@ struct BenchCommand: ParsableCommand {
         let opened = try source.open(source.train)
         try opened.checkBatchMemory(batchSize: batchSize, inFlight: Self.batchesInFlight(workers: workers), path: source.train)
         let openTime = clock.now - start
-        let epochTimes = try timeEpochs(of: opened.dataset)
+        let epochTimes = try timeEpochs(of: opened.dataset, sampleShape: opened.sampleShape)
         return BenchReport(
             format: opened.format, mode: "random access", samples: opened.dataset.count, workers: workers,
             openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds),
@@ -98,9 +98,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// Runs `epochs` shuffled epochs and returns each one's time.
-    private func timeEpochs<Source: Dataset<Example>>(of dataset: Source) throws -> [Duration] {
+    private func timeEpochs<Source: Dataset<Example>>(of dataset: Source, sampleShape: [Int]) throws -> [Duration] {
         let loader = DataLoader(
-            normalization.apply(to: dataset), batchSize: batchSize, shuffle: true, workers: workers, seed: seed,
+            normalization.apply(to: dataset, sampleShape: sampleShape), batchSize: batchSize, shuffle: true, workers: workers, seed: seed,
             timeout: try Self.loaderTimeout(seconds: timeout))
         let clock = ContinuousClock()
         return try (0..<epochs).map { _ in

@@ -21,8 +21,19 @@ struct SourceOptions: ParsableArguments {
                 + "(an MNIST folder, an IDX images file, a CSV file or an HDF5 file)", path: path)
     }
 
+    @Option(help: "classification (integer class labels 0..<k) or regression (real-valued targets); the targets are read as the task needs them.")
+    var task: TaskChoice?
+
     @Option(help: "CSV: the label column's name.")
     var labelColumn = "label"
+
+    @Option(help: ArgumentHelp("CSV: a target column, by name or 1-based position; repeat it for several targets (default: --label-column).",
+                               valueName: "column"))
+    var targetColumn: [String] = []
+
+    @Option(help: ArgumentHelp("The targets in a file of their own: an IDX labels file (instead of the one beside the images), or the HDF5 file holding --labels.",
+                               valueName: "path"))
+    var targets: String?
 
     @Option(help: ArgumentHelp("CSV: the shape of one sample's features, e.g. 1,28,28.", valueName: "dims"))
     var shape: String?
@@ -182,6 +193,18 @@ struct SourceOptions: ParsableArguments {
         let directory = (path as NSString).deletingLastPathComponent
         let labels = name.replacingOccurrences(of: "images-idx3", with: "labels-idx1")
         return directory.isEmpty ? labels : directory + "/" + labels
+    }
+}
+
+/// `--task`: what the targets are for, and so how they are read.
+enum TaskChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case classification, regression
+
+    var targetKind: TargetKind {
+        switch self {
+        case .classification: .labels
+        case .regression: .values
+        }
     }
 }
 

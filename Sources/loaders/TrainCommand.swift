@@ -3,19 +3,26 @@ import Foundation
 import Loaders
 import Training
 
-/// `loaders train`: trains a classifier on MNIST-style data (IDX, CSV or HDF5) with the Training
-/// module and reports loss, test accuracy and speed per epoch.
+/// `loaders train`: trains a classifier or a regression on IDX, CSV or HDF5 data with the Training
+/// module and reports loss, test metrics and speed per epoch.
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a classifier (a CNN, an MLP, a linear model or a network from a model spec) on MNIST-style data and report loss, accuracy and speed.",
+        abstract: "Train a classifier or a regression (a CNN, an MLP, a linear model or a network from a model spec) and report loss, test metrics and speed.",
         discussion: """
             --train and --test take an MNIST directory (its train or test split), an IDX images file \
-            with its labels file beside it, a CSV file or an HDF5 file. Features are normalised as \
-            (x - mean) / std on the way, MNIST's 0.1307 and 0.3081 by default, as the PyTorch reference does.
+            with its labels file beside it, a CSV file or an HDF5 file. Images are normalised as \
+            (x - mean) / std on the way, MNIST's 0.1307 and 0.3081 by default, as the PyTorch reference \
+            does; --standardize fits each feature's mean and std on the training data instead. \
+            --task regression reads real-valued targets (--target-column, --targets) and trains with \
+            --loss mse, l1 or huber, reporting RMSE, MAE and R². Without a test set, --validation-split \
+            holds out part of the training data. --batch-size 1,10,20 trains one run per size and \
+            draws them together with --plot.
             --model takes a name or a model spec (Docs/Training.md), e.g. \
             "conv(32,3) relu conv(64,3) relu maxpool(2) dropout(0.25) flatten linear(128) relu dropout(0.5) linear(10)".
-            Example: loaders train --model cnn --optimizer adam --epochs 2 --plot loss.svg
+            Examples: loaders train --model cnn --optimizer adam --epochs 2 --plot loss.svg
+                      loaders train --train wine.csv --label-column target --model mlp --standardize --validation-split 0.2
+                      loaders train --train data.csv --task regression --target-column y --model linear --batch-size 1,10,20 --plot compare.svg
             """)
 
     enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
@@ -36,9 +43,20 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Test data (default: the test split of the --train folder).")
     var test: String?
 
-    @Option(help: ArgumentHelp("cnn (Conv2d(1,32,3)-ReLU-Linear), mlp, linear, or a model spec such as \"conv(32,3) relu maxpool(2) flatten linear(10)\".",
+    @Option(help: ArgumentHelp("Without a test set, hold out this fraction of the training data (a seeded random split) and measure on it after each epoch; with one, the test set is measured once at the end.",
+                               valueName: "fraction"))
+    var validationSplit: Double?
+
+    @Option(help: ArgumentHelp("cnn (Conv2d(1,32,3)-ReLU-Linear), mlp, linear, or a model spec such as \"conv(32,3) relu maxpool(2) flatten linear(10)\" (default: cnn for images, mlp for classifying flat features, linear for regression).",
                                valueName: "name-or-spec"))
-    var model = "cnn"
+    var model: String?
+
+    @Option(help: ArgumentHelp("cross-entropy (classification), mse, l1 or huber[:DELTA] (regression); default cross-entropy or mse by --task.",
+                               valueName: "loss"))
+    var loss: String?
+
+    @Flag(help: "Standardise each feature (each channel of images) with the mean and std of the training data, applied to every split alike.")
+    var standardize = false
 
     @Option(help: "The MLP's hidden layer sizes, comma-separated.")
     var hidden = "128"
@@ -56,8 +74,9 @@ struct TrainCommand: AsyncParsableCommand {
                                valueName: "schedule"))
     var schedule: String?
 
-    @Option(help: "Samples per batch.")
-    var batchSize = 64
+    @Option(help: ArgumentHelp("Samples per batch; several, comma-separated (1,10,20), train one run each from the same initial weights.",
+                               valueName: "sizes"))
+    var batchSize = "64"
 
     @Option(help: "Passes over the training data.")
     var epochs = 1
@@ -82,17 +101,25 @@ struct TrainCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON line per epoch instead of readable lines.")
     var json = false
 
-    @Option(help: "Write an SVG plot of the loss per batch and per epoch to this path.")
+    @Option(help: "Write an SVG plot of the loss per batch and per epoch (one series per run) to this path.")
     var plot: String?
 
-    @Option(help: "Save the trained parameters to this path (see Docs/Training.md for the format).")
+    @Option(help: "Save the trained parameters, and what `loaders evaluate` needs to rebuild the model, to this path (Docs/Training.md).")
     var save: String?
 
     @Option(help: "Start from parameters saved with --save (same --model and sizes); with --epochs 0, only test them.")
     var load: String?
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        let sizes = try batchSizes()
+        guard sizes.count == 1 || save == nil else { throw ValidationError("--save keeps one model; give one --batch-size") }
+        if let validationSplit, !(validationSplit > 0 && validationSplit < 1) {
+            throw ValidationError("--validation-split must be a fraction between 0 and 1, like 0.2; got \(validationSplit)")
+        }
+        if standardize && normalization.isGiven { throw ValidationError("--standardize fits the mean and std; do not give --mean or --std too") }
+        if let loss, let task = source.task, try LossChoice(parsing: loss).task != task {
+            throw ValidationError("--loss \(loss) is for \(try LossChoice(parsing: loss).task.rawValue), and --task is \(task.rawValue)")
+        }
         // The optimizers take these as programmer-checked preconditions; from the command line
         // they are input, so they are checked here.
         guard (learningRate ?? 0).isFinite, (learningRate ?? 0) >= 0 else {
@@ -109,6 +136,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
         _ = try BenchCommand.loaderTimeout(seconds: timeout)
         guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
+        guard classes == nil || task == .classification else { throw ValidationError("--classes is for classification") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
         if case .oneCycle = try schedule.map(ScheduleChoice.init(parsing:)), optimizer == .adadelta {
             throw ValidationError("--schedule onecycle cycles the momentum, which adadelta does not have")
@@ -164,14 +192,35 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    /// The network `--model` names, or the spec it holds, for `classes` outputs where a name is given.
+    /// `--batch-size` as sizes.
+    /// - Throws: `ValidationError` unless it is positive integers separated by commas.
+    func batchSizes() throws -> [Int] {
+        let sizes = batchSize.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--batch-size must be positive integers separated by commas, like 64 or 1,10,20; got \(batchSize)")
+        }
+        return sizes.map { $0! }
+    }
+
+    /// `--task`, or what `--loss` implies, or classification.
+    var task: TaskChoice {
+        source.task ?? (try? loss.map(LossChoice.init(parsing:)))??.task ?? .classification
+    }
+
+    /// `--model`, or the default for samples of `sampleShape`: the CNN for images, else an MLP to
+    /// classify or a linear model to regress.
+    func modelName(sampleShape: [Int]) -> String {
+        model ?? (sampleShape.count >= 2 ? "cnn" : task == .classification ? "mlp" : "linear")
+    }
+
+    /// The network `name` names, or the spec it holds, with `outputs` outputs where a name is given.
     /// - Throws: `ModelSpecError` for a spec that does not parse.
-    func modelSpec(classes: Int) throws -> ModelSpec {
-        switch model {
-        case "cnn": try ModelSpec("conv(32,3) relu flatten linear(\(classes))")
-        case "mlp": try ModelSpec((["flatten"] + hiddenSizes().map { "linear(\($0)) relu" } + ["linear(\(classes))"]).joined(separator: " "))
-        case "linear": try ModelSpec("flatten linear(\(classes))")
-        default: try ModelSpec(model)
+    func modelSpec(_ name: String, outputs: Int) throws -> ModelSpec {
+        switch name {
+        case "cnn": try ModelSpec("conv(32,3) relu flatten linear(\(outputs))")
+        case "mlp": try ModelSpec((["flatten"] + hiddenSizes().map { "linear(\($0)) relu" } + ["linear(\(outputs))"]).joined(separator: " "))
+        case "linear": try ModelSpec("flatten linear(\(outputs))")
+        default: try ModelSpec(name)
         }
     }
 
@@ -184,48 +233,54 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             if let threads { ComputeThreads.count = threads }
-            _ = try modelSpec(classes: 2)   // a spec that does not parse fails before any data is read
-            let opened = try source.open(source.train, split: .train)
-            let batches = BenchCommand.batchesInFlight(workers: workers)
-            try opened.checkBatchMemory(batchSize: batchSize, inFlight: batches, path: source.train)
-            let trainSet = opened.dataset
-            let testSet = try test.map { try source.open($0, split: .test).dataset }
-                ?? (isDirectory(source.train) ? source.open(source.train, split: .test).dataset : nil)
-            if let testSet {
-                try await Self.open(testSet) { test in try await self.train(on: trainSet, testingOn: test) }
-            } else {
-                try await train(on: trainSet, testingOn: Optional<NoTestSet>.none)
+            // A spec that does not parse fails before any data is read.
+            if let model { _ = try modelSpec(model, outputs: 2) }
+            let data = try prepareData()
+            let outputs = try outputCount(data)
+            let sizes = try batchSizes()
+            var plot = LossPlot()
+            plot.title = "\(data.modelName) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue), batch \(batchSize)"
+            for size in sizes {
+                try await train(data, outputs: outputs, batchSize: size, run: sizes.count > 1 ? "batch \(size)" : nil, plot: &plot)
+            }
+            if let path = self.plot {
+                do {
+                    try plot.write(to: path)
+                } catch {
+                    throw LoaderError(.io, "cannot write the plot", path: path, underlying: error)
+                }
+                if !json { print("loss plot written to \(path)") }
             }
         } catch {
             throw reportFailure(of: "train", error)
         }
     }
 
-    /// Calls `body` with `dataset` as its concrete type.
-    private static func open<Test: Dataset<Example>>(
-        _ dataset: Test, _ body: (Test) async throws -> Void
-    ) async throws {
-        try await body(dataset)
-    }
-
-    /// Trains the chosen model for `epochs` epochs, printing a line (or JSON) per epoch.
-    private func train<Train: Dataset<Example>, Test: Dataset<Example>>(on trainSet: Train, testingOn testSet: Test?) async throws {
-        guard trainSet.count > 0 else {
+    /// The training data and what is measured, opened and made ready for the model: images given
+    /// their channel, a validation split held out, every split normalised alike.
+    private func prepareData() throws -> PreparedData {
+        let opened = try source.open(source.train, split: .train)
+        let batches = BenchCommand.batchesInFlight(workers: workers)
+        try opened.checkBatchMemory(batchSize: try batchSizes().max()!, inFlight: batches, path: source.train)
+        var train = AnyDataset(opened.dataset)
+        var testSet = try test.map { try AnyDataset(source.open($0, split: .test).dataset) }
+            ?? (isDirectory(source.train) ? AnyDataset(source.open(source.train, split: .test).dataset) : nil)
+        guard train.count > 0 else {
             throw LoaderError(.emptyFile, "the training data has no samples", path: source.train)
         }
-        let sampleShape = try trainSet.sample(at: 0).features.shape
+        var sampleShape = try train.sample(at: 0).features.shape
         guard !sampleShape.contains(0) else {
             throw LoaderError(.unsupported, "samples of shape \(sampleShape) hold no features to train on", path: source.train)
         }
-        // Which layers take images does not depend on the class count.
-        let takesImages = try modelSpec(classes: 2).takesImages
+        let modelName = modelName(sampleShape: sampleShape)
+        // Which layers take images does not depend on the output count.
+        let takesImages = try modelSpec(modelName, outputs: 2).takesImages
         if takesImages && sampleShape.count == 2 {
             // Conv2d takes [channels, height, width]; single-channel images stored as [N, H, W]
             // floats (HDF5, non-uint8 IDX) gain their channel on the loader's workers.
-            let addChannel: @Sendable (Example) -> Example = {
-                Example(features: $0.features.reshaped(to: [1] + $0.features.shape), target: $0.target)
-            }
-            return try await train(on: trainSet.map(addChannel), testingOn: testSet.map { $0.map(addChannel) })
+            train = PreparedData.addingChannel(to: train)
+            testSet = testSet.map(PreparedData.addingChannel)
+            sampleShape = [1] + sampleShape
         }
         // The model is built for the training samples' shape; a test set it cannot take would
         // reach the layers' shape preconditions. Models that flatten first (the MLP, the linear
@@ -238,8 +293,56 @@ struct TrainCommand: AsyncParsableCommand {
                                   path: test ?? source.train)
             }
         }
-        let classCount = try checkedClassCount(train: trainSet, test: testSet)
-        let network = try makeModel(sampleShape: sampleShape, classes: classCount)
+        var heldOut = testSet.map { PreparedData.Split(role: "test", data: $0, path: test ?? source.train) }
+        var finalTest: PreparedData.Split?
+        if let validationSplit {
+            let held = min(train.count - 1, max(1, Int((Double(train.count) * validationSplit).rounded())))
+            guard train.count >= 2 else {
+                throw LoaderError(.unsupported, "one sample cannot be split into training and validation data", path: source.train)
+            }
+            let parts = train.randomSplit(counts: [train.count - held, held], seed: seed)
+            (train, finalTest) = (AnyDataset(parts[0]), heldOut)
+            heldOut = PreparedData.Split(role: "validation", data: AnyDataset(parts[1]), path: source.train)
+        }
+        // Fitted on the training samples only, so nothing of the held-out data leaks into training.
+        let normalization = standardize ? try train.featureStatistics() : self.normalization.statistics(sampleShape: sampleShape)
+        return PreparedData(train: train, heldOut: heldOut, finalTest: finalTest, sampleShape: sampleShape,
+                            modelName: modelName, normalization: normalization)
+    }
+
+    /// The model's output count: the class count for classification, the number of target values
+    /// for regression.
+    /// - Throws: `LoaderError` naming the file when labels or targets do not fit the task.
+    private func outputCount(_ data: PreparedData) throws -> Int {
+        let splits = [PreparedData.Split(role: "training", data: data.train, path: source.train)] + [data.heldOut, data.finalTest].compactMap { $0 }
+        switch task {
+        case .classification:
+            return try checkedClassCount(splits)
+        case .regression:
+            var width: [Int]?
+            for split in splits where split.data.count > 0 {
+                let example = try split.data.sample(at: 0)
+                guard let values = example.values else {
+                    throw LoaderError(.mismatch, "the \(split.role) targets are class labels, and --task is regression", path: split.path,
+                                      location: .sampleIndex(0))
+                }
+                guard values.rank == 1 else {
+                    throw LoaderError(.unsupported, "targets of shape \(values.shape): the models regress a vector of values per sample",
+                                      path: split.path, location: .sampleIndex(0))
+                }
+                guard width == nil || width == values.shape else {
+                    throw LoaderError(.mismatch, "\(split.role) targets are \(values.shape), the training targets \(width!)", path: split.path)
+                }
+                width = values.shape
+            }
+            return width?[0] ?? 1
+        }
+    }
+
+    /// Trains one run: a model made from `seed` with batches of `batchSize`, printing a line (or
+    /// JSON) per epoch, and adding the run's losses to `plot`.
+    private func train(_ data: PreparedData, outputs: Int, batchSize: Int, run: String?, plot: inout LossPlot) async throws {
+        let network = try makeModel(data.modelName, sampleShape: data.sampleShape, outputs: outputs)
         let rate = learningRate ?? optimizer.defaultLearningRate
         let update: any Optimizer = switch optimizer {
         case .sgd: SGD(network.parameters, learningRate: rate, momentum: momentum)
@@ -251,76 +354,97 @@ struct TrainCommand: AsyncParsableCommand {
 
         // Normalisation runs on the loader's workers, overlapped with training.
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
-        let trainLoader = DataLoader(normalization.apply(to: trainSet), batchSize: batchSize, shuffle: true,
-                                     dropLast: false, workers: workers, prefetch: 2, seed: seed,
-                                     timeout: loaderTimeout)
-        let testLoader = testSet.map {
-            DataLoader(normalization.apply(to: $0), batchSize: batchSize, shuffle: false, dropLast: false,
-                       workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
+        let trainLoader = DataLoader(data.normalized(data.train), batchSize: batchSize, shuffle: true,
+                                     dropLast: false, workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
+        func loader(_ split: PreparedData.Split?) -> DataLoader<NormalizedDataset<AnyDataset<Example>>>? {
+            split.map {
+                DataLoader(data.normalized($0.data), batchSize: batchSize, shuffle: false, dropLast: false,
+                           workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
+            }
         }
+        let (heldOutLoader, finalTestLoader) = (loader(data.heldOut), loader(data.finalTest))
         let scheduler = try schedule.map {
             try ScheduleChoice(parsing: $0).scheduler(for: update, epochs: epochs, batchesPerEpoch: trainLoader.count)
         }
-        let trainer = Trainer(model: network, optimizer: update, scheduler: scheduler)
+        let lossChoice = try loss.map(LossChoice.init(parsing:)) ?? .standard(for: task)
+        let trainer = Trainer(model: network, optimizer: update, loss: lossChoice.makeLoss(), scheduler: scheduler)
+        let prefix = run.map { "\($0), " } ?? ""
         if !json && epochs > 0 {
-            print("training \(model) (\(network.parameterCount) parameters) on \(trainSet.count) samples"
-                  + (testSet.map { ", testing on \($0.count)" } ?? "")
-                  + "; \(optimizer.rawValue) lr \(rate)\(schedule.map { " (\($0))" } ?? ""), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers")
+            let measured = data.heldOut.map { ", measuring on \($0.data.count) \($0.role) samples" }
+                ?? "; no test set (--test) or --validation-split, so nothing is measured"
+            print("\(prefix)training \(data.modelName) (\(network.parameterCount) parameters, \(lossChoice.name) loss) on \(data.train.count) samples"
+                  + measured
+                  + "; \(optimizer.rawValue) lr \(rate)\(schedule.map { " (\($0))" } ?? ""), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers"
+                  + (standardize ? ", standardised features" : ""))
         }
-        var lossPlot = LossPlot()
-        lossPlot.title = "\(model) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue), batch \(batchSize)"
-        var samplesBefore = 0
         if epochs == 0 {
-            guard let testLoader else {
-                throw ValidationError("--epochs 0 tests the loaded model, but there is no test set (--test)")
+            guard let heldOutLoader, let split = data.heldOut else {
+                throw ValidationError("--epochs 0 tests the loaded model, but there is no test set (--test) or --validation-split")
             }
-            let accuracy = try await trainer.accuracy(on: testLoader)
-            print(json ? JSON.object([("test_accuracy", .double(accuracy))]).text : String(format: "test accuracy %.2f%%", accuracy * 100))
+            let evaluation = try await trainer.evaluate(on: heldOutLoader)
+            print(json ? JSON.object(EvaluationText.json(evaluation, on: split.role, task: task)).text
+                       : EvaluationText.readable(evaluation, on: split.role))
             return
         }
+        var (batchLosses, epochLosses): ([(samples: Int, loss: Double)], [(samples: Int, loss: Double)]) = ([], [])
+        var samplesBefore = 0
         for epoch in 1...epochs {
-            var bar = ProgressLine(epoch: epoch, epochs: epochs, total: trainSet.count)
-            let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: testLoader) { progress in
+            var bar = ProgressLine(epoch: epoch, epochs: epochs, total: data.train.count)
+            let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: heldOutLoader) { progress in
                 if !json { bar.update(progress) }
-                if plot != nil { lossPlot.batches.append((samplesBefore + progress.samples, progress.batchLoss)) }
+                if self.plot != nil { batchLosses.append((samplesBefore + progress.samples, progress.batchLoss)) }
             }
             if !json { bar.finish() }
             samplesBefore += report.samples
-            lossPlot.epochs.append((samplesBefore, report.trainLoss))
-            print(json ? jsonLine(report) : readableLine(report))
+            epochLosses.append((samplesBefore, report.trainLoss))
+            print(json ? jsonLine(report, run: run, batchSize: batchSize, heldOut: data.heldOut?.role)
+                       : prefix + readableLine(report, heldOut: data.heldOut?.role))
         }
-        if let save { try ModelFile.save(network.state, to: save) }
-        if let plot {
-            do {
-                try lossPlot.write(to: plot)
-            } catch {
-                throw LoaderError(.io, "cannot write the plot", path: plot, underlying: error)
-            }
-            if !json { print("loss plot written to \(plot)") }
+        plot.batches += batchLosses
+        plot.epochs += epochLosses
+        if let finalTestLoader, let split = data.finalTest {
+            let evaluation = try await trainer.evaluate(on: finalTestLoader)
+            print(json ? JSON.object([("run", run.map { .string($0) } ?? .null)] + EvaluationText.json(evaluation, on: split.role, task: task)).text
+                       : prefix + EvaluationText.readable(evaluation, on: split.role))
+        }
+        if let save {
+            try ModelFile.save(network.state, metadata: try modelMetadata(data, outputs: outputs, loss: lossChoice), to: save)
         }
     }
 
-    /// `--classes`, or one more than the largest training label; every label, training and test,
-    /// must fall below it, since the loss cannot score a class the model has no output for.
+    /// What `loaders evaluate` needs to rebuild and feed the model.
+    private func modelMetadata(_ data: PreparedData, outputs: Int, loss: LossChoice) throws -> [String: String] {
+        var metadata = [
+            "spec": try modelSpec(data.modelName, outputs: outputs).description,
+            "task": task.rawValue,
+            "loss": loss.name,
+            "sample_shape": data.sampleShape.map(String.init).joined(separator: ","),
+            "outputs": String(outputs),
+        ]
+        if let normalization = data.normalization {
+            metadata["normalization_mean"] = normalization.mean.map(\.description).joined(separator: ",")
+            metadata["normalization_std"] = normalization.std.map(\.description).joined(separator: ",")
+        }
+        return metadata
+    }
+
+    /// `--classes`, or one more than the largest training label; every label, training and held
+    /// out, must fall below it, since the loss cannot score a class the model has no output for.
     /// - Throws: `LoaderError` naming the file when a label does not fit.
-    private func checkedClassCount<Train: Dataset<Example>, Test: Dataset<Example>>(train: Train, test: Test?) throws -> Int {
-        let trainLargest = try largestLabel(in: train, path: source.train)
+    private func checkedClassCount(_ splits: [PreparedData.Split]) throws -> Int {
+        let trainLargest = try largestLabel(in: splits[0].data, path: splits[0].path)
         // A label column that holds something else (an id, a price) would otherwise size the output
         // layer by its largest value and exhaust memory; so many classes must be asked for.
         guard classes != nil || trainLargest < Self.inferredClassLimit else {
             throw LoaderError(.unsupported, "label \(trainLargest) would make \(trainLargest + 1) classes; "
-                              + "set --classes to train that many", path: source.train)
+                              + "set --classes to train that many, or --task regression for real-valued targets", path: source.train)
         }
         let count = classes ?? max(2, trainLargest + 1)
-        func check(_ largest: Int, _ path: String) throws {
+        for (index, split) in splits.enumerated() {
+            let largest = index == 0 ? trainLargest : try largestLabel(in: split.data, path: split.path)
             guard largest < count else {
-                throw LoaderError(.mismatch, "label \(largest) does not fit \(count) classes (labels 0..<\(count)); see --classes", path: path)
+                throw LoaderError(.mismatch, "label \(largest) does not fit \(count) classes (labels 0..<\(count)); see --classes", path: split.path)
             }
-        }
-        try check(trainLargest, source.train)
-        if let test {
-            let testPath = self.test ?? source.train
-            try check(try largestLabel(in: test, path: testPath), testPath)
         }
         return count
     }
@@ -333,21 +457,23 @@ struct TrainCommand: AsyncParsableCommand {
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
-    /// The chosen network for samples of `sampleShape` (`[channels, height, width]` for images).
+    /// The network `name` names for samples of `sampleShape` (`[channels, height, width]` for images).
     /// - Throws: `LoaderError` when the samples do not suit the model, when it has fewer outputs
-    ///   than there are classes, or when its parameters, their gradients and the optimizer's state
+    ///   than the task needs, or when its parameters, their gradients and the optimizer's state
     ///   would not fit in `MemoryLimit`.
-    private func makeModel(sampleShape: [Int], classes: Int) throws -> Sequential {
-        let spec = try modelSpec(classes: classes)
+    private func makeModel(_ name: String, sampleShape: [Int], outputs: Int) throws -> Sequential {
+        let spec = try modelSpec(name, outputs: outputs)
         let plan: ModelSpec.Plan
         do {
             plan = try spec.plan(input: sampleShape)
         } catch {
             throw LoaderError(.unsupported, "\(error), for samples of \(sampleShape)", path: source.train)
         }
-        guard plan.outputShape.count == 1, plan.outputShape[0] >= classes else {
-            throw LoaderError(.mismatch, "the model gives outputs of \(plan.outputShape) per sample, the data has \(classes) classes; "
-                              + "end the spec with linear(\(classes))", path: source.train)
+        let fits = task == .classification ? plan.outputShape.count == 1 && plan.outputShape[0] >= outputs : plan.outputShape == [outputs]
+        guard fits else {
+            let what = task == .classification ? "\(outputs) classes" : "\(outputs) target \(outputs == 1 ? "value" : "values")"
+            throw LoaderError(.mismatch, "the model gives outputs of \(plan.outputShape) per sample, the data has \(what); "
+                              + "end the spec with linear(\(outputs))", path: source.train)
         }
         // Each parameter has a value and a gradient, and the optimizer's state besides; one-cycle
         // gives SGD and RMSprop a momentum even when --momentum does not.
@@ -360,7 +486,7 @@ struct TrainCommand: AsyncParsableCommand {
         let parameters = plan.parameterCount
         try MemoryLimit.check(
             parameters.flatMap { MemoryLimit.product([$0, 2 + state, MemoryLayout<Float>.stride]) },
-            for: "the \(model) model for samples of \(sampleShape) (\(parameters.map(String.init) ?? "too many") parameters, "
+            for: "the \(name) model for samples of \(sampleShape) (\(parameters.map(String.init) ?? "too many") parameters, "
                 + "with gradients and \(optimizer.rawValue)'s state)",
             path: source.train)
         return try spec.makeModel(input: sampleShape, seed: seed)
@@ -372,22 +498,49 @@ struct TrainCommand: AsyncParsableCommand {
         seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
     }
 
-    private func readableLine(_ report: EpochReport) -> String {
-        let accuracy = report.testAccuracy.map { String(format: ", test accuracy %.2f%%", $0 * 100) } ?? ""
+    private func readableLine(_ report: EpochReport, heldOut role: String?) -> String {
+        var measured = ""
+        if let role, let test = report.test { measured = ", " + EvaluationText.readable(test, on: role) }
         return String(format: "epoch %d: loss %.4f%@, %@ (%.0f samples/s)",
-                      report.epoch, report.trainLoss, accuracy, Self.readable(seconds: report.trainSeconds), report.samplesPerSecond)
+                      report.epoch, report.trainLoss, measured, Self.readable(seconds: report.trainSeconds), report.samplesPerSecond)
     }
 
-    private func jsonLine(_ report: EpochReport) -> String {
-        JSON.object([
-            ("epoch", .integer(Int128(report.epoch))),
-            ("train_loss", .double(report.trainLoss)),
-            ("test_accuracy", report.testAccuracy.map { .double($0) } ?? .null),
-            ("train_seconds", .double(report.trainSeconds)),
-            ("samples_per_second", .double(report.samplesPerSecond)),
-        ]).text
+    private func jsonLine(_ report: EpochReport, run: String?, batchSize: Int, heldOut role: String?) -> String {
+        JSON.object(
+            (run.map { [("run", JSON.string($0))] } ?? [])
+            + [("batch_size", .integer(Int128(batchSize))), ("epoch", .integer(Int128(report.epoch))), ("train_loss", .double(report.trainLoss))]
+            + EvaluationText.json(report.test, on: role ?? "test", task: task)
+            + [("train_seconds", .double(report.trainSeconds)), ("samples_per_second", .double(report.samplesPerSecond))]
+        ).text
     }
 }
 
-/// The test-set type when there is none.
-private typealias NoTestSet = NormalizedDataset<IDXDataset>
+/// Data prepared for a model: the splits, the samples' shape as the model takes them, and the
+/// normalisation every split gets.
+struct PreparedData {
+    /// A set of samples with what it is for and where it came from.
+    struct Split {
+        var role: String
+        var data: AnyDataset<Example>
+        var path: String
+    }
+
+    var train: AnyDataset<Example>
+    /// What each epoch is measured on: the test set, or a validation split of the training data.
+    var heldOut: Split?
+    /// The test set, measured once after training when the epochs measure a validation split.
+    var finalTest: Split?
+    var sampleShape: [Int]
+    var modelName: String
+    var normalization: FeatureStatistics?
+
+    /// `dataset` normalised as the model's inputs are (unchanged without a normalisation).
+    func normalized(_ dataset: AnyDataset<Example>) -> NormalizedDataset<AnyDataset<Example>> {
+        dataset.normalized(by: normalization ?? FeatureStatistics(mean: [0], std: [1]))
+    }
+
+    /// Single-channel images `[H, W]` as `[1, H, W]`, as Conv2d takes them.
+    static func addingChannel(to dataset: AnyDataset<Example>) -> AnyDataset<Example> {
+        AnyDataset(dataset.map { Example(features: $0.features.reshaped(to: [1] + $0.features.shape), target: $0.target) })
+    }
+}

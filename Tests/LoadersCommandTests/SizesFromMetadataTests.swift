@@ -56,7 +56,7 @@ import Testing
              file: fixture("empty-images-idx3-ubyte"), message: "samples of shape [1, 0, 28] hold no features to train on"),
         Case(name: "a label past Int32", arguments: ["bench", "--train", fixture("label-2pow40.h5"), "--workers", "0"] + hdf5,
              file: fixture("label-2pow40.h5"),
-             message: "sample 2: the consuming thread failed collating batch 0 (label 1099511627776 does not fit in Int32)"),
+             message: "sample 2: the consuming thread failed collating batch 1 (label 1099511627776 does not fit in Int32)"),
     ]
 
     @Test(arguments: cases)

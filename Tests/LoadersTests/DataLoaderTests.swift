@@ -111,7 +111,7 @@ import Testing
             Issue.record("the failing sample was never reported")
         } catch let error as LoaderError {
             #expect(error.location == .sampleIndex(1))
-            #expect(error.message.contains("batch 0"))
+            #expect(error.message.contains("batch 1"))
         }
         #expect(delivered == 0)
         #expect(await eventually { loader.statistics.liveWorkers == 0 })
@@ -130,7 +130,7 @@ import Testing
             #expect(error.location == .sampleIndex(23))
             #expect(error.path == "synthetic.bin")
             #expect(error.message.contains(workers == 0 ? "consuming thread" : "worker "))
-            #expect(error.message.contains("batch 4"))
+            #expect(error.message.contains("batch 5"))
             let underlying = try #require(error.underlying as? LoaderError)
             #expect(underlying.location == .byteOffset(23 * 8))
         }

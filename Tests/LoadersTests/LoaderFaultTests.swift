@@ -80,7 +80,7 @@ import Testing
         #expect(error.code == .malformed)
         #expect(error.path == "synthetic.bin")
         #expect(error.location == .sampleIndex(23))
-        #expect(error.message.contains("failed reading batch 4"))
+        #expect(error.message.contains("failed reading batch 5"))
         // The sample is named once: by the place, not again by the message or its cause's.
         #expect(error.description.components(separatedBy: "sample 23").count == 2, "\(error)")
         #expect(namesAWorker(error.message))
@@ -122,7 +122,7 @@ import Testing
         #expect(error.path == dataset.path(of: 13))
         #expect(error.location == .sampleIndex(13))
         #expect(error.description.contains("cannot open: No such file or directory"))
-        #expect(error.message.contains("failed reading batch 3"))
+        #expect(error.message.contains("failed reading batch 4"))
         #expect(error.description.components(separatedBy: "sample 13").count == 2, "\(error)")
         #expect(await eventually { ProcessResources.descriptorsOpen(under: dataset.directory) == 0 })
     }
@@ -172,7 +172,7 @@ import Testing
         #expect(outcome.delivered == (0..<5).map { Array($0 * 4..<$0 * 4 + 4) })
         let error = try #require(outcome.error)
         #expect(error.code == .timedOut)
-        #expect(error.message.range(of: #"^batch 5 was not ready within the timeout of 0\.3 seconds: worker [01] is still reading it$"#,
+        #expect(error.message.range(of: #"^batch 6 was not ready within the timeout of 0\.3 seconds: worker [01] is still reading it$"#,
                                     options: .regularExpression) != nil, "\(error.message)")
         #expect(outcome.endsAfterError)
         // The hung thread cannot be killed: it lives on alone, detached, until its read returns.
@@ -194,7 +194,7 @@ import Testing
         #expect(outcome.delivered == [[0, 1], [2, 3], [1000, 1001]])
         let error = try #require(outcome.error)
         #expect(error.code == .timedOut)
-        #expect(error.message.range(of: #"^batch 3 was not ready within the timeout of 0\.3 seconds: worker [01] is still reading shard 1$"#,
+        #expect(error.message.range(of: #"^batch 4 was not ready within the timeout of 0\.3 seconds: worker [01] is still reading shard 1$"#,
                                     options: .regularExpression) != nil, "\(error.message)")
         #expect(outcome.endsAfterError)
         #expect(await eventually { dataset.threads.liveThreadIDs.count == 1 && loader.statistics.liveWorkers == 1 })

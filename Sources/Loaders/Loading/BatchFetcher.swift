@@ -2,7 +2,8 @@
 struct BatchFetcher<Source: Dataset>: Sendable where Source.Element: Collatable {
     let dataset: Source
 
-    /// The batch of `indices`, or an error naming `worker`, the batch and the failing sample.
+    /// The batch of `indices`, or an error naming `worker`, the batch (counted from 1, as people
+    /// count) and the failing sample.
     func load(_ indices: [Int], batch: Int, worker: Int?) -> Result<Source.Element.Collated, LoaderError> {
         let samples: [Source.Element]
         do {
@@ -10,14 +11,14 @@ struct BatchFetcher<Source: Dataset>: Sendable where Source.Element: Collatable 
         } catch {
             let index = Self.sampleIndex(in: error) ?? firstFailingIndex(in: indices)
             return .failure(.loading(
-                error, worker: worker, activity: "reading batch \(batch)",
+                error, worker: worker, activity: "reading batch \(batch + 1)",
                 location: index.map(LoaderError.Location.sampleIndex)))
         }
         do {
             return .success(try Source.Element.collate(samples, indices: indices))
         } catch {
             var failure = LoaderError.loading(
-                error, worker: worker, activity: "collating batch \(batch)",
+                error, worker: worker, activity: "collating batch \(batch + 1)",
                 location: Self.sampleIndex(in: error).map(LoaderError.Location.sampleIndex))
             // Collation sees samples, not files: name the file they came from.
             if failure.path == nil { failure.path = dataset.origin }

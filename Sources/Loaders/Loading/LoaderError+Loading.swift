@@ -26,12 +26,13 @@ extension LoaderError {
 }
 
 extension LoaderError {
-    /// The error ending an epoch whose batch `batch` was not ready within `timeout`.
+    /// The error ending an epoch whose batch `batch` (0-based; the message counts from 1) was not
+    /// ready within `timeout`.
     /// - Parameters:
     ///   - worker: the worker running the job the batch waits for, or `nil` if none had claimed it.
     ///   - job: what that job is, e.g. "shard 4", when it is not the batch itself.
     static func timedOut(batch: Int, worker: Int?, job: String?, after timeout: Duration) -> LoaderError {
         let holder = worker.map { "worker \($0) is still reading \(job ?? "it")" } ?? "no worker has started \(job ?? "it")"
-        return LoaderError(.timedOut, "batch \(batch) was not ready within the timeout of \(timeout): \(holder)")
+        return LoaderError(.timedOut, "batch \(batch + 1) was not ready within the timeout of \(timeout): \(holder)")
     }
 }

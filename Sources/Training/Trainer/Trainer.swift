@@ -89,13 +89,19 @@ public final class Trainer {
     }
 
     /// The model's loss and metrics on `batches`, in evaluation mode, without changing a parameter.
+    ///
+    /// - Parameter onOutput: called with each batch and the model's output for it (logits, or
+    ///   predicted values), e.g. to keep the predictions.
     /// - Throws: whatever the batch sequence throws, or `LoaderError(.mismatch)` for targets that
     ///   do not fit the model and the loss.
-    public func evaluate<Batches: AsyncSequence>(on batches: Batches) async throws -> Evaluation where Batches.Element == Batch {
+    public func evaluate<Batches: AsyncSequence>(
+        on batches: Batches, onOutput: (Batch, Tensor<Float>) throws -> Void = { _, _ in }
+    ) async throws -> Evaluation where Batches.Element == Batch {
         var sums = EvaluationAccumulator()
         for try await batch in batches {
             let output = predict(batch.features)
             sums.add(output: output, targets: batch.targets, loss: try loss.forward(output, targets: batch.targets))
+            try onOutput(batch, output)
         }
         return sums.evaluation
     }
