@@ -5,7 +5,7 @@ sums as Python adds floats (each value correctly rounded, in file order).
 usage: python3 make_inspect_files.py   (in Fixtures/csv; seeded and mtime-free, so a rerun
 reproduces every byte)
 """
-import bz2, csv, gzip, io, json, lzma, math, os, random, zipfile
+import bz2, csv, fractions, gzip, io, json, lzma, math, os, random, zipfile
 import numpy as np
 
 OUT = "inspect"
@@ -42,14 +42,30 @@ with open(f"{OUT}/int64_columns.csv", "w", newline="") as f:
             csv.writer(buffer, quoting=csv.QUOTE_ALL if name == "near_2_53" else csv.QUOTE_MINIMAL, lineterminator="").writerow([columns[name][row]])
             fields.append(buffer.getvalue())
         f.write(",".join(fields) + "\r\n")
+def moments(values):
+    """Mean and sample standard deviation (n - 1) leaving NaN out, exact from the values (Python
+    fractions) then rounded once: an infinity makes the mean that infinity (both signs: nan) and
+    the deviation nan; fewer than two values have no deviation."""
+    real = [v for v in values if not (isinstance(v, float) and math.isnan(v))]
+    name = lambda v: "nan" if math.isnan(v) else ("inf" if v == math.inf else "-inf" if v == -math.inf else repr(v))
+    if not real: return {"mean": None, "std": None}
+    infinite = {v for v in real if isinstance(v, float) and math.isinf(v)}
+    if infinite:
+        return {"mean": name(infinite.pop() if len(infinite) == 1 else math.nan), "std": "nan" if len(real) > 1 else None}
+    exact = [fractions.Fraction(v) for v in real]
+    mean = sum(exact) / len(exact)
+    variance = sum((v - mean) ** 2 for v in exact) / (len(exact) - 1) if len(exact) > 1 else None
+    return {"mean": repr(float(mean)), "std": repr(math.sqrt(float(variance))) if variance is not None else None}
+
 summary = []
 for name, values in columns.items():
     if all(-(2**63) <= v < 2**63 for v in values):
-        summary.append({"name": name, "type": "int", "sum": str(sum(values)), "min": str(min(values)), "max": str(max(values))})
+        summary.append({"name": name, "type": "int", "sum": str(sum(values)), "min": str(min(values)), "max": str(max(values)), **moments(values)})
     else:
         total = 0.0
         for v in values: total += float(v)
-        summary.append({"name": name, "type": "float", "sum": repr(total), "min": repr(float(min(values))), "max": repr(float(max(values)))})
+        summary.append({"name": name, "type": "float", "sum": repr(total), "min": repr(float(min(values))), "max": repr(float(max(values))),
+                        **moments([float(v) for v in values])})
 expected["int64_columns.csv"] = {"rows": rows, "columns": summary}
 
 # Floats with infinities and NaN: sums skip nothing (a NaN makes the sum nan), min and max skip NaN;
@@ -65,7 +81,7 @@ def stats(texts):
     for v in values: total += v
     real = [v for v in values if not math.isnan(v)]
     name = lambda v: "nan" if math.isnan(v) else ("inf" if v == math.inf else "-inf" if v == -math.inf else repr(v))
-    return {"sum": name(total), "min": name(min(real)) if real else None, "max": name(max(real)) if real else None}
+    return {"sum": name(total), "min": name(min(real)) if real else None, "max": name(max(real)) if real else None, **moments(values)}
 expected["nonfinite.csv"] = {"rows": 3, "columns": [dict(name=n, type="float", **stats([r[i] for r in float_rows])) for i, n in enumerate(["mixed", "only_nan", "plus_inf"])]}
 
 # Two columns named label, and x between them; with x as the label, both label columns are

@@ -10,12 +10,12 @@ import Testing
         return path
     }
 
-    /// Worked by hand: a = 1 + -3, b = 2.5 + 0.5, t is text.
+    /// Worked by hand: a = 1 + -3 (mean -1, sample std √8), b = 2.5 + 0.5 (mean 1.5, std √2), t is text.
     @Test func jsonForAHandMadeFile() throws {
         let path = try Self.temporary("a,b,t\n1,2.5,x\n-3,\"0.5\",y\n")
         #expect(try FileFormat.detect(path: path) == .csv(delimiter: ","))
         let json = try CSVInspection(path: path).summary().json.text
-        #expect(json == #"{"format":"csv","shape":[2,3],"columns":[{"name":"a","type":"int","sum":-2,"min":-3,"max":1,"exact":true},{"name":"b","type":"float","sum":3.0,"min":0.5,"max":2.5,"exact":false},{"name":"t","type":"text"}]}"#)
+        #expect(json == #"{"format":"csv","shape":[2,3],"columns":[{"name":"a","type":"int","sum":-2,"min":-3,"max":1,"mean":-1.0,"std":\#(Double(8).squareRoot()),"exact":true},{"name":"b","type":"float","sum":3.0,"min":0.5,"max":2.5,"mean":1.5,"std":\#(Double(2).squareRoot()),"exact":false},{"name":"t","type":"text"}]}"#)
     }
 
     /// A column turns float at its first fraction and text at its first non-number, wherever
@@ -55,7 +55,8 @@ import Testing
         }
         let json = try CSVInspection(path: InspectTests.fixture("wine.csv")).summary().json.text
         #expect(json.hasPrefix(#"{"format":"csv","shape":[178,14],"columns":[{"name":"alcohol","type":"float","#))
-        #expect(json.hasSuffix(#"{"name":"target","type":"int","sum":167,"min":0,"max":2,"exact":true}]}"#))
+        // pandas: df.target.mean() = 167 / 178, df.target.std() (n − 1) = 0.7750349899850563.
+        #expect(json.hasSuffix(#"{"name":"target","type":"int","sum":167,"min":0,"max":2,"mean":\#(167.0 / 178),"std":0.7750349899850563,"exact":true}]}"#))
     }
 
     /// A record with too many fields fails at the first field too many, also when the line has

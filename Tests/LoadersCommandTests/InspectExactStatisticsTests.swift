@@ -26,11 +26,14 @@ import Testing
 
     /// Every column of the CSV files, through the tool as a user runs it: integer columns exact
     /// (`"exact":true`, the issue's sum of 1 and maximum 1234567890123456789), float columns
-    /// marked inexact, infinities as strings, a NaN-only column's minimum and maximum null.
+    /// marked inexact, infinities as strings, a NaN-only column's minimum and maximum null. Means
+    /// and standard deviations agree with the script's exact ones to 1e-12 of the column's scale
+    /// (|mean| + std), and infinities and NaN exactly.
     @Test(arguments: ["int64_columns.csv", "nonfinite.csv"])
     func csvColumnsPrintWhatPythonComputed(file: String) async throws {
         let want = Self.expected[file] as! [String: Any]
-        let columns = (want["columns"] as! [[String: Any]]).map { column in
+        let wanted = want["columns"] as! [[String: Any]]
+        let columns = wanted.map { column in
             let integer = column["type"] as! String == "int"
             return #"{"name":"\#(column["name"] as! String)","type":"\#(column["type"] as! String)","#
                 + #""sum":\#(Self.json(column["sum"], integer: integer)),"min":\#(Self.json(column["min"], integer: integer)),"#
@@ -39,21 +42,40 @@ import Testing
         let line = #"{"format":"csv","shape":[\#(want["rows"] as! Int),\#(columns.count)],"columns":[\#(columns.joined(separator: ","))]}"#
         let outcome = try await Self.inspect([Self.fixture(file), "--json"])
         #expect(outcome.status == 0, "\(outcome.standardError)")
-        #expect(outcome.standardOutput == line + "\n")
+        let moments = #""mean":("[^"]*"|[^,]*),"std":("[^"]*"|[^,]*),"#
+        #expect(outcome.standardOutput.replacingOccurrences(of: moments, with: "", options: .regularExpression) == line + "\n")
+
+        let printed = try #require(JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        for (column, expected) in zip(try #require(printed["columns"] as? [[String: Any]]), wanted) {
+            let (mean, std) = (expected["mean"] as? String, expected["std"] as? String)
+            let scale = abs(Double(mean ?? "0") ?? 0) + (Double(std ?? "0") ?? 0)
+            for (key, want) in [("mean", mean), ("std", std)] {
+                switch (column[key], want) {
+                case (is NSNull, nil): break
+                case (let text as String, let want?): #expect(text == want, "\(key) of \(expected["name"]!)")
+                case (let value as NSNumber, let want?) where Double(want)?.isFinite == true:
+                    #expect(abs(value.doubleValue - Double(want)!) <= 1e-12 * scale, "\(key) of \(expected["name"]!): \(value) vs \(want)")
+                default: Issue.record("\(key) of \(expected["name"]!): \(column[key] ?? "none") vs \(want ?? "none")")
+                }
+            }
+        }
     }
 
-    /// The readable form: exact integers in full, `≈` before a float column's sum.
+    /// The readable table: exact integers in full, `≈` before a float column's sum (to 10
+    /// significant digits).
     @Test func readableIntegersAreExactAndFloatSumsMarked() throws {
         let readable = try CSVInspection(path: Self.fixture("int64_columns.csv")).summary().readable
         let columns = (Self.expected["int64_columns.csv"] as! [String: Any])["columns"] as! [[String: Any]]
         for column in columns {
             let line = try #require(readable.split(separator: "\n").first { $0.hasPrefix("  \(column["name"] as! String) ") })
+            let cells = line.split(separator: " ").map(String.init)
             if column["type"] as! String == "int" {
-                #expect(line.hasSuffix("sum \(column["sum"] as! String)  min \(column["min"] as! String)  max \(column["max"] as! String)"))
+                #expect(cells[2] == column["sum"] as! String && cells.suffix(2) == [column["min"] as! String, column["max"] as! String], "\(line)")
             } else {
-                #expect(line.contains("sum ≈\(Double(column["sum"] as! String)!)"), "\(line)")
+                #expect(cells[2] == "≈" + String(format: "%.10g", Double(column["sum"] as! String)!), "\(line)")
             }
         }
+        #expect(readable.split(separator: "\n")[1].split(separator: " ") == ["column", "type", "sum", "mean", "std", "min", "max"])
     }
 
     /// IDX float data with infinities: numpy's nansum, nanmin and nanmax, `inf` shown as such
@@ -84,14 +106,23 @@ import Testing
         let labels = want["labels"] as! [Int]
         let x = (want["features"] as! [[Double]]).map { $0[0] }
         let line = #"{"format":"csv","shape":[\#(labels.count),2],"columns":["#
-            + #"{"name":"label","type":"int","sum":\#(labels.reduce(0, +)),"min":\#(labels.min()!),"max":\#(labels.max()!),"exact":true},"#
-            + #"{"name":"x","type":"float","sum":\#(x.reduce(0, +)),"min":\#(x.min()!),"max":\#(x.max()!),"exact":false}]}"#
+            + #"{"name":"label","type":"int","sum":\#(labels.reduce(0, +)),"min":\#(labels.min()!),"max":\#(labels.max()!),"#
+            + #""mean":\#(Self.mean(labels.map(Double.init))),"std":\#(Self.std(labels.map(Double.init))),"exact":true},"#
+            + #"{"name":"x","type":"float","sum":\#(x.reduce(0, +)),"min":\#(x.min()!),"max":\#(x.max()!),"#
+            + #""mean":\#(Self.mean(x)),"std":\#(Self.std(x)),"exact":false}]}"#
         for file in want["files"] as! [String] {
             #expect(try FileFormat.detect(path: Self.fixture(file)) == .csv(delimiter: ","))
             let outcome = try await Self.inspect([Self.fixture(file), "--json"])
             #expect(outcome.status == 0, "\(outcome.standardError)")
             #expect(outcome.standardOutput == line + "\n")
         }
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+    /// The sample standard deviation (n − 1), by the two-pass formula.
+    static func std(_ values: [Double]) -> Double {
+        (values.reduce(0) { $0 + ($1 - mean(values)) * ($1 - mean(values)) } / Double(values.count - 1)).squareRoot()
     }
 
     /// Other compressed CSV (`.csv.bz2`, `.csv.xz`, `.csv.zip`) reaches the CSV reader, which says

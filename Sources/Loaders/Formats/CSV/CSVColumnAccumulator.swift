@@ -8,6 +8,11 @@ struct CSVColumnAccumulator: Sendable {
     var minimum = Double.infinity
     var maximum = -Double.infinity
     var count = 0
+    /// The finite values' count, mean and sum of squared deviations from it (Welford's running
+    /// form, merged with Chan's formula), for a mean and standard deviation that large values do not
+    /// cancel; infinities are counted apart, since one makes the mean infinite and the deviation NaN.
+    var momentCount = 0.0, mean = 0.0, squaredDeviations = 0.0
+    var positiveInfinities = 0, negativeInfinities = 0
 
     /// Adds one field's value.
     mutating func add(_ field: CSVFieldSpan) {
@@ -19,6 +24,7 @@ struct CSVColumnAccumulator: Sendable {
             sum += value
             minimum = min(minimum, value)
             maximum = max(maximum, value)
+            addMoment(value)
             return
         }
         guard !field.hasEscapes, let text = DecimalText.scan(field.bytes) else {
@@ -38,7 +44,19 @@ struct CSVColumnAccumulator: Sendable {
         if !value.isNaN {
             minimum = min(minimum, value)
             maximum = max(maximum, value)
+            addMoment(value)
         }
+    }
+
+    private mutating func addMoment(_ value: Double) {
+        guard value.isFinite else {
+            if value > 0 { positiveInfinities += 1 } else { negativeInfinities += 1 }
+            return
+        }
+        momentCount += 1
+        let deviation = value - mean
+        mean += deviation / momentCount
+        squaredDeviations += deviation * (value - mean)
     }
 
     private mutating func addInteger(_ integer: Int64) {
@@ -58,6 +76,15 @@ struct CSVColumnAccumulator: Sendable {
         integerMinimum = min(integerMinimum, later.integerMinimum)
         integerMaximum = max(integerMaximum, later.integerMaximum)
         sum += later.sum
+        let total = momentCount + later.momentCount
+        if total > 0 {
+            let deviation = later.mean - mean
+            squaredDeviations += later.squaredDeviations + deviation * deviation * momentCount * later.momentCount / total
+            mean += deviation * later.momentCount / total
+        }
+        momentCount = total
+        positiveInfinities += later.positiveInfinities
+        negativeInfinities += later.negativeInfinities
         minimum = min(minimum, later.minimum)
         maximum = max(maximum, later.maximum)
         count += later.count
@@ -72,7 +99,24 @@ struct CSVColumnAccumulator: Sendable {
         return CSVColumnSummary(
             name: name, kind: kind, integerSum: integer ? integerSum : nil,
             integerMinimum: integer ? integerMinimum : nil, integerMaximum: integer ? integerMaximum : nil,
-            sum: numeric ? sum : nil, minimum: ordered ? minimum : nil, maximum: ordered ? maximum : nil)
+            sum: numeric ? sum : nil, minimum: ordered ? minimum : nil, maximum: ordered ? maximum : nil,
+            mean: numeric ? summaryMean : nil, standardDeviation: numeric ? summaryStandardDeviation : nil)
+    }
+
+    /// Exact integers' mean from their exact sum; NaN when both infinities were seen.
+    private var summaryMean: Double? {
+        switch (positiveInfinities > 0, negativeInfinities > 0) {
+        case (true, true): return .nan
+        case (true, false): return .infinity
+        case (false, true): return -.infinity
+        case (false, false): return momentCount == 0 ? nil : kind == .integer ? Double(integerSum) / momentCount : mean
+        }
+    }
+
+    private var summaryStandardDeviation: Double? {
+        let values = momentCount + Double(positiveInfinities + negativeInfinities)
+        guard values > 1 else { return nil }
+        return positiveInfinities + negativeInfinities > 0 ? .nan : (squaredDeviations / (momentCount - 1)).squareRoot()
     }
 
     /// An unsigned run of at most 18 digits, or one with a leading minus.

@@ -23,4 +23,9 @@ public struct CSVColumnSummary: Sendable, Equatable {
     /// The least and greatest values as `Double`, NaN left out; nil for text or only NaN.
     public var minimum: Double?
     public var maximum: Double?
+    /// The mean of the values other than NaN; nil for text or only NaN.
+    public var mean: Double?
+    /// The sample standard deviation (divided by n − 1, as pandas' `describe`) of the values other
+    /// than NaN; nil for text or fewer than two.
+    public var standardDeviation: Double?
 }
