@@ -11,7 +11,7 @@ struct ConvertCommand: ParsableCommand {
         discussion: """
             SOURCE is anything `bench` reads: an MNIST folder, an IDX images file, a CSV file \
             (with --label-column), an HDF5 file (with --features and --labels). The extension of \
-            --to picks the format. .h5 or .hdf5: pixel data (values k/255) is stored as uint8 \
+            --to picks the format; an MNIST folder's two splits go to OUT-train.EXT and OUT-test.EXT. .h5 or .hdf5: pixel data (values k/255) is stored as uint8 \
             [N, H, W], anything else as float32; labels as uint8 when they fit, else int64. .csv: \
             the header label,f0,f1,…, then each sample's label and its features flattened, each the \
             shortest decimal that reads back to the same Float.
@@ -34,25 +34,42 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report: String
         do {
-            switch (to as NSString).pathExtension.lowercased() {
-            case "csv":
-                if chunkRows != nil || gzip != nil {
-                    throw LoaderError(.unsupported, "--chunk-rows and --gzip apply to HDF5 output, not CSV", path: to)
+            // An MNIST folder has two splits, and a user converting it wants both.
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: source.train, isDirectory: &isDirectory), isDirectory.boolValue {
+                for split in [MNIST.Split.train, .test] {
+                    print(try convert(try source.open(source.train, split: split).dataset, to: Self.path(to, split: split)))
                 }
-                let written = try CSVExport.write(try source.open(source.train).dataset, to: to)
-                report = "\(to): \(written.rows) rows, label and \(written.features) features"
-            case "h5", "hdf5":
-                let opened = try source.open(source.train)
-                let summary = try HDF5Writer(creating: to).write(opened.dataset, chunkRows: chunkRows, gzipLevel: gzip)
-                report = "\(to): \(summary.count) samples, /images \(summary.featuresType.name) \(summary.featuresShape), /labels \(summary.labelsType.name)"
-            default:
-                throw LoaderError(.unsupported, "cannot tell the format to write: --to must end in .h5, .hdf5 or .csv", path: to)
+            } else {
+                print(try convert(try source.open(source.train).dataset, to: to))
             }
         } catch {
             throw reportFailure(of: "convert", error)
         }
-        print(report)
+    }
+
+    /// `out.h5` as `out-train.h5` or `out-test.h5`: where a folder's split is written.
+    static func path(_ path: String, split: MNIST.Split) -> String {
+        let name = split == .train ? "train" : "test"
+        let pathExtension = (path as NSString).pathExtension
+        return (path as NSString).deletingPathExtension + "-\(name)" + (pathExtension.isEmpty ? "" : "." + pathExtension)
+    }
+
+    /// Writes `dataset` to `path` in the format its extension names, and says what was written.
+    private func convert(_ dataset: any Dataset<Example>, to path: String) throws -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "csv":
+            if chunkRows != nil || gzip != nil {
+                throw LoaderError(.unsupported, "--chunk-rows and --gzip apply to HDF5 output, not CSV", path: path)
+            }
+            let written = try CSVExport.write(dataset, to: path)
+            return "\(path): \(written.rows) rows, label and \(written.features) features"
+        case "h5", "hdf5":
+            let summary = try HDF5Writer(creating: path).write(dataset, chunkRows: chunkRows, gzipLevel: gzip)
+            return "\(path): \(summary.count) samples, /images \(summary.featuresType.name) \(summary.featuresShape), /labels \(summary.labelsType.name)"
+        default:
+            throw LoaderError(.unsupported, "cannot tell the format to write: --to must end in .h5, .hdf5 or .csv", path: path)
+        }
     }
 }
