@@ -267,9 +267,7 @@ struct TrainCommand: AsyncParsableCommand {
                   + (testSet.map { ", testing on \($0.count)" } ?? "")
                   + "; \(optimizer.rawValue) lr \(rate)\(schedule.map { " (\($0))" } ?? ""), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers")
         }
-        var lossPlot = LossPlot()
-        lossPlot.title = "\(model) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue), batch \(batchSize)"
-        var samplesBefore = 0
+        var curve = LossCurve()
         if epochs == 0 {
             guard let testLoader else {
                 throw ValidationError("--epochs 0 tests the loaded model, but there is no test set (--test)")
@@ -282,20 +280,18 @@ struct TrainCommand: AsyncParsableCommand {
             var bar = ProgressLine(epoch: epoch, epochs: epochs, total: trainSet.count)
             let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: testLoader) { progress in
                 if !json { bar.update(progress) }
-                if plot != nil { lossPlot.batches.append((samplesBefore + progress.samples, progress.batchLoss)) }
+                if plot != nil { curve.record(progress) }
             }
             if !json { bar.finish() }
-            samplesBefore += report.samples
-            lossPlot.epochs.append((samplesBefore, report.trainLoss))
+            curve.record(report)
             print(json ? jsonLine(report) : readableLine(report))
         }
         if let save { try ModelFile.save(network.state, to: save) }
         if let plot {
-            do {
-                try lossPlot.write(to: plot)
-            } catch {
-                throw LoaderError(.io, "cannot write the plot", path: plot, underlying: error)
-            }
+            var lossPlot = LossPlot(title: "\(model) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue)",
+                                    xLabel: "samples seen", yLabel: "training loss")
+            lossPlot.addCurve(curve, name: "batch \(batchSize)")
+            try lossPlot.write(to: plot)
             if !json { print("loss plot written to \(plot)") }
         }
     }
