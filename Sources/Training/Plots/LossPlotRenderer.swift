@@ -62,17 +62,16 @@ struct LossPlotRenderer {
                                   : PlotAxis(linear: yRange.lowerBound, yRange.upperBound)
         let yLabels = yAxis.ticks.map(yAxis.label)
         let left = 34 + Self.textWidth(yLabels.map(\.count).max()!, size: Self.fontSize) + 8
+        // Fewer x ticks when wide labels (millions of samples) would touch.
         let integral = all.allSatisfy { $0.x == $0.x.rounded() }
-        var xAxis = PlotAxis(linear: xRange.lowerBound, xRange.upperBound, integral: integral)
-        var xLabels = xAxis.ticks.map(xAxis.label)
-        var right = 0.0
-        for intervals in [PlotAxis.maximumIntervals, 5, 2] {
-            xAxis = PlotAxis(linear: xRange.lowerBound, xRange.upperBound, integral: integral, maximumIntervals: intervals)
-            xLabels = xAxis.ticks.map(xAxis.label)
-            right = Self.width - legendWidth - max(16, Self.textWidth(xLabels.last!.count, size: Self.fontSize) / 2 + 6)
-            let widest = Self.textWidth(xLabels.map(\.count).max()!, size: Self.fontSize)
-            if (widest + 10) * Double(xLabels.count - 1) <= right - left { break }
+        let layouts = [PlotAxis.maximumIntervals, 5, 2].lazy.map { intervals in
+            let axis = PlotAxis(linear: xRange.lowerBound, xRange.upperBound, integral: integral, maximumIntervals: intervals)
+            let labels = axis.ticks.map(axis.label)
+            let right = Self.width - legendWidth - max(16, Self.textWidth(labels.last!.count, size: Self.fontSize) / 2 + 6)
+            let fits = (Self.textWidth(labels.map(\.count).max()!, size: Self.fontSize) + 10) * Double(labels.count - 1) <= right - left
+            return (axis: axis, labels: labels, right: right, fits: fits)
         }
+        let (xAxis, xLabels, right, _) = layouts.first { $0.fits } ?? layouts.last!
         let (top, bottom) = (Self.plotTop, Self.plotBottom)
         func x(_ value: Double) -> Double { left + (right - left) * xAxis.fraction(of: value) }
         func y(_ value: Double) -> Double { bottom - (bottom - top) * yAxis.fraction(of: value) }
