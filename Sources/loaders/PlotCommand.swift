@@ -88,7 +88,7 @@ struct RunSeries: Equatable {
     ///
     /// - Throws: `LoaderError` naming the file, and the line for a line that is not a JSON object
     ///   or holds an epoch, run or metric that is not a number (or string, for the run); naming
-    ///   the file when it has no lines, no epoch lines, or no epoch line with `metric`.
+    ///   the file when it has no lines, no epoch lines, or no epoch line with a value of `metric`.
     static func read(_ path: String, metric: String) throws -> [RunSeries] {
         let fileName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var runs: [RunSeries] = []

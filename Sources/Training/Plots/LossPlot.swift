@@ -13,7 +13,7 @@ import Loaders
 ///
 /// The axes span every value drawn, with round tick values (1, 2 or 5 times a power of ten), at
 /// most 11 per axis, so the same picture reads well for 1 epoch or 1,000, and for millions of
-/// samples seen. Values that cannot be drawn (NaN, infinite, beyond ±1e300, and on a log scale
+/// samples seen. Values that cannot be drawn (NaN, infinite, beyond ±1e290, and on a log scale
 /// zero or negative) are skipped and counted in a note under the title.
 ///
 /// ```swift
