@@ -16,7 +16,7 @@ struct PlotCommand: ParsableCommand {
             """)
 
     @Argument(help: ArgumentHelp("JSON-lines files written by `loaders train --json`.", valueName: "runs.jsonl"))
-    var runs: [String] = []
+    var runs: [String]
 
     @Option(help: ArgumentHelp("The SVG file to write (replaced if it exists).", valueName: "file.svg"))
     var out: String
@@ -29,10 +29,6 @@ struct PlotCommand: ParsableCommand {
 
     @Option(help: "The plot's title (default: the metric per epoch).")
     var title: String?
-
-    func validate() throws {
-        guard !runs.isEmpty else { throw ValidationError("give at least one JSON-lines file of `loaders train --json`") }
-    }
 
     func run() throws {
         let series: [RunSeries]
