@@ -238,17 +238,13 @@ struct TrainCommand: AsyncParsableCommand {
             let data = try prepareData()
             let outputs = try outputCount(data)
             let sizes = try batchSizes()
-            var plot = LossPlot()
-            plot.title = "\(data.modelName) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue), batch \(batchSize)"
+            var plot = LossPlot(title: "\(data.modelName) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue)",
+                                xLabel: "samples seen", yLabel: "training loss")
             for size in sizes {
                 try await train(data, outputs: outputs, batchSize: size, run: sizes.count > 1 ? "batch \(size)" : nil, plot: &plot)
             }
             if let path = self.plot {
-                do {
-                    try plot.write(to: path)
-                } catch {
-                    throw LoaderError(.io, "cannot write the plot", path: path, underlying: error)
-                }
+                try plot.write(to: path)
                 if !json { print("loss plot written to \(path)") }
             }
         } catch {
@@ -386,22 +382,19 @@ struct TrainCommand: AsyncParsableCommand {
                        : EvaluationText.readable(evaluation, on: split.role))
             return
         }
-        var (batchLosses, epochLosses): ([(samples: Int, loss: Double)], [(samples: Int, loss: Double)]) = ([], [])
-        var samplesBefore = 0
+        var curve = LossCurve()
         for epoch in 1...epochs {
             var bar = ProgressLine(epoch: epoch, epochs: epochs, total: data.train.count)
             let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: heldOutLoader) { progress in
                 if !json { bar.update(progress) }
-                if self.plot != nil { batchLosses.append((samplesBefore + progress.samples, progress.batchLoss)) }
+                if self.plot != nil { curve.record(progress) }
             }
             if !json { bar.finish() }
-            samplesBefore += report.samples
-            epochLosses.append((samplesBefore, report.trainLoss))
+            curve.record(report)
             print(json ? jsonLine(report, run: run, batchSize: batchSize, heldOut: data.heldOut?.role)
                        : prefix + readableLine(report, heldOut: data.heldOut?.role))
         }
-        plot.batches += batchLosses
-        plot.epochs += epochLosses
+        plot.addCurve(curve, name: run ?? "batch \(batchSize)")
         if let finalTestLoader, let split = data.finalTest {
             let evaluation = try await trainer.evaluate(on: finalTestLoader)
             print(json ? JSON.object([("run", run.map { .string($0) } ?? .null)] + EvaluationText.json(evaluation, on: split.role, task: task)).text

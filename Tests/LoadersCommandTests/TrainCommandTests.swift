@@ -15,34 +15,6 @@ import Training
             .appendingPathComponent("Fixtures").appendingPathComponent(relative).path
     }
 
-    @Test func lossPlotIsWellFormedSVGWithOnePointPerEpoch() throws {
-        var plot = LossPlot()
-        plot.title = "loss <&>"
-        plot.batches = (1...100).map { ($0 * 10, 2.3 / Double($0)) }
-        plot.epochs = [(500, 0.4), (1000, 0.1)]
-        let svg = plot.svg
-        let document = try XMLDocument(xmlString: svg)
-        #expect(document.rootElement()?.name == "svg")
-        #expect(svg.components(separatedBy: "<circle").count - 1 == 2)
-        #expect(svg.contains("loss &lt;&amp;>"))
-        // The batch line has one point per batch.
-        let batchLine = try #require(svg.split(separator: "\n").first { $0.hasPrefix("<polyline") })
-        let points = try #require(batchLine.split(separator: "\"").first { $0.contains(",") && !$0.contains("=") })
-        #expect(points.split(separator: " ").count == 100)
-    }
-
-    /// A diverged run's NaN and infinite losses leave no "nan" or "inf" coordinates for a browser
-    /// to reject: only the finite epoch gets a point.
-    @Test func lossPlotSkipsNonFiniteLosses() throws {
-        var plot = LossPlot()
-        plot.batches = [(10, 2.3), (20, .nan), (30, .infinity)]
-        plot.epochs = [(30, .nan), (60, 0.5), (90, .infinity)]
-        let svg = plot.svg
-        _ = try XMLDocument(xmlString: svg)
-        #expect(!svg.lowercased().contains("nan") && !svg.lowercased().contains("inf"))
-        #expect(svg.components(separatedBy: "<circle").count - 1 == 1)
-    }
-
     /// `loaders train` end to end on the 10,000 test images: a linear model for one epoch, saved,
     /// plotted, then reloaded.
     @Test func trainsSavesAndPlots() async throws {

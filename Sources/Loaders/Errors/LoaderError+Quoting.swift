@@ -3,7 +3,7 @@ extension LoaderError {
     /// characters (and `"`, `\`) escaped as in a Swift string literal: a file's bytes cannot break
     /// the message's one line, hide in it (a NUL, a byte-order mark) or reorder it (a bidi override).
     /// Text longer than `limit` characters is cut, with an ellipsis.
-    static func quoted(_ text: String, limit: Int = .max) -> String {
+    package static func quoted(_ text: String, limit: Int = .max) -> String {
         var result = "\""
         for scalar in text.prefix(limit).unicodeScalars {
             switch scalar {
