@@ -136,18 +136,20 @@ public struct HDF5Dataset: Dataset, Sendable {
     /// - Throws: `LoaderError` naming the file, dataset, row and value of a class label that is
     ///   not a whole number or does not fit in `Int`.
     func target(_ raw: UnsafeRawPointer, row: Int) throws -> Example.Target {
-        let info = labels.stored.info
+        let stored = labels.stored
+        // The two fields alone: copying the whole info would retain its arrays for every row.
+        let (element, order) = (stored.info.elementType, stored.info.byteOrder)
         switch targetKind {
         case .labels:
-            switch ElementConversion.label(raw, element: info.elementType, order: info.byteOrder) {
+            switch ElementConversion.label(raw, element: element, order: order) {
             case .success(let value): return .label(value)
-            case .failure(let unusable): throw unusable.error(labelsPath: info.path, row: row, file: labelsFilePath)
+            case .failure(let unusable): throw unusable.error(labelsPath: stored.info.path, row: row, file: labelsFilePath)
             }
         case .values:
-            let count = labels.stored.rowElementCount
+            let count = stored.rowElementCount
             let values = [Float](uninitializedCapacity: count) { buffer, initialized in
                 if let target = buffer.baseAddress {
-                    ElementConversion.values(raw, count: count, element: info.elementType, order: info.byteOrder, into: target)
+                    ElementConversion.values(raw, count: count, element: element, order: order, into: target)
                 }
                 initialized = count
             }
