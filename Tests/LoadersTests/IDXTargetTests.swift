@@ -146,6 +146,23 @@ import Testing
         #expect(bits == expected.bits)
     }
 
+    /// Streamed shards under worker threads deliver every sample's `[2]` target once, stacked to `[B, 2]`.
+    @Test func streamingLoaderBatchesHoldValues() throws {
+        let expected = try Self.expected("targets-y2-float32.idx")
+        let dataset = try IDXDataset(
+            images: Self.features, labels: IDXFixtures.idx("targets-y2-float32.idx"), targets: .values, shards: 2)
+        let loader = StreamingDataLoader(dataset, batchSize: 5, shuffleBuffer: 0, shuffleShards: false, workers: 2, seed: 1)
+        var iterator = loader.makeIterator()
+        var rows: [[UInt32]] = []
+        while let batch = try iterator.next() {
+            let values = try #require(batch.values)
+            #expect(values.shape == [batch.count, 2])
+            for row in 0..<batch.count { rows.append(values.scalars[(2 * row)..<(2 * row + 2)].map(\.bitPattern)) }
+        }
+        let reference = (0..<16).map { Array(expected.bits[(2 * $0)..<(2 * $0 + 2)]) }
+        #expect(rows.map { "\($0)" }.sorted() == reference.map { "\($0)" }.sorted())
+    }
+
     /// The least-squares slope of the loaded y on the loaded x is numpy's, and near the -5 the
     /// data was made with.
     @Test(arguments: ["targets-y-float32.idx", "targets-y-float64.idx.gz"])
