@@ -30,6 +30,17 @@ enum ElementConversion {
         }
     }
 
+    /// Writes `count` elements from `raw` into `target` as the Float nearest each value, uint8
+    /// included: targets are quantities, not pixel intensities.
+    static func values(
+        _ raw: UnsafeRawPointer, count: Int, element: HDF5ElementType, order: HDF5ByteOrder,
+        into target: UnsafeMutablePointer<Float>
+    ) {
+        guard element == .uint8 else { return floats(raw, count: count, element: element, order: order, into: target) }
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        for index in 0..<count { target[index] = Float(bytes[index]) }
+    }
+
     @inline(__always)
     private static func load<Stored: FixedWidthInteger, Target>(
         _ raw: UnsafeRawPointer, _ count: Int, _: Stored.Type, _ swap: Bool,
@@ -165,8 +176,9 @@ enum ElementConversion {
         /// The error for this label at `row` of the labels dataset `labelsPath` in `file`.
         func error(labelsPath: String, row: Int, file: String) -> LoaderError {
             let problem = isIntegral ? "does not fit in Int (\(Int.min)...\(Int.max))" : "is not an integer"
+            let hint = element.isFloatingPoint ? "; targets: .values reads real-valued targets (loaders train --task regression)" : ""
             return LoaderError(
-                .unsupported, "label \(value) (\(element.name)) in \(labelsPath), row \(row), \(problem)",
+                .unsupported, "label \(value) (\(element.name)) in \(labelsPath), row \(row), \(problem)\(hint)",
                 path: file, location: .sampleIndex(row))
         }
     }

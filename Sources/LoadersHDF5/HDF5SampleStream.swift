@@ -1,7 +1,7 @@
 import Loaders
 
 /// Reads one shard of an `HDF5Dataset` front to back, holding one decoded block of features and
-/// one of labels.
+/// one of targets.
 public struct HDF5SampleStream: SampleStream {
     public typealias Element = Example
 
@@ -24,10 +24,7 @@ public struct HDF5SampleStream: SampleStream {
     public mutating func next() throws -> Example? {
         guard position < rows.upperBound else { return nil }
         let row = position
-        let labelInfo = labels.stored.info
-        let label = try labels.withRow(row) { raw in
-            ElementConversion.label(raw, element: labelInfo.elementType, order: labelInfo.byteOrder)
-        }.mapError { $0.error(labelsPath: labelInfo.path, row: row, file: dataset.path) }.get()
+        let target = try labels.withRow(row) { raw in try dataset.target(raw, row: row) }
         let featureInfo = features.stored.info
         let elements = features.stored.rowElementCount
         let values = try features.withRow(row) { raw in
@@ -39,7 +36,7 @@ public struct HDF5SampleStream: SampleStream {
             }
         }
         position += 1
-        return Example(features: Tensor(shape: dataset.sampleShape, scalars: values), label: label)
+        return Example(features: Tensor(shape: dataset.sampleShape, scalars: values), target: target)
     }
 
     /// The one decoded block a stream holds for a dataset.
@@ -52,7 +49,7 @@ public struct HDF5SampleStream: SampleStream {
             self.stored = stored
         }
 
-        mutating func withRow<Result>(_ row: Int, _ body: (UnsafeRawPointer) -> Result) throws -> Result {
+        mutating func withRow<Result>(_ row: Int, _ body: (UnsafeRawPointer) throws -> Result) throws -> Result {
             let wanted = row / stored.blockRows
             if wanted != block {
                 bytes = []  // release the old block before decoding the next
@@ -60,7 +57,7 @@ public struct HDF5SampleStream: SampleStream {
                 block = wanted
             }
             let offset = (row - stored.blockRange(wanted).lowerBound) * stored.rowByteCount
-            return bytes.withUnsafeBytes { raw in body((raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!) + offset) }
+            return try bytes.withUnsafeBytes { raw in try body((raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!) + offset) }
         }
     }
 }

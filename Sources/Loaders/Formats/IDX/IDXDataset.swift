@@ -1,7 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// Labelled samples from a pair of IDX files: one of features (images), one of integer labels.
+/// Samples from a pair of IDX files: one of features (images), one of targets (labels).
 ///
 /// Opening reads and validates only the two headers. The first random access (`sample(at:)`,
 /// `samples(at:)`) or `load()` inflates both payloads, concurrently, each straight into one buffer
@@ -14,40 +14,58 @@ import Synchronization
 /// gives them); other uint8 files are scaled the same way with shape `shape.dropFirst()`; every
 /// other element type arrives as the Float of its value.
 ///
+/// Targets: sample `i`'s elements of the targets file, of any of the six element types, read as
+/// the `TargetKind` asks. `.labels` (the default) gives class labels from a rank-1 file of
+/// integers, or of floats whose values are whole numbers; `.values` gives real values as Float
+/// (uint8 not scaled), shape `[1]` for a rank-1 file and the file's shape without its first
+/// dimension otherwise, as a regression needs.
+///
 /// ```swift
 /// let test = try IDXDataset(
 ///     images: "Fixtures/mnist/t10k-images-idx3-ubyte.gz",
 ///     labels: "Fixtures/mnist/t10k-labels-idx1-ubyte.gz")
 /// test.count                      // 10000
 /// try test.sample(at: 0).label    // 7
+///
+/// let line = try IDXDataset(images: "x.idx", labels: "y-float32.idx", targets: .values)
+/// try line.sample(at: 0).values   // Tensor [1]
 /// ```
 public struct IDXDataset: Sendable {
     /// The path of the features (images) file.
     public let imagesPath: String
-    /// The path of the labels file.
+    /// The path of the targets (labels) file.
     public let labelsPath: String
     /// The validated header of the features file.
     public let imagesHeader: IDXHeader
-    /// The validated header of the labels file.
+    /// The validated header of the targets (labels) file.
     public let labelsHeader: IDXHeader
+    /// Whether targets are read as class labels or as real values.
+    public var targetKind: TargetKind { targetDecoder.kind }
+    /// The shape of one sample's target under `.values`: `[1]` for a rank-1 targets file, its
+    /// shape without the first dimension otherwise.
+    public var targetShape: [Int] { targetDecoder.valueShape }
     /// The shape of one sample's features, e.g. `[1, 28, 28]`.
     public let sampleShape: [Int]
     /// How many shards `stream(shard:)` splits the samples into.
     public let shardCount: Int
 
+    let targetDecoder: IDXTargetDecoder
     private let payloads: PayloadCache
 
-    /// Opens a features file and a labels file, raw or gzipped, and validates their headers.
+    /// Opens a features file and a targets file, raw or gzipped, and validates their headers.
     /// - Parameters:
     ///   - images: the features file; its first dimension counts the samples.
-    ///   - labels: a rank-1 IDX file of an integer type with one label per sample.
+    ///   - labels: the targets file, any element type; its first dimension counts the samples.
+    ///   - targets: `.labels` for class labels (a rank-1 file; float elements must be whole
+    ///     numbers, checked as each sample is read), `.values` for real values of any shape.
     ///   - shards: how many contiguous shards streaming splits the samples into (a gzipped file's
     ///     later shards inflate and discard the samples before theirs, so 1 suits gzip best).
     /// - Throws: `LoaderError` naming the file and byte offset for a bad header; `.unsupported` for
-    ///   non-integer or multi-dimensional labels; `.mismatch` naming both files when the sample
-    ///   counts differ or both paths name the same file.
+    ///   class labels from a file of rank above 1; `.mismatch` naming both files when the sample
+    ///   counts differ or both paths name the same file. A float label that is not a whole number
+    ///   fails when its sample is read, naming the file, the sample and the value.
     /// - Complexity: O(1): only the headers are read.
-    public init(images: String, labels: String, shards: Int = 1) throws {
+    public init(images: String, labels: String, targets: TargetKind = .labels, shards: Int = 1) throws {
         require(shards >= 1, "IDXDataset needs at least one shard, got \(shards)")
         // Only the headers are read here, so a small input block suffices.
         let imagesReader = try IDXReader(path: images, blockSize: 1 << 16)
@@ -60,16 +78,7 @@ public struct IDXDataset: Sendable {
         }
         let imagesHeader = imagesReader.header
         let labelsHeader = labelsReader.header
-        guard labelsHeader.elementType.isInteger else {
-            throw LoaderError(
-                .unsupported, "labels must be an integer IDX type, found \(labelsHeader.elementType) (offset in the header)",
-                path: labels, location: .byteOffset(2))
-        }
-        guard labelsHeader.shape.count == 1 else {
-            throw LoaderError(
-                .unsupported, "labels must have rank 1, found shape \(labelsHeader.shape) (offset in the header)",
-                path: labels, location: .byteOffset(3))
-        }
+        let targetDecoder = try IDXTargetDecoder(path: labels, header: labelsHeader, kind: targets)
         guard imagesHeader.shape[0] == labelsHeader.shape[0] else {
             throw LoaderError(
                 .mismatch,
@@ -81,6 +90,7 @@ public struct IDXDataset: Sendable {
         self.labelsPath = labels
         self.imagesHeader = imagesHeader
         self.labelsHeader = labelsHeader
+        self.targetDecoder = targetDecoder
         self.sampleShape =
             imagesHeader.elementType == .uint8 && featureShape.count == 2 ? [1] + featureShape : featureShape
         self.shardCount = shards

@@ -62,6 +62,15 @@ public enum IDXElementType: UInt8, Sendable, CaseIterable, CustomStringConvertib
         }
     }
 
+    /// Converts `output.count` big-endian elements from `bytes` to the Float nearest each value,
+    /// uint8 included: targets are quantities, not pixel intensities.
+    /// - Precondition: `bytes.count >= output.count * byteWidth`.
+    func convertValuesToFloat(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Float>) {
+        guard self == .uint8 else { return convertToFloat(bytes, into: output) }
+        precondition(bytes.count >= output.count, "IDX conversion reads past its bytes")
+        for i in 0..<output.count { output[i] = Float(bytes[i]) }
+    }
+
     /// Converts `output.count` big-endian elements from `bytes` to Float.
     ///
     /// `uint8` elements are pixel intensities and become `value / 255` in [0, 1], exactly as

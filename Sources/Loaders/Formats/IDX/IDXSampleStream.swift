@@ -5,6 +5,7 @@ public struct IDXSampleStream: SampleStream {
     private let range: Range<Int>
     private let checksEnd: Bool
     private let sampleShape: [Int]
+    private let targets: IDXTargetDecoder
     private var position = 0
     private var imageBytes: [UInt8]
     private var labelBytes: [UInt8]
@@ -17,13 +18,16 @@ public struct IDXSampleStream: SampleStream {
         self.range = range
         self.checksEnd = checksEnd
         self.sampleShape = dataset.sampleShape
+        self.targets = dataset.targetDecoder
         position = range.lowerBound
         // An empty shard reads nothing, and with no samples at all the header's payload check
         // does not bound one sample's declared size: allocate it only when a sample will be read.
         let sampleBytes = range.isEmpty ? 0 : dataset.featuresPerSample * images.header.elementType.byteWidth
         try images.checkFitsInMemory(sampleBytes, holding: "one sample")
+        let targetBytes = range.isEmpty ? 0 : dataset.targetDecoder.byteCount
+        try labels.checkFitsInMemory(targetBytes, holding: "one sample's target")
         imageBytes = [UInt8](repeating: 0, count: sampleBytes)
-        labelBytes = [UInt8](repeating: 0, count: labels.header.elementType.byteWidth)
+        labelBytes = [UInt8](repeating: 0, count: targetBytes)
         try images.skip(range.lowerBound * imageBytes.count)
         try labels.skip(range.lowerBound * labelBytes.count)
     }
@@ -41,6 +45,7 @@ public struct IDXSampleStream: SampleStream {
         }
         try imageBytes.withUnsafeMutableBytes { try images.readExactly(into: $0) }
         try labelBytes.withUnsafeMutableBytes { try labels.readExactly(into: $0) }
+        let index = position
         position += 1
         let type = images.header.elementType
         let features = imageBytes.withUnsafeBytes { bytes in
@@ -50,7 +55,7 @@ public struct IDXSampleStream: SampleStream {
                 initialized = elements
             }
         }
-        let label = labelBytes.withUnsafeBytes { labels.header.elementType.integer(at: 0, in: $0) }
-        return Example(features: Tensor(shape: sampleShape, scalars: features), label: label)
+        let target = try labelBytes.withUnsafeBytes { try targets.target($0, sample: index) }
+        return Example(features: Tensor(shape: sampleShape, scalars: features), target: target)
     }
 }
