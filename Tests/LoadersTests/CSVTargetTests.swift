@@ -186,6 +186,19 @@ import Testing
         #expect(try dataset.sample(at: 1).features.scalars == [3.5])
     }
 
+    /// Decimal target values do not cost integer pixels their byte storage.
+    @Test func pixelsStayBytesBesideDecimalTargets() throws {
+        let path = try CSVFixturePaths.temporary("y,p0,p1,p2\n0.5,0,255,7\n-1.25,3,0,0\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let dataset = try CSVDataset(path, targetColumns: ["y"], targets: .values, shape: [1, 3])
+        guard case .bytes = dataset.pieces[0].features else {
+            Issue.record("features stored as Float")
+            return
+        }
+        #expect(try dataset.sample(at: 0).features == Tensor(shape: [1, 3], scalars: [0, 255, 7]))
+        #expect(try dataset.sample(at: 1).values == Tensor(shape: [1], scalars: [-1.25]))
+    }
+
     /// The target values are held to the memory limit before any is parsed.
     @Test func targetValuesAreHeldToTheMemoryLimit() throws {
         // A record of two columns is no shorter than its one delimiter: the data bytes after the
