@@ -45,7 +45,7 @@ import Testing
             Self.line, targetColumns: [column], targets: .values, featureColumns: nil, shape: nil, format: .standard,
             threads: 3, minimumPieceBytes: pieceBytes)
         #expect(dataset.targetColumns == ["y"])
-        #expect(dataset.targets == .values)
+        #expect(dataset.targetKind == .values)
         #expect(dataset.labelColumn == nil)
         #expect(dataset.labelCategories == nil)
         #expect(dataset.featureColumns == ["x"])
@@ -140,7 +140,7 @@ import Testing
         let wine = CSVFixturePaths.fixtures + "/wine.csv"
         let simple = try CSVDataset(wine, labelColumn: "target")
         let general = try CSVDataset(wine, targetColumns: ["target"], targets: .labels)
-        #expect(simple.labelColumn == "target" && simple.targetColumns == ["target"] && simple.targets == .labels)
+        #expect(simple.labelColumn == "target" && simple.targetColumns == ["target"] && simple.targetKind == .labels)
         #expect(general.featureColumns == simple.featureColumns)
         for index in 0..<simple.count {
             #expect(try simple.sample(at: index) == general.sample(at: index))

@@ -25,9 +25,9 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
     /// The target columns' names, in the order their values appear in a sample's target.
     public let targetColumns: [String]
     /// Whether the targets are class labels or real values.
-    public let targets: TargetKind
+    public let targetKind: TargetKind
     /// The label column's name; nil when the targets are real values.
-    public var labelColumn: String? { targets == .labels ? targetColumns[0] : nil }
+    public var labelColumn: String? { targetKind == .labels ? targetColumns[0] : nil }
     /// The feature columns' names, in the order their values appear in a sample.
     public let featureColumns: [String]
     /// The shape of each sample's features.
@@ -115,7 +115,7 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
         self.path = path
         self.columnNames = schema.names
         self.targetColumns = plan.targetIndices.map { schema.names[$0] }
-        self.targets = targets
+        self.targetKind = targets
         self.featureColumns = plan.featureNames
         self.featureShape = featureShape
         self.labelCategories = plan.hasCategories ? categories.names : nil

@@ -20,7 +20,7 @@ public struct CSVWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     public let featureCount: Int
     /// Whether the examples carry class labels or real values.
-    public let targets: TargetKind
+    public let targetKind: TargetKind
     /// The number of target values per example: 1 for a class label.
     public let targetCount: Int
     private let delimiter: UInt8
@@ -53,7 +53,7 @@ public struct CSVWriter: Sendable {
         let names = featureNames ?? (0..<featureCount).map { "f\($0)" }
         require(names.count == featureCount, "\(names.count) feature names for \(featureCount) features")
         self.featureCount = featureCount
-        self.targets = targets
+        self.targetKind = targets
         targetCount = targetNames.count
         delimiter = format.delimiter
         quotesNumbers = Array("0123456789.-+einfa".utf8).contains(format.delimiter)
@@ -71,7 +71,7 @@ public struct CSVWriter: Sendable {
     ///   `targetCount` target values as the writer was started for.
     public mutating func append(_ example: Example) {
         require(example.features.count == featureCount, "example has \(example.features.count) features, the header \(featureCount)")
-        switch (targets, example.target) {
+        switch (targetKind, example.target) {
         case (.labels, .label(let label)):
             if quotesNumbers { bytes.append(0x22) }
             bytes.append(contentsOf: String(label).utf8)
