@@ -1,6 +1,6 @@
 /// Writes examples as CSV text, the target first (a class label, or each real target value),
 /// then the features flattened: the shape `CSVDataset` reads back to the same values, bit for bit
-/// (a NaN reads back as the default NaN), with `targetColumns` the first columns for real values.
+/// (a NaN reads back as the default NaN; real targets with their columns as `targetColumns`).
 ///
 /// Floats are written as the shortest text that reads back to the same `Float` (integral
 /// values without a fraction: `0`, `255`), so the parser's correctly rounded conversion restores
@@ -80,9 +80,7 @@ public struct CSVWriter: Sendable {
             require(values.count == targetCount, "example has \(values.count) target values, the header \(targetCount)")
             for (index, value) in values.scalars.enumerated() {
                 if index > 0 { bytes.append(delimiter) }
-                if quotesNumbers { bytes.append(0x22) }
-                appendNumber(value)
-                if quotesNumbers { bytes.append(0x22) }
+                appendNumberField(value)
             }
         case (.labels, .values):
             require(false, "this CSVWriter writes class labels, and the example has real-valued targets; start it with targetCount:")
@@ -91,9 +89,7 @@ public struct CSVWriter: Sendable {
         }
         for value in example.features.scalars {
             bytes.append(delimiter)
-            if quotesNumbers { bytes.append(0x22) }
-            appendNumber(value)
-            if quotesNumbers { bytes.append(0x22) }
+            appendNumberField(value)
         }
         bytes.append(0x0A)
     }
@@ -102,6 +98,12 @@ public struct CSVWriter: Sendable {
     public mutating func take() -> [UInt8] {
         defer { bytes.removeAll(keepingCapacity: true) }
         return bytes
+    }
+
+    private mutating func appendNumberField(_ value: Float) {
+        if quotesNumbers { bytes.append(0x22) }
+        appendNumber(value)
+        if quotesNumbers { bytes.append(0x22) }
     }
 
     private mutating func appendNumber(_ value: Float) {
