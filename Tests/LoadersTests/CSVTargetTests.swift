@@ -72,6 +72,29 @@ import Testing
         }
     }
 
+    /// Read blocks of a few dozen bytes, so that records and target fields straddle them.
+    @Test(arguments: [64, 67, 100])
+    func targetsStraddlingReadBlocks(blockSize: Int) throws {
+        var format = CSVFormat.standard
+        format.blockSize = blockSize
+        let dataset = try CSVDataset(
+            Self.multi, targetColumns: ["u", "v"], targets: .values, featureColumns: nil, shape: nil, format: format,
+            threads: 2, minimumPieceBytes: 300)
+        try Self.check(dataset, file: "multi_target", features: ["a", "b", "c"], targets: ["u", "v"], rows: 40)
+        let streaming = try CSVStreamingDataset(
+            Self.multi, targetColumns: ["u", "v"], targets: .values, featureColumns: nil, shape: nil, format: format,
+            shards: 3, minimumShardBytes: 300)
+        var row = 0
+        for shard in 0..<streaming.shardCount {
+            var stream = try streaming.stream(shard: shard)
+            while let example = try stream.next() {
+                #expect(Self.bits(of: example.values) == Self.bits("multi_target", ["u", "v"], row: row), "row \(row)")
+                row += 1
+            }
+        }
+        #expect(row == 40)
+    }
+
     /// Features chosen by name and index, and an integer column read as a real value.
     @Test func chosenFeaturesAndAnIntegerTarget() throws {
         let dataset = try CSVDataset(Self.multi, targetColumns: ["b"], targets: .values, featureColumns: [5, "u"])
