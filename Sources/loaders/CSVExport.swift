@@ -1,10 +1,12 @@
 import Foundation
 import Loaders
 
-/// The CSV side of `loaders convert`: any dataset of examples written as CSV, label first, then
-/// the features flattened, in runs of rows so that memory stays small.
+/// The CSV side of `loaders convert`: any dataset of examples written as CSV, the label (or the
+/// real target values) first, then the features flattened, in runs of rows so that memory stays
+/// small.
 enum CSVExport {
-    /// Writes every sample of `dataset` to `path` (replacing it), with the header `label,f0,f1,…`.
+    /// Writes every sample of `dataset` to `path` (replacing it), with the header `label,f0,f1,…`
+    /// (`target,f0,…` or `target0,target1,…,f0,…` for real-valued targets).
     /// - Returns: the number of rows and of features per row.
     /// - Throws: `LoaderError` `.io` naming `path` when it cannot be written, and the dataset's errors.
     @discardableResult
@@ -12,13 +14,17 @@ enum CSVExport {
         guard dataset.count > 0 else {
             throw LoaderError(.emptyFile, "the source has no samples to write", path: path)
         }
-        let featureCount = try dataset.sample(at: 0).features.count
+        let firstSample = try dataset.sample(at: 0)
+        let featureCount = firstSample.features.count
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path) else {
             throw LoaderError(.io, "cannot create the file: \(String(cString: strerror(errno)))", path: path)
         }
         defer { try? handle.close() }
-        var writer = CSVWriter(featureCount: featureCount)
+        var writer = switch firstSample.target {
+        case .label: CSVWriter(featureCount: featureCount)
+        case .values(let values): CSVWriter(featureCount: featureCount, targetCount: values.count)
+        }
         let run = 512
         for first in stride(from: 0, to: dataset.count, by: run) {
             let indices = Array(first..<min(first + run, dataset.count))
@@ -26,6 +32,11 @@ enum CSVExport {
                 guard example.features.count == featureCount else {
                     throw LoaderError(
                         .mismatch, "sample \(index) has \(example.features.count) features, the first has \(featureCount)",
+                        location: .sampleIndex(index))
+                }
+                guard example.values?.count == firstSample.values?.count else {
+                    throw LoaderError(
+                        .mismatch, "sample \(index) has \(describeTarget(of: example)), and sample 0 has \(describeTarget(of: firstSample))",
                         location: .sampleIndex(index))
                 }
                 writer.append(example)
@@ -39,5 +50,12 @@ enum CSVExport {
             }
         }
         return (dataset.count, featureCount)
+    }
+
+    private static func describeTarget(of example: Example) -> String {
+        switch example.target {
+        case .label: "a class label"
+        case .values(let values): values.count == 1 ? "1 target value" : "\(values.count) target values"
+        }
     }
 }

@@ -1,60 +1,104 @@
-/// Which columns of a CSV file become the features and which the label, resolved against the
+/// Which columns of a CSV file become the features and which the targets, resolved against the
 /// file's schema once, before any record is parsed.
 struct CSVColumnPlan: Sendable {
-    /// How label fields become label numbers.
-    enum LabelKind: Sendable, Equatable {
-        /// Integer values, taken as they are; a fraction is an error.
-        case integer
-        /// Text values, numbered 0..<k in order of first appearance.
-        case categories
+    /// How target fields become a sample's target.
+    enum TargetReading: Sendable, Equatable {
+        /// One column of integer class labels, taken as they are; a fraction is an error.
+        case integerLabels
+        /// One column of text class labels, numbered 0..<k in order of first appearance.
+        case categoryLabels
+        /// Real values, one per target column, converted to `Float` as features are.
+        case values
     }
 
     let schema: CSVSchema
-    let labelIndex: Int
-    let labelKind: LabelKind
+    /// The target columns, in the order their values appear in a sample's target.
+    let targetIndices: [Int]
+    let targetReading: TargetReading
     let featureIndices: [Int]
     let roles: [CSVColumnRole]
     let slots: [Int]
 
     var featureCount: Int { featureIndices.count }
+    /// The number of real target values per record: 0 for a class label.
+    var valueCount: Int { targetReading == .values ? targetIndices.count : 0 }
+    var hasCategories: Bool { targetReading == .categoryLabels }
 
     /// - Parameters:
-    ///   - featureColumns: the feature columns by name, in the order wanted; nil for every column
-    ///     other than the label whose first value is a number.
-    /// - Throws: `LoaderError` `.noSuchColumn` for an unknown name, a label used as a feature, a
-    ///   feature named twice, or no feature column at all.
-    init(schema: CSVSchema, path: String, labelColumn: String, featureColumns: [String]?) throws {
+    ///   - targetColumns: the target columns, by name or index; one for `.labels`.
+    ///   - targets: class labels or real values.
+    ///   - featureColumns: the feature columns, in the order wanted; nil for every column other
+    ///     than the targets whose first value is a number.
+    /// - Throws: `LoaderError` `.noSuchColumn` for an unknown name or index, a column chosen
+    ///   twice, a target used as a feature, or no feature column at all; `.ambiguousColumn` for a
+    ///   name two columns share; `.unsupported` for several columns as class labels.
+    init(schema: CSVSchema, path: String, targetColumns: [CSVColumn], targets: TargetKind, featureColumns: [CSVColumn]?) throws {
+        require(!targetColumns.isEmpty, "targetColumns must name at least one column")
         self.schema = schema
-        labelIndex = try schema.index(of: labelColumn, path: path)
-        // A numeric label column must hold integers (`2.0` and `1e1` count); the row that does not
-        // is reported with its line and column when it is read.
-        labelKind = schema.kinds[labelIndex] == .text ? .categories : .integer
-        let labelIndex = self.labelIndex
-        if let featureColumns {
-            featureIndices = try featureColumns.map { try schema.index(of: $0, path: path) }
-            if let clash = featureIndices.firstIndex(of: labelIndex) {
-                throw LoaderError(.noSuchColumn, "column \(LoaderError.quoted(featureColumns[clash])) is the label; it cannot also be a feature", path: path)
+        let targetIndices = try Self.indices(of: targetColumns, among: "targets", schema: schema, path: path)
+        switch targets {
+        case .labels:
+            guard targetIndices.count == 1 else {
+                let names = targetColumns.map(\.description).joined(separator: ", ")
+                throw LoaderError(
+                    .unsupported,
+                    "\(targetColumns.count) target columns (\(names)) cannot be class labels: a sample has one; "
+                        + "read several targets as real values (TargetKind.values, --task regression)",
+                    path: path)
             }
-            // A column has one slot in the row: named twice, the first slot would never be written.
-            let named = featureIndices
-            if let repeated = named.indices.first(where: { named[..<$0].contains(named[$0]) }) {
-                throw LoaderError(.noSuchColumn, "column \(LoaderError.quoted(featureColumns[repeated])) is named twice among the features", path: path)
+            // A numeric label column must hold integers (`2.0` and `1e1` count); the row that does
+            // not is reported with its line and column when it is read.
+            targetReading = schema.kinds[targetIndices[0]] == .text ? .categoryLabels : .integerLabels
+        case .values:
+            targetReading = .values
+        }
+        self.targetIndices = targetIndices
+        if let featureColumns {
+            featureIndices = try Self.indices(of: featureColumns, among: "features", schema: schema, path: path)
+            if let clash = featureIndices.firstIndex(where: targetIndices.contains) {
+                throw LoaderError(
+                    .noSuchColumn,
+                    "column \(Self.describe(featureColumns[clash], schema: schema)) is a target; it cannot also be a feature",
+                    path: path)
             }
         } else {
-            featureIndices = schema.kinds.indices.filter { $0 != labelIndex && schema.kinds[$0] != .text }
+            featureIndices = schema.kinds.indices.filter { !targetIndices.contains($0) && schema.kinds[$0] != .text }
         }
         guard !featureIndices.isEmpty else {
-            throw LoaderError(.noSuchColumn, "no numeric feature columns besides the label \"\(labelColumn)\"", path: path)
+            let names = targetIndices.map { LoaderError.quoted(schema.names[$0]) }.joined(separator: ", ")
+            throw LoaderError(.noSuchColumn, "no numeric feature columns besides the target \(names)", path: path)
         }
         var roles = [CSVColumnRole](repeating: .skip, count: schema.columnCount)
         var slots = [Int](repeating: 0, count: schema.columnCount)
-        roles[labelIndex] = .label
+        for (slot, column) in targetIndices.enumerated() {
+            roles[column] = targetReading == .values ? .value : .label
+            slots[column] = slot
+        }
         for (slot, column) in featureIndices.enumerated() {
             roles[column] = .feature
             slots[column] = slot
         }
         self.roles = roles
         self.slots = slots
+    }
+
+    /// The indices of `columns`, each column at most once: a column has one slot in the row, so
+    /// chosen twice (by name or index alike) the first slot would never be written.
+    private static func indices(of columns: [CSVColumn], among role: String, schema: CSVSchema, path: String) throws -> [Int] {
+        let indices = try columns.map { try schema.index(of: $0, path: path) }
+        if let repeated = indices.indices.first(where: { indices[..<$0].contains(indices[$0]) }) {
+            throw LoaderError(
+                .noSuchColumn, "column \(describe(columns[repeated], schema: schema)) is named twice among the \(role)", path: path)
+        }
+        return indices
+    }
+
+    /// A chosen column for a message: its name, and its name too when chosen by index.
+    private static func describe(_ column: CSVColumn, schema: CSVSchema) -> String {
+        switch column {
+        case .name: column.description
+        case .index(let index): "\(LoaderError.quoted(schema.names[index])) (index \(index))"
+        }
     }
 
     var featureNames: [String] { featureIndices.map { schema.names[$0] } }

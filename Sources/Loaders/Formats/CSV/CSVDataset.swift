@@ -1,10 +1,13 @@
-/// A CSV file of numeric features and a label, read once into memory for random access.
+/// A CSV file of numeric features and a target, read once into memory for random access.
 ///
 /// Opening parses the whole file, in parallel byte ranges cut at record boundaries, into `Float`
-/// features and `Int32` labels; nothing else of the file is kept. Features are the numeric columns
-/// other than the label (a column is numeric when its first value is a number), or the columns
-/// named. The label is an integer column, or a text column whose values are numbered 0..<k in
-/// order of first appearance (`labelCategories`).
+/// features and the targets; nothing else of the file is kept. Features are the numeric columns
+/// other than the targets (a column is numeric when its first value is a number), or the columns
+/// chosen. The target is, as the user says:
+/// - `.labels`: a class label from one column: an integer column, or a text column whose values
+///   are numbered 0..<k in order of first appearance (`labelCategories`);
+/// - `.values`: real values from one or more columns, `Example.Target.values` of shape `[k]` for
+///   k target columns, converted to `Float` exactly as the features are.
 ///
 /// ```swift
 /// let wine = try CSVDataset("Fixtures/wine.csv", labelColumn: "target")
@@ -12,6 +15,9 @@
 /// try wine.sample(at: 0).features   // Tensor [13]: 14.23, 1.71, …
 ///
 /// let mnist = try CSVDataset("mnist_train.csv", labelColumn: "label", shape: [1, 28, 28])
+///
+/// let points = try CSVDataset("points.csv", targetColumns: ["y"], targets: .values)
+/// try points.sample(at: 0).values   // Tensor [1]: y of the first row
 /// ```
 ///
 /// A gzip-compressed file (`.csv.gz`, told by its first bytes) is inflated into memory first and
@@ -19,14 +25,19 @@
 ///
 /// Memory: the features as `Float` (count × features × 4 bytes), or as bytes when every value is
 /// an integer in 0...255 (count × features, as for MNIST pixels; samples still arrive as `Float`),
-/// the labels, and one block buffer per parsing thread.
+/// the labels (count × 4 bytes) or target values (count × k × 4 bytes, held to `MemoryLimit`), and
+/// one block buffer per parsing thread.
 public struct CSVDataset: Dataset, Sendable {
     /// The file read.
     public let path: String
     /// Every column's name, in file order (generated as `column1`, … without a header).
     public let columnNames: [String]
-    /// The label column's name.
-    public let labelColumn: String
+    /// The target columns' names, in the order their values appear in a sample's target.
+    public let targetColumns: [String]
+    /// Whether the targets are class labels or real values.
+    public let targetKind: TargetKind
+    /// The label column's name; nil when the targets are real values.
+    public var labelColumn: String? { targetKind == .labels ? targetColumns[0] : nil }
     /// The feature columns' names, in the order their values appear in a sample.
     public let featureColumns: [String]
     /// The shape of each sample's features: `[featureColumns.count]`, or the shape asked for.
@@ -42,9 +53,13 @@ public struct CSVDataset: Dataset, Sendable {
     let pieceStarts: [Int]
 
     struct Piece: Sendable {
+        var rowCount: Int
         /// Row-major: row `r`'s features are elements `r * featureCount ..< (r + 1) * featureCount`.
         var features: Features
+        /// One per row for class labels; empty for real-valued targets.
         var labels: [Int32]
+        /// Row-major, `valueCount` per row, for real-valued targets; empty for class labels.
+        var values: [Float]
     }
 
     /// A piece's features: bytes when every value in the piece is a plain integer in 0...255 (as
@@ -54,7 +69,7 @@ public struct CSVDataset: Dataset, Sendable {
         case floats([Float])
     }
 
-    /// Opens and parses a CSV file.
+    /// Opens and parses a CSV file of class labels.
     ///
     /// - Parameters:
     ///   - path: the file.
@@ -74,8 +89,8 @@ public struct CSVDataset: Dataset, Sendable {
         format: CSVFormat = .standard, threads: Int? = nil
     ) throws {
         try self.init(
-            path, labelColumn: labelColumn, featureColumns: featureColumns, shape: shape, format: format,
-            threads: threads, minimumPieceBytes: 1 << 20)
+            path, targetColumns: [.name(labelColumn)], targets: .labels, featureColumns: featureColumns?.map(CSVColumn.name),
+            shape: shape, format: format, threads: threads)
     }
 
     /// As the public initializer; `minimumPieceBytes` lets tests cut small files into many pieces.
@@ -83,12 +98,65 @@ public struct CSVDataset: Dataset, Sendable {
         _ path: String, labelColumn: String, featureColumns: [String]?, shape: [Int]?, format: CSVFormat,
         threads: Int?, minimumPieceBytes: Int
     ) throws {
+        try self.init(
+            path, targetColumns: [.name(labelColumn)], targets: .labels, featureColumns: featureColumns?.map(CSVColumn.name),
+            shape: shape, format: format, threads: threads, minimumPieceBytes: minimumPieceBytes)
+    }
+
+    /// Opens and parses a CSV file whose targets are class labels or real values.
+    ///
+    /// ```swift
+    /// let line = try CSVDataset("line.csv", targetColumns: ["y"], targets: .values)          // [1] per sample
+    /// let two = try CSVDataset("wind.csv", targetColumns: ["u", "v"], targets: .values)      // [2]
+    /// let bare = try CSVDataset("bare.csv", targetColumns: [0], targets: .values, format: CSVFormat(hasHeader: false))
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - targetColumns: the target columns by name or index, in the order wanted; exactly one
+    ///     for `.labels`.
+    ///   - targets: `.labels` for a class label (an integer or text column), `.values` for real
+    ///     values (`Example.Target.values` of shape `[targetColumns.count]`).
+    ///   - featureColumns: the feature columns by name or index, in the order wanted; nil for
+    ///     every numeric column but the targets.
+    ///   - Other parameters: as for `init(_:labelColumn:featureColumns:shape:format:threads:)`.
+    /// - Throws: `LoaderError` as that initializer does, and: `.unsupported` for several target
+    ///   columns as `.labels`; `.notANumber` at its line and column for a label that is a
+    ///   fraction or outside `Int32` (saying that `.values` reads real targets), or a target
+    ///   value that is no number; `.resourceExhausted` when the target values would pass
+    ///   `MemoryLimit`.
+    /// - Precondition: `targetColumns` is not empty.
+    /// - Complexity: O(file size), spread over `threads`.
+    public init(
+        _ path: String, targetColumns: [CSVColumn], targets: TargetKind, featureColumns: [CSVColumn]? = nil,
+        shape: [Int]? = nil, format: CSVFormat = .standard, threads: Int? = nil
+    ) throws {
+        try self.init(
+            path, targetColumns: targetColumns, targets: targets, featureColumns: featureColumns, shape: shape,
+            format: format, threads: threads, minimumPieceBytes: 1 << 20, memoryLimit: MemoryLimit.bytes)
+    }
+
+    /// As the public initializer; `memoryLimit` lets tests refuse target values without lowering
+    /// the process's limit.
+    init(
+        _ path: String, targetColumns: [CSVColumn], targets: TargetKind, featureColumns: [CSVColumn]?, shape: [Int]?,
+        format: CSVFormat, threads: Int?, minimumPieceBytes: Int, memoryLimit: Int = MemoryLimit.bytes
+    ) throws {
         let file = try CSVText(path: path, format: format)
         let schema = try CSVSchema.read(file, format: format)
-        let plan = try CSVColumnPlan(schema: schema, path: path, labelColumn: labelColumn, featureColumns: featureColumns)
+        let plan = try CSVColumnPlan(
+            schema: schema, path: path, targetColumns: targetColumns, targets: targets, featureColumns: featureColumns)
         let featureShape = try plan.featureShape(shape, path: path)
         let threads = max(1, threads ?? ReadOnlyFile.processorCount)
         let dataBytes = file.size - schema.dataStart
+        if plan.valueCount > 0 {
+            // Each piece reserves room for as many records as its bytes can hold, a record being no
+            // shorter than its delimiters: that address space, checked before any is asked for.
+            let records = dataBytes / max(schema.columnCount - 1, 1) + 1
+            try MemoryLimit.check(
+                MemoryLimit.product([records, plan.valueCount, MemoryLayout<Float>.size]),
+                for: "the target values of up to \(records) records, \(plan.valueCount) each,", path: path, limit: memoryLimit)
+        }
         // Several pieces per thread, so a thread slowed by a busy core does not hold the rest back;
         // none under a megabyte, where cutting costs more than it saves.
         let pieceCount = max(1, min(dataBytes / minimumPieceBytes, max(threads * 4, dataBytes >> 24)))
@@ -116,12 +184,12 @@ public struct CSVDataset: Dataset, Sendable {
             }).get()
             expectedStart = parsed.end
             var piece = parsed.piece
-            if plan.labelKind == .categories {
+            if plan.hasCategories {
                 let numbers = parsed.categories.map { bytes in bytes.withUnsafeBytes { categories.number(of: $0) } }
                 for row in piece.labels.indices { piece.labels[row] = numbers[Int(piece.labels[row])] }
             }
-            guard !piece.labels.isEmpty else { continue }
-            pieceStarts.append(pieceStarts.last! + piece.labels.count)
+            guard piece.rowCount > 0 else { continue }
+            pieceStarts.append(pieceStarts.last! + piece.rowCount)
             pieces.append(piece)
         }
         guard let count = pieceStarts.last, count > 0 else {
@@ -129,10 +197,11 @@ public struct CSVDataset: Dataset, Sendable {
         }
         self.path = path
         self.columnNames = schema.names
-        self.labelColumn = labelColumn
+        self.targetColumns = plan.targetIndices.map { schema.names[$0] }
+        self.targetKind = targets
         self.featureColumns = plan.featureNames
         self.featureShape = featureShape
-        self.labelCategories = plan.labelKind == .categories ? categories.names : nil
+        self.labelCategories = plan.hasCategories ? categories.names : nil
         self.count = count
         self.pieces = pieces
         self.pieceStarts = pieceStarts
@@ -159,7 +228,16 @@ public struct CSVDataset: Dataset, Sendable {
                 }
             }
         }
-        return Example(features: Tensor(shape: featureShape, scalars: features), label: Int(pieces[piece].labels[row]))
+        return Example(features: Tensor(shape: featureShape, scalars: features), target: target(piece: piece, row: row))
+    }
+
+    /// The number of real values in a sample's target: 0 for a class label.
+    var valueCount: Int { targetKind == .values ? targetColumns.count : 0 }
+
+    private func target(piece: Int, row: Int) -> Example.Target {
+        let count = valueCount
+        guard count > 0 else { return .label(Int(pieces[piece].labels[row])) }
+        return .values(Tensor(shape: [count], scalars: Array(pieces[piece].values[row * count ..< (row + 1) * count])))
     }
 
     /// The piece holding row `index`, and the row's position in it.
@@ -193,19 +271,24 @@ public struct CSVDataset: Dataset, Sendable {
         var cursor = try CSVRowCursor(file: file, plan: plan, from: start, to: stop)
         let width = plan.featureCount
         var labels: [Int32] = []
-        let floats = try [Float](uninitializedCapacity: rowBound * width) { buffer, initialized in
+        var floats: [Float] = []
+        let valueCount = plan.valueCount
+        let (rows, values) = try withTargetValues(plan: plan, rowBound: rowBound) { values in
             var rows = 0
-            while true {
-                precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
-                guard let label = try cursor.next(into: buffer.baseAddress! + rows * width) else { break }
-                labels.append(label)
-                rows += 1
+            floats = try [Float](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+                while true {
+                    precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
+                    guard let label = try cursor.next(into: buffer.baseAddress! + rows * width, values: values.map { $0 + rows * valueCount }) else { break }
+                    if values == nil { labels.append(label) }
+                    rows += 1
+                }
+                initialized = rows * width
             }
-            initialized = rows * width
+            return rows
         }
         return ParsedPiece(
-            piece: Piece(features: .floats(floats), labels: labels), categories: cursor.categories.categories,
-            end: cursor.offset)
+            piece: Piece(rowCount: rows, features: .floats(floats), labels: labels, values: values),
+            categories: cursor.categories.categories, end: cursor.offset)
     }
 
     /// The piece with byte features, or nil (its memory already freed) at the first row that
@@ -219,29 +302,50 @@ public struct CSVDataset: Dataset, Sendable {
         defer { scratch.deallocate() }
         var labels: [Int32] = []
         var fitsInBytes = true
-        let bytes = try [UInt8](uninitializedCapacity: rowBound * width) { buffer, initialized in
+        var bytes: [UInt8] = []
+        let valueCount = plan.valueCount
+        let (rows, values) = try withTargetValues(plan: plan, rowBound: rowBound) { values in
             var rows = 0
-            while true {
-                precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
-                guard let label = try cursor.next(into: scratch) else { break }
-                guard cursor.recordFitsInBytes else {
-                    fitsInBytes = false
-                    break
+            bytes = try [UInt8](unsafeUninitializedCapacity: rowBound * width) { buffer, initialized in
+                while true {
+                    precondition(rows < rowBound, "CSV row bound \(rowBound) too small")
+                    guard let label = try cursor.next(into: scratch, values: values.map { $0 + rows * valueCount }) else { break }
+                    guard cursor.recordFitsInBytes else {
+                        fitsInBytes = false
+                        break
+                    }
+                    // Adding 2^23 to an integer in 0...255 leaves it in the low mantissa bits: a
+                    // conversion without range checks, which the compiler vectorizes.
+                    let target = buffer.baseAddress! + rows * width
+                    for column in 0..<width {
+                        target[column] = UInt8(truncatingIfNeeded: (scratch[column] + 0x1p23).bitPattern)
+                    }
+                    if values == nil { labels.append(label) }
+                    rows += 1
                 }
-                // Adding 2^23 to an integer in 0...255 leaves it in the low mantissa bits: a
-                // conversion without range checks, which the compiler vectorizes.
-                let target = buffer.baseAddress! + rows * width
-                for column in 0..<width {
-                    target[column] = UInt8(truncatingIfNeeded: (scratch[column] + 0x1p23).bitPattern)
-                }
-                labels.append(label)
-                rows += 1
+                initialized = fitsInBytes ? rows * width : 0
             }
-            initialized = fitsInBytes ? rows * width : 0
+            return fitsInBytes ? rows : 0
         }
         guard fitsInBytes else { return nil }
         return ParsedPiece(
-            piece: Piece(features: .bytes(bytes), labels: labels), categories: cursor.categories.categories,
-            end: cursor.offset)
+            piece: Piece(rowCount: rows, features: .bytes(bytes), labels: labels, values: values),
+            categories: cursor.categories.categories, end: cursor.offset)
+    }
+
+    /// Runs `body` with room for `rowBound` rows of target values (of which the system backs only
+    /// what is written, as for the features), and returns the number of rows it parsed and their
+    /// values; for class labels, `body` gets nil and the values are empty.
+    private static func withTargetValues(
+        plan: CSVColumnPlan, rowBound: Int, _ body: (_ values: UnsafeMutablePointer<Float>?) throws -> Int
+    ) throws -> (rows: Int, values: [Float]) {
+        let count = plan.valueCount
+        guard count > 0 else { return (try body(nil), []) }
+        var rows = 0
+        let values = try [Float](unsafeUninitializedCapacity: rowBound * count) { buffer, initialized in
+            rows = try body(buffer.baseAddress!)
+            initialized = rows * count
+        }
+        return (rows, values)
     }
 }

@@ -3,7 +3,7 @@
 struct CSVFailure: Error, Sendable {
     enum Kind: Sendable {
         case unterminatedQuote, quoteInUnquotedField, characterAfterQuote
-        case tooFewFields, tooManyFields, tooManyColumns, notANumber, notAnIntegerLabel, fieldTooLong
+        case tooFewFields, tooManyFields, tooManyColumns, notANumber, notAnIntegerLabel, fractionalLabel, labelOutOfRange, fieldTooLong
     }
 
     var kind: Kind
@@ -13,7 +13,7 @@ struct CSVFailure: Error, Sendable {
     var column: Int
     /// For an unterminated quote: the file offset of the opening quote.
     var quoteOffset: Int?
-    /// The offending field's text, for `.notANumber` and `.notAnIntegerLabel`.
+    /// The offending field's text, for `.notANumber`, and the label kinds.
     var text: String?
 
     init(_ kind: Kind, offset: Int, column: Int, quoteOffset: Int? = nil, text: String? = nil) {
@@ -51,9 +51,16 @@ struct CSVFailure: Error, Sendable {
             (code, message) = (.notANumber, "not a number in \(name): \(quoted)")
         case .notAnIntegerLabel:
             (code, message) = (.notANumber, "not an integer label in \(name): \(quoted)")
+        case .fractionalLabel:
+            (code, message) = (.notANumber, "not an integer label in \(name): \(quoted); \(Self.valuesHint)")
+        case .labelOutOfRange:
+            (code, message) = (.notANumber, "a label beyond Int32's range in \(name): \(quoted); \(Self.valuesHint)")
         case .fieldTooLong:
             (code, message) = (.fieldTooLong, "the field in \(name) is longer than the limit of \(maxFieldLength) bytes")
         }
         return LoaderError(code, message, path: file.path, location: place)
     }
+
+    /// Where a number that is no class label can be read: the user may have meant a regression.
+    static let valuesHint = "real-valued targets are read with TargetKind.values (--task regression)"
 }

@@ -1,5 +1,6 @@
 /// Parses CSV records in place in a `CSVBlockReader`'s buffer (RFC 4180 plus LF, CRLF and lone CR
-/// line ends, blank lines skipped), converting numeric columns to `Float` as it goes.
+/// line ends, blank lines skipped), converting feature and target value columns to `Float` as it
+/// goes.
 ///
 /// Why this shape: the hot loop reads each byte once. A lone `0` is one compare; a plain integer
 /// (MNIST's pixels) is accumulated digit by digit and a plain decimal (`-12.375`) converted by
@@ -28,7 +29,7 @@ struct CSVRecordParser {
     /// the delimiter, so a delimiter that is one of those (`--delimiter .`) takes the general path,
     /// which splits the field first.
     private let numericFastPaths: Bool
-    /// Per column: its role and, for features, its slot in the row.
+    /// Per column: its role and, for features and values, its slot in the row or the values.
     private let roles: [CSVColumnRole]
     private let slots: [Int]
     /// The label field of the last record parsed, when a column has the `.label` role.
@@ -47,17 +48,20 @@ struct CSVRecordParser {
         self.slots = slots
     }
 
-    /// Parses the record at `start`, writing feature values into `row`.
+    /// Parses the record at `start`, writing feature values into `row` and target values into
+    /// `values`.
     ///
     /// - Parameters:
     ///   - start: the first byte of a record, before `end`.
     ///   - end: the end of the buffered bytes; `end.pointee` must be the line-feed sentinel.
     ///   - isLast: whether `end` is the end of the input, so a record may end there.
+    ///   - row: room for a value per feature column.
+    ///   - values: room for a value per `.value` column; nil when there is none.
     ///   - base: the file offset of `start`, for failure offsets.
     /// - Complexity: O(record length).
     mutating func parse(
         _ start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, isLast: Bool,
-        row: UnsafeMutablePointer<Float>, base: Int
+        row: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>?, base: Int
     ) -> Outcome {
         if let blank = Self.blankLine(start, end: end, isLast: isLast) { return blank }
         let delimiter = self.delimiter
@@ -107,6 +111,8 @@ struct CSVRecordParser {
                                 terminator = after
                                 break parsing
                             }
+                            fallthrough
+                        case .value:
                             switch scanField(pointer, end: end, isLast: isLast, column: column, start: start, base: base) {
                             case .field(let span, let after):
                                 guard let value = Self.number(span) else {
@@ -119,8 +125,12 @@ struct CSVRecordParser {
                                         .notANumber, offset: base + (span.start - start), column: column,
                                         text: span.text))
                                 }
-                                row[slots[column]] = value
-                                bits = .max
+                                if roles[column] == .feature {
+                                    row[slots[column]] = value
+                                    bits = .max
+                                } else {
+                                    values.unsafelyUnwrapped[slots[column]] = value
+                                }
                                 terminator = after
                             case .needMore: return .needMore
                             case .failed(let failure): return .failed(failure)

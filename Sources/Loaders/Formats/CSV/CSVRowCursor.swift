@@ -1,5 +1,6 @@
 /// Reads the records of one byte range front to back, each into a row of `Float` features and a
-/// label number: the loop shared by the parallel loader and the streaming shards.
+/// label number or a row of `Float` target values: the loop shared by the parallel loader and the
+/// streaming shards.
 ///
 /// Memory is one block buffer; a record belongs to the range when it starts inside it, so the
 /// last one may be read past the range's end.
@@ -28,10 +29,12 @@ struct CSVRowCursor {
         parser = CSVRecordParser(format: plan.schema.format, roles: plan.roles, slots: plan.slots)
     }
 
-    /// Reads the next record's features into `row` (`plan.featureCount` values).
-    /// - Returns: the record's label number, or nil after the range's last record.
+    /// Reads the next record's features into `row` (`plan.featureCount` values) and its target
+    /// values into `values` (`plan.valueCount` of them; nil when there are none).
+    /// - Returns: the record's label number (0 when the targets are values), or nil after the
+    ///   range's last record.
     /// - Throws: `LoaderError` naming the file, line and column of malformed input.
-    mutating func next(into row: UnsafeMutablePointer<Float>) throws -> Int32? {
+    mutating func next(into row: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>? = nil) throws -> Int32? {
         while true {
             let recordOffset = reader.fileOffset(of: pointer)
             if recordOffset >= stop || (pointer == reader.end && reader.isAtEnd) { return nil }
@@ -39,7 +42,7 @@ struct CSVRowCursor {
                 try refill()
                 continue
             }
-            switch parser.parse(pointer, end: reader.end, isLast: reader.isAtEnd, row: row, base: recordOffset) {
+            switch parser.parse(pointer, end: reader.end, isLast: reader.isAtEnd, row: row, values: values, base: recordOffset) {
             case .record(let next):
                 let label = try labelNumber()
                 pointer = next
@@ -61,14 +64,21 @@ struct CSVRowCursor {
 
     private mutating func labelNumber() throws -> Int32 {
         guard let span = parser.label else { return 0 }
-        switch plan.labelKind {
-        case .categories:
+        switch plan.targetReading {
+        case .categoryLabels:
             if span.hasEscapes { return span.unescaped.withUnsafeBytes { categories.number(of: $0) } }
             return categories.number(of: span.bytes)
-        case .integer:
+        case .integerLabels:
             if let value = Self.integer(span) { return value }
-            throw error(CSVFailure(
-                .notAnIntegerLabel, offset: reader.fileOffset(of: span.start), column: plan.labelIndex, text: span.text))
+            // A number that is no label is told apart from text: the user may have meant values.
+            let kind: CSVFailure.Kind =
+                switch span.hasEscapes ? nil : DecimalText.scan(span.bytes) {
+                case nil: .notAnIntegerLabel
+                case let number?: abs(DecimalConversion.float(number)) >= 0x1p31 ? .labelOutOfRange : .fractionalLabel
+                }
+            throw error(CSVFailure(kind, offset: reader.fileOffset(of: span.start), column: plan.targetIndices[0], text: span.text))
+        case .values:
+            preconditionFailure("a label span under real-valued targets")
         }
     }
 

@@ -77,6 +77,23 @@ struct CSVSchema: Sendable {
         try read(CSVText(file: file), format: format)
     }
 
+    /// The index of `column`, by name or by index.
+    /// - Throws: `LoaderError` `.noSuchColumn` for an index outside the columns, and as
+    ///   `index(of:path:)` for a name.
+    func index(of column: CSVColumn, path: String) throws -> Int {
+        switch column {
+        case .name(let name):
+            return try index(of: name, path: path)
+        case .index(let index):
+            guard names.indices.contains(index) else {
+                throw LoaderError(
+                    .noSuchColumn, "no column at index \(index); the file has \(columnCount) columns, indices 0 to \(columnCount - 1)",
+                    path: path)
+            }
+            return index
+        }
+    }
+
     /// The index of the column named `name`.
     /// - Throws: `LoaderError` `.noSuchColumn` listing the columns there are; `.ambiguousColumn`
     ///   when two columns have that name, at the second one's line and column in the header,
