@@ -27,7 +27,7 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "CSV: the label column's name.")
     var labelColumn = "label"
 
-    @Option(help: ArgumentHelp("CSV: a target column, by name or 1-based position; repeat it for several targets (default: --label-column).",
+    @Option(help: ArgumentHelp("CSV: a target column, by name, or #N for the Nth column; repeat it for several targets (default: --label-column).",
                                valueName: "column"))
     var targetColumn: [String] = []
 
@@ -56,6 +56,7 @@ struct SourceOptions: ParsableArguments {
     var memoryLimit: String?
 
     func validate() throws {
+        _ = try targetColumns()
         _ = try sampleShape()
         _ = try csvFormat(default: ",")
         _ = try memoryLimitBytes()
@@ -101,6 +102,33 @@ struct SourceOptions: ParsableArguments {
         return CSVFormat(delimiter: character)
     }
 
+    /// What the targets are read as: real values for `--task regression`, else class labels.
+    var targetKind: TargetKind { task?.targetKind ?? .labels }
+
+    /// `--target-column`s, or `--label-column`: `#N` is the Nth column (counted from 1, as the
+    /// errors' columns are), anything else a name, so that a header named "3" stays a name.
+    /// - Throws: `ValidationError` for `#` without a positive whole number.
+    func targetColumns() throws -> [CSVColumn] {
+        guard !targetColumn.isEmpty else { return [.name(labelColumn)] }
+        return try targetColumn.map { text in
+            guard text.hasPrefix("#") else { return .name(text) }
+            guard let position = Int(text.dropFirst()), position >= 1 else {
+                throw ValidationError("--target-column \(text): #N names the Nth column, counted from 1")
+            }
+            return .index(position - 1)
+        }
+    }
+
+    /// Refuses the CSV-only and the binary-only target options where they do not apply.
+    private func checkTargetOptions(csv: Bool, path: String) throws {
+        if csv, targets != nil {
+            throw LoaderError(.unsupported, "--targets names a separate targets file for IDX or HDF5; a CSV's targets are its columns (--target-column)", path: path)
+        }
+        if !csv, !targetColumn.isEmpty {
+            throw LoaderError(.unsupported, "--target-column chooses CSV columns; IDX and HDF5 targets come from --labels or --targets", path: path)
+        }
+    }
+
     /// `--shape` as dimensions, nil when absent.
     /// - Throws: `ValidationError` unless it is positive integers separated by commas.
     func sampleShape() throws -> [Int]? {
@@ -126,16 +154,20 @@ struct SourceOptions: ParsableArguments {
         }
         switch try FileFormat.detect(path: path) {
         case .idx:
-            let idx = try IDXDataset(images: path, labels: Self.idxLabels(besideImages: path))
+            try checkTargetOptions(csv: false, path: path)
+            let idx = try IDXDataset(images: path, labels: targets ?? Self.idxLabels(besideImages: path), targets: targetKind)
             try idx.load()
             return OpenedSource(format: "idx", dataset: idx, sampleShape: idx.sampleShape)
         case .csv(let delimiter):
+            try checkTargetOptions(csv: true, path: path)
             let csv = try CSVDataset(
-                path, labelColumn: labelColumn, shape: try sampleShape(), format: try csvFormat(default: delimiter))
+                path, targetColumns: try targetColumns(), targets: targetKind, shape: try sampleShape(),
+                format: try csvFormat(default: delimiter))
             return OpenedSource(format: "csv", dataset: csv, sampleShape: csv.featureShape)
         case .hdf5:
+            try checkTargetOptions(csv: false, path: path)
             // Blocks are read and decoded on first use, by the loader's workers in parallel.
-            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, strategy: hdf5Read)
+            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, labelsFile: targets, targets: targetKind, strategy: hdf5Read)
             return OpenedSource(format: "hdf5", dataset: hdf5, sampleShape: hdf5.sampleShape)
         }
     }
@@ -152,15 +184,18 @@ struct SourceOptions: ParsableArguments {
         }
         switch try FileFormat.detect(path: path) {
         case .idx:
-            let idx = try IDXDataset(images: path, labels: Self.idxLabels(besideImages: path), shards: shards)
+            try checkTargetOptions(csv: false, path: path)
+            let idx = try IDXDataset(images: path, labels: targets ?? Self.idxLabels(besideImages: path), targets: targetKind, shards: shards)
             return OpenedStreamingSource(format: "idx", dataset: idx, sampleShape: idx.sampleShape, count: idx.count)
         case .csv(let delimiter):
+            try checkTargetOptions(csv: true, path: path)
             let csv = try CSVStreamingDataset(
-                path, labelColumn: labelColumn, shape: try sampleShape(), format: try csvFormat(default: delimiter),
-                shards: shards)
+                path, targetColumns: try targetColumns(), targets: targetKind, shape: try sampleShape(),
+                format: try csvFormat(default: delimiter), shards: shards)
             return OpenedStreamingSource(format: "csv", dataset: csv, sampleShape: csv.featureShape, count: nil)
         case .hdf5:
-            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, shards: shards, strategy: hdf5Read)
+            try checkTargetOptions(csv: false, path: path)
+            let hdf5 = try HDF5Dataset(path, features: features, labels: labels, labelsFile: targets, targets: targetKind, shards: shards, strategy: hdf5Read)
             return OpenedStreamingSource(format: "hdf5", dataset: hdf5, sampleShape: hdf5.sampleShape, count: hdf5.count)
         }
     }

@@ -56,13 +56,34 @@ import Training
         #expect(lines.filter { $0.hasPrefix("epoch ") && $0.contains("validation loss") && $0.contains("RMSE") && $0.contains("R²") }.count == 5)
     }
 
-    /// The CSV's real-valued y read as class labels: refused with the place and the value, pointing
-    /// at --task regression.
+    /// The CSV's real-valued y read as class labels: refused with the line, the character column
+    /// (after "-5.0,") and the value, pointing at --task regression.
     @Test func aRealTargetGivenToAClassifierNamesItsPlace() async throws {
         let outcome = try await TrainTaskCommandTests.run(["train", "--train", TrainCommandTests.fixture("training/line.csv"),
                                                            "--label-column", "y", "--epochs", "1"])
         #expect(outcome.status == 1)
-        #expect(outcome.standardError.contains("line.csv") && outcome.standardError.contains("line 2, column 2"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("line.csv") && outcome.standardError.contains("line 2, column 6"), "\(outcome.standardError)")
         #expect(outcome.standardError.contains("24.67922742989862") && outcome.standardError.contains("regression"), "\(outcome.standardError)")
+    }
+
+    /// `#2` is the second column: the same run as naming it; a header that looks like a position
+    /// stays a name; the CSV-only and binary-only target options are refused where they do not apply.
+    @Test func targetColumnsByPositionAndMisplacedOptions() async throws {
+        let csv = TrainCommandTests.fixture("training/line.csv")
+        let common = ["train", "--train", csv, "--task", "regression", "--epochs", "2", "--batch-size", "10", "--json"]
+        let (byName, byPosition) = (try await TrainTaskCommandTests.run(common + ["--target-column", "y"]),
+                                    try await TrainTaskCommandTests.run(common + ["--target-column", "#2"]))
+        #expect(byName.status == 0 && byPosition.status == 0, "\(byPosition.standardError)")
+        let losses = { (output: String) in try TrainTaskCommandTests.jsonLines(output).map { $0["train_loss"] as? Double } }
+        #expect(try losses(byName.standardOutput) == losses(byPosition.standardOutput))
+
+        let zero = try await TrainTaskCommandTests.run(common + ["--target-column", "#0"])
+        #expect(zero.status != 0 && zero.standardError.contains("#N names the Nth column"), "\(zero.standardError)")
+        let targets = try await TrainTaskCommandTests.run(common + ["--targets", csv])
+        #expect(targets.status == 1 && targets.standardError.contains("a CSV's targets are its columns"), "\(targets.standardError)")
+        let h5 = TrainCommandTests.fixture("training/line.h5")
+        let column = try await TrainTaskCommandTests.run(["train", "--train", h5, "--features", "/x", "--labels", "/y", "--task", "regression",
+                                                          "--target-column", "y"])
+        #expect(column.status == 1 && column.standardError.contains("--target-column chooses CSV columns"), "\(column.standardError)")
     }
 }
