@@ -86,4 +86,28 @@ import Training
                                                           "--target-column", "y"])
         #expect(column.status == 1 && column.standardError.contains("--target-column chooses CSV columns"), "\(column.standardError)")
     }
+
+    /// The seed's figure from one command: batch sizes 1, 10 and 20 trained from the same initial
+    /// weights, drawn as three series named by their runs, each with one point per epoch at the
+    /// epoch mean its JSON line reports.
+    @Test func oneCommandDrawsTheBatchSizeComparison() async throws {
+        let directory = try TrainTaskCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plot = directory.appendingPathComponent("compare.svg").path
+        let outcome = try await TrainTaskCommandTests.run(["train", "--task", "regression", "--model", "linear", "--learning-rate", "0.01",
+                                                           "--batch-size", "1,10,20", "--epochs", "4", "--workers", "0", "--json",
+                                                           "--plot", plot] + Self.sources[0])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = try TrainTaskCommandTests.jsonLines(outcome.standardOutput)
+        let svg = try PlotSVG(try String(contentsOfFile: plot, encoding: .utf8))
+        let series = svg.all("polyline", class: "series")
+        #expect(series.map { $0.attributes["data-series"] } == ["batch 1", "batch 10", "batch 20"])
+        for (run, line) in zip(["batch 1", "batch 10", "batch 20"], series) {
+            let losses = lines.filter { $0["run"] as? String == run }.compactMap { $0["train_loss"] as? Double }
+            #expect(losses.count == 4 && line.points.count == 4)
+            for (point, loss) in zip(line.points, losses) {
+                #expect(abs(point.y - PlotSVG.pixel(of: loss, on: svg.yTicks)) < 0.2, "\(run)")
+            }
+        }
+    }
 }
