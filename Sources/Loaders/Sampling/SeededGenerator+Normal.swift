@@ -5,8 +5,10 @@ extension SeededGenerator {
     /// Marsaglia's polar method in `Double`.
     ///
     /// Written out, like `uniform(below:)`, so that a seed gives the same values with every Swift
-    /// version: the polar method needs only uniform draws, `log` and a square root, no sine or
-    /// cosine. Each value takes two or more raw draws (a pair is redrawn when it falls outside the
+    /// version: the polar method needs only uniform draws, a square root (correctly rounded
+    /// everywhere) and `log`, no sine or cosine. (C libraries' `log` may differ in the last bit of a
+    /// rare value; rounding the result to `Float` hides almost every such difference.)
+    /// Each value takes two or more raw draws (a pair is drawn again when it falls outside the
     /// unit disc, about one time in five); the pair's second normal value is not kept, so a
     /// generator's position depends on nothing but how many values it has given.
     ///
