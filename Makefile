@@ -49,18 +49,22 @@ examples: deps
 	.build/release/mnist-cnn
 
 # The API documentation of Loaders and Training (DocC, with the seed programs as articles) into
-# .build/docs/<Module>.doccarchive, without network: symbol graphs of the debug build, then the
-# toolchain's `docc convert` of each module's catalog. Every warning fails the build, except
-# DOCS_ALLOWED: parameters that a few doc comments leave undocumented, listed as they are.
+# .build/docs/<Module>.doccarchive, without network: the two modules built in a scratch path of
+# their own with symbol graphs on (so the main build keeps its flags), then the toolchain's
+# `docc convert` of each module's catalog. Every warning fails the build, except DOCS_ALLOWED:
+# parameters that a few doc comments leave undocumented, listed as they are.
 DOCC ?= docc
 DOCS := .build/docs
+DOCS_BUILD := .build/docs-build
 DOCS_MODULES := Loaders Training
 DOCS_ALLOWED := ^warning: Parameter '[^']*' (is missing documentation|not found in)
 
 docs: deps
-	$(SWIFT) package dump-symbol-graph --minimum-access-level public
+	mkdir -p $(DOCS_BUILD)/symbol-graphs
+	$(SWIFT) build --scratch-path $(DOCS_BUILD) --target Training \
+		-Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc $(CURDIR)/$(DOCS_BUILD)/symbol-graphs
 	rm -rf $(DOCS) && mkdir -p $(DOCS)
-	set -e; graphs="$$(dirname "$$($(SWIFT) build --show-bin-path)")/symbolgraph"; \
+	set -e; graphs=$(DOCS_BUILD)/symbol-graphs; \
 	for module in $(DOCS_MODULES); do \
 		mkdir -p $(DOCS)/symbol-graphs/$$module; \
 		cp "$$graphs/$$module.symbols.json" $$(ls "$$graphs"/$$module@*.symbols.json 2>/dev/null) $(DOCS)/symbol-graphs/$$module/; \
