@@ -4,7 +4,7 @@ APT_PACKAGES := pkg-config zlib1g-dev libdeflate-dev libopenblas-dev libhdf5-dev
 RELEASE := $(SWIFT) build -c release --product loaders
 LOADERS := .build/release/loaders
 
-.PHONY: deps build test demo bench
+.PHONY: deps build test demo bench examples docs
 
 # $(call install-missing,packages): apt-get installs those of the packages that are missing.
 define install-missing
@@ -35,6 +35,48 @@ BENCH_REPEATS ?= 3
 demo: deps
 	$(RELEASE)
 	$(LOADERS) train --model cnn --optimizer adam --epochs 2 --plot loss.svg
+
+# The three seed programs (Examples/), built in release mode and each run on its full budget:
+# a few minutes on two cores. The linear regression's plot goes to .build/examples/compare.svg.
+EXAMPLES := linear-regression wine-mlp mnist-cnn
+EXAMPLES_OUT := .build/examples
+
+examples: deps
+	for example in $(EXAMPLES); do $(SWIFT) build -c release --product $$example || exit 1; done
+	mkdir -p $(EXAMPLES_OUT)
+	.build/release/linear-regression --plot $(EXAMPLES_OUT)/compare.svg
+	.build/release/wine-mlp
+	.build/release/mnist-cnn
+
+# The API documentation of Loaders and Training (DocC, with the seed programs as articles) into
+# .build/docs/<Module>.doccarchive, without network: the two modules built in a scratch path of
+# their own with symbol graphs on (so the main build keeps its flags), then the toolchain's
+# `docc convert` of each module's catalog. Every warning fails the build, except DOCS_ALLOWED:
+# parameters that a few doc comments leave undocumented, listed as they are.
+DOCC ?= docc
+DOCS := .build/docs
+DOCS_BUILD := .build/docs-build
+DOCS_MODULES := Loaders Training
+DOCS_ALLOWED := ^warning: Parameter '[^']*' (is missing documentation|not found in)
+
+docs: deps
+	mkdir -p $(DOCS_BUILD)/symbol-graphs
+	$(SWIFT) build --scratch-path $(DOCS_BUILD) --target Training \
+		-Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc $(CURDIR)/$(DOCS_BUILD)/symbol-graphs
+	rm -rf $(DOCS) && mkdir -p $(DOCS)
+	set -e; graphs=$(DOCS_BUILD)/symbol-graphs; \
+	for module in $(DOCS_MODULES); do \
+		mkdir -p $(DOCS)/symbol-graphs/$$module; \
+		cp "$$graphs/$$module.symbols.json" $$(ls "$$graphs"/$$module@*.symbols.json 2>/dev/null) $(DOCS)/symbol-graphs/$$module/; \
+		$(DOCC) convert Sources/$$module/$$module.docc --additional-symbol-graph-dir $(DOCS)/symbol-graphs/$$module \
+			--fallback-display-name $$module --fallback-bundle-identifier SwiftLoaders.$$module \
+			--transform-for-static-hosting --output-path $(DOCS)/$$module.doccarchive > $(DOCS)/$$module.log 2>&1 \
+			|| { cat $(DOCS)/$$module.log; exit 1; }; \
+		if grep -E '^(warning|error)' $(DOCS)/$$module.log | grep -Ev "$(DOCS_ALLOWED)"; then \
+			cat $(DOCS)/$$module.log; exit 1; fi; \
+		grep -E "$(DOCS_ALLOWED)" $(DOCS)/$$module.log | sed "s/^/$$module: allowed /" || true; \
+		echo "$(DOCS)/$$module.doccarchive"; \
+	done
 
 # Our benchmarks beside PyTorch's reference scripts, alternating, medians (Docs/Performance.md).
 bench: deps

@@ -55,11 +55,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The seed programs as programs a user runs (Examples/): no library product depends on them.
+        .executableTarget(name: "linear-regression", dependencies: ["Loaders", "Training"], path: "Examples/LinearRegression"),
+        .executableTarget(name: "wine-mlp", dependencies: ["Loaders", "Training"], path: "Examples/WineMLP"),
+        .executableTarget(name: "mnist-cnn", dependencies: ["Loaders", "Training"], path: "Examples/MNISTCNN"),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders", "TSanMutexAnnotations", "ChildProcessSupport"]),
         .testTarget(
             name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5", "ChildProcessSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders", "hdf5-probe"]),
+        .testTarget(
+            name: "ExamplesTests", dependencies: ["linear-regression", "wine-mlp", "mnist-cnn", "Loaders", "ChildProcessSupport"]),
         // Lets ThreadSanitizer see Synchronization's Mutex change hands on Linux (see the file);
         // linked into the one test binary through LoadersTests, empty outside `--sanitize=thread`.
         .target(name: "TSanMutexAnnotations", path: "Tests/TSanMutexAnnotations"),
