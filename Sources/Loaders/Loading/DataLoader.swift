@@ -55,6 +55,7 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
 
     /// A loader visiting `dataset` in order, or in a `(seed, epoch)` permutation with `shuffle`.
     /// - Parameters:
+    ///   - dataset: the samples, read by position.
     ///   - batchSize: samples per batch.
     ///   - shuffle: visit a fresh permutation each epoch.
     ///   - dropLast: drop a final batch smaller than `batchSize`.

@@ -46,6 +46,7 @@ where Source.Element: Collatable {
     let recorder = StatisticsRecorder()
 
     /// - Parameters:
+    ///   - dataset: the samples, read front to back shard by shard.
     ///   - batchSize: samples per batch.
     ///   - dropLast: drop a final batch smaller than `batchSize`.
     ///   - shuffleBuffer: samples held per shard for shuffling; 0 keeps each shard's order.

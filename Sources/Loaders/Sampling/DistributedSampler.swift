@@ -23,6 +23,7 @@ public struct DistributedSampler: Sampler {
     ///   - worldSize: the number of ranks sharing the dataset.
     ///   - shuffle: visit a `(seed, epoch)` permutation instead of `0..<count`; every rank must use
     ///     the same seed so their shares do not overlap.
+    ///   - seed: the seed of every epoch's permutation.
     ///   - dropLast: drop the tail that does not divide evenly instead of padding it.
     /// - Precondition: `count >= 0`, `worldSize >= 1`, `0 <= rank < worldSize`.
     public init(count: Int, rank: Int, worldSize: Int, shuffle: Bool = true, seed: UInt64, dropLast: Bool = false) {

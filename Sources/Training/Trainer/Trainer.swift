@@ -90,8 +90,10 @@ public final class Trainer {
 
     /// The model's loss and metrics on `batches`, in evaluation mode, without changing a parameter.
     ///
-    /// - Parameter onOutput: called with each batch and the model's output for it (logits, or
-    ///   predicted values), e.g. to keep the predictions.
+    /// - Parameters:
+    ///   - batches: the batches to measure on, e.g. a test `DataLoader`.
+    ///   - onOutput: called with each batch and the model's output for it (logits, or predicted
+    ///     values), e.g. to keep the predictions.
     /// - Throws: whatever the batch sequence throws, or `LoaderError(.mismatch)` for targets that
     ///   do not fit the model and the loss.
     public func evaluate<Batches: AsyncSequence>(

@@ -119,7 +119,9 @@ public struct CSVDataset: Dataset, Sendable {
     ///     values (`Example.Target.values` of shape `[targetColumns.count]`).
     ///   - featureColumns: the feature columns by name or index, in the order wanted; nil for
     ///     every numeric column but the targets.
-    ///   - Other parameters: as for `init(_:labelColumn:featureColumns:shape:format:threads:)`.
+    ///   - shape: the shape of one sample's features (e.g. `[1, 28, 28]`); nil for a flat vector.
+    ///   - format: delimiter, header row, field length limit.
+    ///   - threads: how many threads parse; nil for one per active processor.
     /// - Throws: `LoaderError` as that initializer does, and: `.unsupported` for several target
     ///   columns as `.labels`; `.notANumber` at its line and column for a label that is a
     ///   fraction or outside `Int32` (saying that `.values` reads real targets), or a target

@@ -46,8 +46,13 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
     /// Opens a CSV file of class labels for streaming.
     ///
     /// - Parameters:
+    ///   - path: the file.
+    ///   - labelColumn: the label column's name.
+    ///   - featureColumns: the feature columns by name, in the order wanted; nil for every numeric
+    ///     column but the label.
+    ///   - shape: the shape of one sample's features (e.g. `[1, 28, 28]`); nil for a flat vector.
+    ///   - format: delimiter, header row, field length limit.
     ///   - shards: how many byte ranges to cut the data into (fewer for files under 64 KiB per shard).
-    ///   - Other parameters: as for `CSVDataset`.
     /// - Throws: `LoaderError` as `CSVDataset` does; malformed records after the first are
     ///   reported by the stream that reads them (and, with a text label, already here).
     public init(
@@ -72,8 +77,16 @@ public struct CSVStreamingDataset: StreamingDataset, Sendable {
     /// Opens a CSV file whose targets are class labels or real values for streaming.
     ///
     /// - Parameters:
+    ///   - path: the file.
+    ///   - targetColumns: the target columns by name or index, in the order wanted; exactly one
+    ///     for `.labels`.
+    ///   - targets: `.labels` for a class label (an integer or text column), `.values` for real
+    ///     values (`Example.Target.values` of shape `[targetColumns.count]`).
+    ///   - featureColumns: the feature columns by name or index, in the order wanted; nil for
+    ///     every numeric column but the targets.
+    ///   - shape: the shape of one sample's features (e.g. `[1, 28, 28]`); nil for a flat vector.
+    ///   - format: delimiter, header row, field length limit.
     ///   - shards: how many byte ranges to cut the data into (fewer for files under 64 KiB per shard).
-    ///   - Other parameters: as for `CSVDataset.init(_:targetColumns:targets:featureColumns:shape:format:threads:)`.
     /// - Throws: `LoaderError` as `CSVDataset` does; malformed records after the first are
     ///   reported by the stream that reads them (and, with a text label, already here).
     /// - Precondition: `targetColumns` is not empty.
