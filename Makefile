@@ -93,7 +93,7 @@ SANITIZE_STRESS_SCALE ?= 3
 # Tests that run the `loaders` binary in a child process. The Mutex annotations that keep TSan
 # from misreading Synchronization's lock hand-over are linked into the test binary only, never into
 # the tool, so TSan runs skip these (AddressSanitizer runs them).
-SANITIZE_THREAD_SKIP ?= ResourceLimitTests|TrainTaskCommandTests|TrainRegressionCommandTests|ConvertFolderTests|HostileInputCommandTests|IDXSourceCommandTests|SizesFromMetadataTests|TrainModelSpecTests|InspectExactStatisticsTests|HDF5ListingCommandTests
+SANITIZE_THREAD_SKIP ?= ResourceLimitTests|PlotCommandTests|TrainTaskCommandTests|TrainRegressionCommandTests|ConvertFolderTests|HostileInputCommandTests|IDXSourceCommandTests|SizesFromMetadataTests|TrainModelSpecTests|InspectExactStatisticsTests|HDF5ListingCommandTests
 
 .PHONY: sanitize sanitize-thread sanitize-address
 
