@@ -61,14 +61,16 @@ let package = Package(
         .executableTarget(name: "mnist-cnn", dependencies: ["Loaders", "Training"], path: "Examples/MNISTCNN"),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders", "TSanMutexAnnotations", "ChildProcessSupport"]),
         .testTarget(
-            name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5", "ChildProcessSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders"]),
+            name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5", "ChildProcessSupport", "PlotSVGSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders", "PlotSVGSupport"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders", "hdf5-probe"]),
         .testTarget(
             name: "ExamplesTests", dependencies: ["linear-regression", "wine-mlp", "mnist-cnn", "Loaders", "ChildProcessSupport"]),
         // Lets ThreadSanitizer see Synchronization's Mutex change hands on Linux (see the file);
         // linked into the one test binary through LoadersTests, empty outside `--sanitize=thread`.
         .target(name: "TSanMutexAnnotations", path: "Tests/TSanMutexAnnotations"),
+        // Reads a plot's SVG back for the plot tests of Training and of the tool.
+        .target(name: "PlotSVGSupport", path: "Tests/PlotSVGSupport"),
         // Runs a test's child process and awaits it without holding a thread of the cooperative pool.
         .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport"),
     ],

@@ -1,5 +1,6 @@
 import ChildProcessSupport
 import Foundation
+import PlotSVGSupport
 import Loaders
 import Testing
 import Training

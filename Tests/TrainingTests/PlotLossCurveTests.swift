@@ -1,3 +1,4 @@
+import PlotSVGSupport
 import Testing
 import Training
 

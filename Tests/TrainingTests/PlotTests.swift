@@ -1,4 +1,5 @@
 import Foundation
+import PlotSVGSupport
 import Loaders
 import Testing
 import Training

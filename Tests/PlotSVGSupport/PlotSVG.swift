@@ -4,22 +4,23 @@ import FoundationXML
 #endif
 import Testing
 
-/// A plot's SVG read back by an XML parser, to check what it draws.
-struct PlotSVG {
-    struct Element {
-        var name: String
-        var attributes: [String: String]
+/// A plot's SVG read back by an XML parser, to check what `LossPlot`, `loaders plot` and
+/// `loaders train --plot` draw.
+public struct PlotSVG {
+    public struct Element {
+        public var name: String
+        public var attributes: [String: String]
         /// The text directly inside it.
-        var text = ""
+        public var text = ""
         /// The `class` of each enclosing `<g>`, outermost first.
-        var groups: [String]
+        public var groups: [String]
         /// Attributes set on the enclosing `<g>`s and on the element itself (`text-anchor`, `font-size`).
-        var inherited: [String: String]
+        public var inherited: [String: String]
 
-        func number(_ attribute: String) -> Double? { attributes[attribute].flatMap(Double.init) }
+        public func number(_ attribute: String) -> Double? { attributes[attribute].flatMap(Double.init) }
 
         /// A polyline's points.
-        var points: [(x: Double, y: Double)] {
+        public var points: [(x: Double, y: Double)] {
             (attributes["points"] ?? "").split(separator: " ").map { pair in
                 let xy = pair.split(separator: ",").map { Double($0)! }
                 return (xy[0], xy[1])
@@ -27,10 +28,10 @@ struct PlotSVG {
         }
     }
 
-    let elements: [Element]
-    let width: Double, height: Double
+    public let elements: [Element]
+    public let width: Double, height: Double
 
-    init(_ svg: String) throws {
+    public init(_ svg: String) throws {
         let reader = Reader()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = reader
@@ -42,17 +43,37 @@ struct PlotSVG {
     }
 
     /// The elements named `name`, with `class` when given, in document order.
-    func all(_ name: String, class className: String? = nil) -> [Element] {
+    public func all(_ name: String, class className: String? = nil) -> [Element] {
         elements.filter { $0.name == name && (className == nil || $0.attributes["class"] == className) }
     }
 
     /// The texts inside a `<g class="…">`.
-    func texts(in group: String) -> [Element] {
+    public func texts(in group: String) -> [Element] {
         elements.filter { $0.name == "text" && $0.groups.contains(group) }
     }
 
+    /// Each y tick's value and height, bottom first.
+    public var yTicks: [(value: Double, pixel: Double)] {
+        zip(texts(in: "y-axis"), all("line").filter { $0.groups.contains("y-axis") }).map {
+            (Self.value(ofLabel: $0.text)!, $1.number("y1")!)
+        }
+    }
+
+    /// Each x tick's value and place, left first.
+    public var xTicks: [(value: Double, pixel: Double)] {
+        zip(texts(in: "x-axis"), all("line").filter { $0.groups.contains("x-axis") }).map {
+            (Self.value(ofLabel: $0.text)!, $1.number("x1")!)
+        }
+    }
+
+    /// Where a linear axis with these ticks puts `value`, from its first and last tick.
+    public static func pixel(of value: Double, on ticks: [(value: Double, pixel: Double)]) -> Double {
+        let (first, last) = (ticks.first!, ticks.last!)
+        return first.pixel + (value - first.value) / (last.value - first.value) * (last.pixel - first.pixel)
+    }
+
     /// A tick label's value: "0.25", "20k", "1.5M", "1e-5".
-    static func value(ofLabel label: String) -> Double? {
+    public static func value(ofLabel label: String) -> Double? {
         let units: [Character: Double] = ["k": 1e3, "M": 1e6, "G": 1e9]
         if let last = label.last, let unit = units[last] { return Double(label.dropLast()).map { $0 * unit } }
         return Double(label)
