@@ -292,10 +292,11 @@ struct TrainCommand: AsyncParsableCommand {
         var heldOut = testSet.map { PreparedData.Split(role: "test", data: $0, path: test ?? source.train) }
         var finalTest: PreparedData.Split?
         if let validationSplit {
-            let held = min(train.count - 1, max(1, Int((Double(train.count) * validationSplit).rounded())))
             guard train.count >= 2 else {
                 throw LoaderError(.unsupported, "one sample cannot be split into training and validation data", path: source.train)
             }
+            // At least one sample on each side, however small the fraction.
+            let held = min(train.count - 1, max(1, Int((Double(train.count) * validationSplit).rounded())))
             let parts = train.randomSplit(counts: [train.count - held, held], seed: seed)
             (train, finalTest) = (AnyDataset(parts[0]), heldOut)
             heldOut = PreparedData.Split(role: "validation", data: AnyDataset(parts[1]), path: source.train)
