@@ -27,7 +27,7 @@ import Testing
         // 2^33 indices of 8 bytes, and as many again in 2^27 batches of 64.
         Case(name: "2^33 rows", arguments: ["bench", "--train", fixture("rows-2pow33.h5")] + hdf5 + ["--memory-limit", "64G"],
              file: fixture("rows-2pow33.h5"),
-             message: "the order of epoch 0 (134217728 batches) needs 132.0 GiB, more than the memory limit of 64.0 GiB (MemoryLimit.bytes, --memory-limit)"),
+             message: "the order of epoch 1 (134217728 batches) needs 132.0 GiB, more than the memory limit of 64.0 GiB (MemoryLimit.bytes, --memory-limit)"),
         // The workers' shuffle buffers and chunks hold at most the file's 2^33 samples (not the
         // 10^11 asked for), and the consumer a batch of 64 twice over.
         Case(name: "2^33 rows, streamed", arguments: ["bench", "--streaming", "--train", fixture("rows-2pow33.h5")] + hdf5

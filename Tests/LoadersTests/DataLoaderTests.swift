@@ -19,9 +19,9 @@ import Testing
     @Test func batchesFollowTheSamplerWithoutWorkers() async throws {
         let loader = DataLoader(RangeDataset(count: 10), batchSize: 4)
         #expect(loader.count == 3)
-        #expect(try await collect(loader.epoch(0)) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+        #expect(try await collect(loader.epoch(1)) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
         let dropping = DataLoader(RangeDataset(count: 10), batchSize: 4, dropLast: true)
-        #expect(try collectSync(dropping.epoch(0)) == [[0, 1, 2, 3], [4, 5, 6, 7]])
+        #expect(try collectSync(dropping.epoch(1)) == [[0, 1, 2, 3], [4, 5, 6, 7]])
         var iterator = loader.makeIterator()
         let first = try #require(try iterator.next())
         #expect(first.features.shape == [4, 2])
@@ -34,10 +34,10 @@ import Testing
         let loader = DataLoader(dataset, batchSize: 7, shuffle: true, workers: workers, prefetch: 2, seed: 42)
         let expected = BatchSampler(RandomSampler(count: 50, seed: 42), batchSize: 7, dropLast: false)
         for epoch in 0..<2 {
-            #expect(try await collect(loader.epoch(epoch)) == expected.batches(epoch: epoch))
-            #expect(try collectSync(loader.epoch(epoch)) == expected.batches(epoch: epoch))
+            #expect(try await collect(loader.epoch(epoch + 1)) == expected.batches(epoch: epoch + 1))
+            #expect(try collectSync(loader.epoch(epoch + 1)) == expected.batches(epoch: epoch + 1))
         }
-        #expect(expected.batches(epoch: 0) != expected.batches(epoch: 1))
+        #expect(expected.batches(epoch: 1) != expected.batches(epoch: 2))
         #expect(loader.statistics.liveWorkers == 0)
         #expect(loader.statistics.batches == 4 * 8)
         #expect(loader.statistics.samples == 4 * 50)
@@ -55,15 +55,15 @@ import Testing
         var iterator = loader.makeIterator()
         while let batch = try iterator.next() { third.append(indices(of: batch)) }
         let sampler = BatchSampler(RandomSampler(count: 20, seed: 7), batchSize: 5, dropLast: false)
-        #expect(passes == [sampler.batches(epoch: 0), sampler.batches(epoch: 1)])
-        #expect(third == sampler.batches(epoch: 2))
+        #expect(passes == [sampler.batches(epoch: 1), sampler.batches(epoch: 2)])
+        #expect(third == sampler.batches(epoch: 3))
     }
 
     @Test func customSamplersAndBatchSamplersAreUsed() async throws {
         let dataset = RangeDataset(count: 30)
         let subset = SubsetRandomSampler(indices: [1, 3, 5, 7, 9, 11], seed: 3)
         let loader = DataLoader(dataset, sampler: subset, batchSize: 4, workers: 2)
-        #expect(try await collect(loader.epoch(1)) == BatchSampler(subset, batchSize: 4, dropLast: false).batches(epoch: 1))
+        #expect(try await collect(loader.epoch(2)) == BatchSampler(subset, batchSize: 4, dropLast: false).batches(epoch: 2))
 
         struct Pairs: BatchSampling {
             let count = 3
@@ -88,9 +88,9 @@ import Testing
         #expect(loader.count == expected.count)
         let finished = await expectFinishes(within: 10) {
             do {
-                #expect(try await self.collect(loader.epoch(0)) == expected)
-                #expect(try self.collectSync(loader.epoch(1)) == expected)
-                var iterator = loader.epoch(2).makeAsyncIterator()
+                #expect(try await self.collect(loader.epoch(1)) == expected)
+                #expect(try self.collectSync(loader.epoch(2)) == expected)
+                var iterator = loader.epoch(3).makeAsyncIterator()
                 while try await iterator.next() != nil {}
                 // Asking again after the end stays at the end.
                 #expect(try await iterator.next() == nil)
@@ -120,7 +120,7 @@ import Testing
     @Test(arguments: [0, 1, 3])
     func anErrorArrivesAtItsBatchAfterEveryEarlierBatch(workers: Int) async throws {
         let loader = DataLoader(FailingDataset(count: 40, failingIndex: 23), batchSize: 5, workers: workers, prefetch: 2)
-        var iterator = loader.epoch(0).makeAsyncIterator()
+        var iterator = loader.epoch(1).makeAsyncIterator()
         var delivered: [[Int]] = []
         do {
             while let batch = try await iterator.next() { delivered.append(indices(of: batch)) }

@@ -208,7 +208,7 @@ import Testing
         let counter = ReadCounter()
         let dataset = CountingDataset(count: 60, counter: counter, delayMicroseconds: 1_000)
         let loader = DataLoader(dataset, batchSize: 4, shuffle: true, workers: 2, prefetch: 1, seed: 3, timeout: .seconds(30))
-        let expected = BatchSampler(RandomSampler(count: 60, seed: 3), batchSize: 4, dropLast: false).batches(epoch: 0)
+        let expected = BatchSampler(RandomSampler(count: 60, seed: 3), batchSize: 4, dropLast: false).batches(epoch: 1)
         let outcome = await consume(loader, async: async)
         #expect(outcome.error == nil)
         #expect(outcome.delivered == expected)

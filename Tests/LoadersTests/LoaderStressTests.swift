@@ -77,9 +77,9 @@ import Testing
             prefetch: setup.prefetch, seed: 2024)
         let reference = DataLoader(JitteredDataset(count: count, delayMicroseconds: 0), batchSize: batchSize, shuffle: true, seed: 2024)
         for epoch in 0..<epochs {
-            let expected = try collect(reference.epoch(epoch))
+            let expected = try collect(reference.epoch(epoch + 1))
             #expect(expected.flatMap(indices(of:)).sorted() == Array(0..<count))
-            let (batches, error) = await read(loader.epoch(epoch), asynchronously: epoch.isMultiple(of: 2), slow: setup.slowConsumer)
+            let (batches, error) = await read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2), slow: setup.slowConsumer)
             #expect(error == nil)
             #expect(batches == expected, "epoch \(epoch)")
         }
@@ -102,7 +102,7 @@ import Testing
                 var iterator = loader.makeIterator()
                 while let batch = try iterator.next() { batches.append(batch) }
             }
-            #expect(batches == (try collect(reference.epoch(pass))), "pass \(pass)")
+            #expect(batches == (try collect(reference.epoch(pass + 1))), "pass \(pass)")
         }
         #expect(loader.statistics.liveWorkers == 0)
     }
@@ -118,7 +118,7 @@ import Testing
             let results = await withTaskGroup(of: (Int, [Batch], (any Error)?).self) { group in
                 for epoch in epochs {
                     group.addTask {
-                        let (batches, error) = await self.read(loader.epoch(epoch), asynchronously: epoch.isMultiple(of: 2), slow: false)
+                        let (batches, error) = await self.read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2), slow: false)
                         return (epoch, batches, error)
                     }
                 }
@@ -127,7 +127,7 @@ import Testing
             for epoch in epochs {
                 let (batches, error) = try #require(results[epoch])
                 #expect(error == nil)
-                #expect(batches == (try collect(reference.epoch(epoch))), "epoch \(epoch)")
+                #expect(batches == (try collect(reference.epoch(epoch + 1))), "epoch \(epoch)")
             }
         }
         #expect(loader.statistics.batches == rounds * 4 * 20)
@@ -141,7 +141,7 @@ import Testing
         let count = 200, batchSize = 4
         let loader = DataLoader(JitteredDataset(count: count), batchSize: batchSize, shuffle: true, workers: workers, prefetch: 2, seed: 11)
         let reference = DataLoader(JitteredDataset(count: count, delayMicroseconds: 0), batchSize: batchSize, shuffle: true, seed: 11)
-        let expectedEpochs = try (0..<3).map { try collect(reference.epoch($0)) }
+        let expectedEpochs = try (0..<3).map { try collect(reference.epoch($0 + 1)) }
         for round in 0..<(16 * Self.scale) {
             let epoch = round % 3
             let expected = expectedEpochs[epoch]
@@ -149,13 +149,13 @@ import Testing
             let stop = 1 + (round * 17) % (expected.count - 1)
             var delivered: [Batch] = []
             if round.isMultiple(of: 2) {
-                for try await batch in loader.epoch(epoch) {
+                for try await batch in loader.epoch(epoch + 1) {
                     delivered.append(batch)
                     if delivered.count == stop { break }
                 }
             } else {
                 do {
-                    var iterator = loader.epoch(epoch).makeIterator()
+                    var iterator = loader.epoch(epoch + 1).makeIterator()
                     while let batch = try iterator.next() {
                         delivered.append(batch)
                         if delivered.count == stop { break }
@@ -174,7 +174,7 @@ import Testing
     func cancellingMidEpochEndsWithAnExactPrefixAndTheWorkersLeave(workers: Int) async throws {
         let count = 400, batchSize = 4
         let reference = DataLoader(JitteredDataset(count: count, delayMicroseconds: 0), batchSize: batchSize, shuffle: true, seed: 3)
-        let expected = try collect(reference.epoch(0))
+        let expected = try collect(reference.epoch(1))
         for round in 0..<(10 * Self.scale) {
             let loader = DataLoader(
                 JitteredDataset(count: count), batchSize: batchSize, shuffle: true, workers: workers, prefetch: 1 + round % 3, seed: 3)
@@ -204,7 +204,7 @@ import Testing
     @Test(arguments: [3, 4])
     func cancellingDuringABlockedReadEndsWithAnExactPrefixAndTheWorkersLeave(workers: Int) async throws {
         let count = 200, batchSize = 4
-        let expected = try collect(DataLoader(RangeDataset(count: count), batchSize: batchSize).epoch(0))
+        let expected = try collect(DataLoader(RangeDataset(count: count), batchSize: batchSize).epoch(1))
         for round in 0..<(6 * Self.scale) {
             let stop = 1 + round % 5
             let gate = ReadGate()
@@ -235,13 +235,13 @@ import Testing
     @Test(arguments: Setup.all)
     func aFailureMidEpochArrivesAfterExactlyTheEarlierBatches(setup: Setup) async throws {
         let count = 120, batchSize = 5
-        let reference = try collect(DataLoader(RangeDataset(count: count), batchSize: batchSize).epoch(0))
+        let reference = try collect(DataLoader(RangeDataset(count: count), batchSize: batchSize).epoch(1))
         for round in 0..<(6 * Self.scale) {
             let failingIndex = (round * 37 + 11) % count
             let loader = DataLoader(
                 FailingDataset(count: count, failingIndex: failingIndex), batchSize: batchSize, workers: setup.workers,
                 prefetch: setup.prefetch)
-            let (delivered, error) = await read(loader.epoch(0), asynchronously: round.isMultiple(of: 2), slow: setup.slowConsumer)
+            let (delivered, error) = await read(loader.epoch(1), asynchronously: round.isMultiple(of: 2), slow: setup.slowConsumer)
             #expect((error as? LoaderError)?.location == .sampleIndex(failingIndex), "round \(round): \(String(describing: error))")
             #expect(delivered == Array(reference.prefix(failingIndex / batchSize)), "round \(round)")
             #expect(await eventually { loader.statistics.liveWorkers == 0 })
@@ -294,9 +294,9 @@ import Testing
             seed: 31)
         let reference = StreamingDataLoader(JitteredShards(sizes: sizes, delayMicroseconds: 0), batchSize: 5, shuffleBuffer: 8, seed: 31)
         for epoch in 0..<epochs {
-            let expected = try collect(reference.epoch(epoch))
+            let expected = try collect(reference.epoch(epoch + 1))
             #expect(expected.flatMap(ids(of:)).sorted() == allIds)
-            let (batches, error) = await read(loader.epoch(epoch), asynchronously: epoch.isMultiple(of: 2), slow: setup.slowConsumer)
+            let (batches, error) = await read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2), slow: setup.slowConsumer)
             #expect(error == nil)
             #expect(batches == expected, "epoch \(epoch)")
         }
@@ -312,7 +312,7 @@ import Testing
         let sizes = Self.shardSizes
         let loader = StreamingDataLoader(JitteredShards(sizes: sizes), batchSize: 3, shuffleBuffer: 5, workers: workers, prefetch: 1, seed: 8)
         let reference = StreamingDataLoader(JitteredShards(sizes: sizes, delayMicroseconds: 0), batchSize: 3, shuffleBuffer: 5, seed: 8)
-        let expectedEpochs = try (0..<3).map { try collect(reference.epoch($0)) }
+        let expectedEpochs = try (0..<3).map { try collect(reference.epoch($0 + 1)) }
         for round in 0..<(12 * Self.scale) {
             let epoch = round % 3
             let expected = expectedEpochs[epoch]
@@ -321,7 +321,7 @@ import Testing
             switch round % 3 {
             case 0:
                 var batches: [Batch] = []
-                for try await batch in loader.epoch(epoch) {
+                for try await batch in loader.epoch(epoch + 1) {
                     batches.append(batch)
                     if batches.count == stop { break }
                 }
@@ -329,7 +329,7 @@ import Testing
             case 1:
                 var batches: [Batch] = []
                 do {
-                    var iterator = loader.epoch(epoch).makeIterator()
+                    var iterator = loader.epoch(epoch + 1).makeIterator()
                     while let batch = try iterator.next() {
                         batches.append(batch)
                         if batches.count == stop { break }
@@ -340,7 +340,7 @@ import Testing
                 let consumer = Task { () -> ([Batch], (any Error)?) in
                     var batches: [Batch] = []
                     do {
-                        for try await batch in loader.epoch(epoch) {
+                        for try await batch in loader.epoch(epoch + 1) {
                             batches.append(batch)
                             if batches.count == stop { withUnsafeCurrentTask { $0?.cancel() } }
                         }
@@ -366,9 +366,9 @@ import Testing
         let mnist = try MNIST(directory: IDXFixtures.mnist, split: .test, shards: 4)
         let parallel = StreamingDataLoader(mnist, batchSize: 100, shuffleBuffer: 16, workers: 3, prefetch: 1, seed: 1)
         let inline = StreamingDataLoader(mnist, batchSize: 100, shuffleBuffer: 16, seed: 1)
-        var expected = inline.epoch(0).makeIterator()
+        var expected = inline.epoch(1).makeIterator()
         var batches = 0
-        for try await batch in parallel.epoch(0) {
+        for try await batch in parallel.epoch(1) {
             #expect(batch == (try expected.next()), "batch \(batches)")
             batches += 1
         }
@@ -384,8 +384,8 @@ import Testing
         let parallel = StreamingDataLoader(streaming, batchSize: 8, shuffleBuffer: 4, workers: 4, prefetch: 1, seed: 2)
         let inline = StreamingDataLoader(streaming, batchSize: 8, shuffleBuffer: 4, seed: 2)
         for epoch in 0..<(2 * Self.scale) {
-            var expected = inline.epoch(epoch).makeIterator()
-            var batches = parallel.epoch(epoch).makeIterator()
+            var expected = inline.epoch(epoch + 1).makeIterator()
+            var batches = parallel.epoch(epoch + 1).makeIterator()
             var count = 0
             while let batch = try batches.next() {
                 #expect(batch == (try expected.next()), "epoch \(epoch) batch \(count)")

@@ -21,7 +21,7 @@ import Testing
         #expect(error.code == .resourceExhausted)
         #expect(error.path == "declared.h5")
         // 2^40 indices and their copy in 2^20 batches: 2^44 + 2^25 bytes.
-        #expect(error.message.hasPrefix("the order of epoch 0 (1048576 batches) needs 16.0 TiB, more than the memory limit of "))
+        #expect(error.message.hasPrefix("the order of epoch 1 (1048576 batches) needs 16.0 TiB, more than the memory limit of "))
         // The iterator has ended; a later epoch says the same.
         #expect(try await iterator.next() == nil)
         var synchronous = loader.makeIterator()

@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct SamplerTests {
     @Test func sequentialSamplerVisitsInOrder() {
-        #expect(SequentialSampler(count: 5).indices(epoch: 3) == [0, 1, 2, 3, 4])
-        #expect(SequentialSampler(count: 0).indices(epoch: 0) == [])
+        #expect(SequentialSampler(count: 5).indices(epoch: 4) == [0, 1, 2, 3, 4])
+        #expect(SequentialSampler(count: 0).indices(epoch: 1) == [])
     }
 
     // len(BatchSampler(SequentialSampler(range(n)), b, drop_last)) printed by PyTorch 2.
@@ -13,7 +13,7 @@ import Testing
     func batchSamplerLengthFollowsPyTorch(count: Int, batchSize: Int, dropLast: Bool, expected: Int) {
         let sampler = BatchSampler(SequentialSampler(count: count), batchSize: batchSize, dropLast: dropLast)
         #expect(sampler.count == expected)
-        let batches = sampler.batches(epoch: 0)
+        let batches = sampler.batches(epoch: 1)
         #expect(batches.count == expected)
         #expect(batches.allSatisfy { $0.count == batchSize } || !dropLast)
     }
@@ -23,15 +23,15 @@ import Testing
     func aHugeBatchSizeIsOneBatchOrNone(dropLast: Bool) {
         let sampler = BatchSampler(SequentialSampler(count: 5), batchSize: Int.max, dropLast: dropLast)
         #expect(sampler.count == (dropLast ? 0 : 1))
-        #expect(sampler.batches(epoch: 0) == (dropLast ? [] : [[0, 1, 2, 3, 4]]))
+        #expect(sampler.batches(epoch: 1) == (dropLast ? [] : [[0, 1, 2, 3, 4]]))
     }
 
     @Test func batchSamplerKeepsSamplerOrder() {
         let sampler = BatchSampler(SequentialSampler(count: 5), batchSize: 2, dropLast: false)
-        #expect(sampler.batches(epoch: 0) == [[0, 1], [2, 3], [4]])
+        #expect(sampler.batches(epoch: 1) == [[0, 1], [2, 3], [4]])
         let random = RandomSampler(count: 9, seed: 3)
-        let batches = BatchSampler(random, batchSize: 4, dropLast: true).batches(epoch: 2)
-        #expect(batches.flatMap { $0 } == Array(random.indices(epoch: 2).prefix(8)))
+        let batches = BatchSampler(random, batchSize: 4, dropLast: true).batches(epoch: 3)
+        #expect(batches.flatMap { $0 } == Array(random.indices(epoch: 3).prefix(8)))
     }
 
     // list(DistributedSampler(range(n), num_replicas=w, rank=r, shuffle=False, drop_last=d)) for
@@ -47,7 +47,7 @@ import Testing
     func distributedSamplerMatchesPyTorch(count: Int, worldSize: Int, dropLast: Bool, expected: [[Int]]) {
         let ranks = (0..<worldSize).map {
             DistributedSampler(count: count, rank: $0, worldSize: worldSize, shuffle: false, seed: 0, dropLast: dropLast)
-                .indices(epoch: 0)
+                .indices(epoch: 1)
         }
         #expect(ranks == expected)
     }
@@ -65,7 +65,7 @@ import Testing
                     }
                     #expect(samplers[0].count == numSamples)
                     #expect(samplers[0].totalSize == numSamples * worldSize)
-                    let shares = samplers.map { $0.indices(epoch: 4) }
+                    let shares = samplers.map { $0.indices(epoch: 5) }
                     #expect(shares.allSatisfy { $0.count == numSamples })
                     let all = shares.flatMap { $0 }
                     // Padding repeats indices, dropping loses some; neither invents any.
@@ -78,31 +78,31 @@ import Testing
     }
 
     @Test func distributedSamplerShufflesTheSameWayOnEveryRank() {
-        let shares = (0..<3).map { DistributedSampler(count: 12, rank: $0, worldSize: 3, seed: 5).indices(epoch: 1) }
+        let shares = (0..<3).map { DistributedSampler(count: 12, rank: $0, worldSize: 3, seed: 5).indices(epoch: 2) }
         #expect(Set(shares.flatMap { $0 }) == Set(0..<12))
-        let other = DistributedSampler(count: 12, rank: 0, worldSize: 3, seed: 5).indices(epoch: 2)
+        let other = DistributedSampler(count: 12, rank: 0, worldSize: 3, seed: 5).indices(epoch: 3)
         #expect(other != shares[0])
     }
 
     @Test func randomSamplerIsASeededPermutationPerEpoch() {
         let sampler = RandomSampler(count: 100, seed: 42)
-        let epoch0 = sampler.indices(epoch: 0)
-        #expect(epoch0.sorted() == Array(0..<100))
-        #expect(epoch0 != Array(0..<100))
-        #expect(sampler.indices(epoch: 1) != epoch0)
-        #expect(RandomSampler(count: 100, seed: 42).indices(epoch: 0) == epoch0)
-        #expect(RandomSampler(count: 100, seed: 43).indices(epoch: 0) != epoch0)
+        let first = sampler.indices(epoch: 1)
+        #expect(first.sorted() == Array(0..<100))
+        #expect(first != Array(0..<100))
+        #expect(sampler.indices(epoch: 2) != first)
+        #expect(RandomSampler(count: 100, seed: 42).indices(epoch: 1) == first)
+        #expect(RandomSampler(count: 100, seed: 43).indices(epoch: 1) != first)
     }
 
     @Test func randomSamplerHonoursSampleCountAndReplacement() {
         let longer = RandomSampler(count: 10, sampleCount: 25, seed: 1)
-        let indices = longer.indices(epoch: 0)
+        let indices = longer.indices(epoch: 1)
         #expect(longer.count == 25 && indices.count == 25)
         #expect(indices[0..<10].sorted() == Array(0..<10))
         #expect(indices[10..<20].sorted() == Array(0..<10))
         #expect(Set(indices[20...]).count == 5)
 
-        let drawn = RandomSampler(count: 4, replacement: true, sampleCount: 1000, seed: 1).indices(epoch: 0)
+        let drawn = RandomSampler(count: 4, replacement: true, sampleCount: 1000, seed: 1).indices(epoch: 1)
         #expect(drawn.count == 1000)
         #expect(Set(drawn) == Set(0..<4))
     }
@@ -111,14 +111,14 @@ import Testing
         let subset = [3, 9, 27, 81, 243]
         let sampler = SubsetRandomSampler(indices: subset, seed: 2)
         #expect(sampler.count == 5)
-        #expect(sampler.indices(epoch: 0).sorted() == subset)
-        let epochs = (0..<6).map { sampler.indices(epoch: $0) }
+        #expect(sampler.indices(epoch: 1).sorted() == subset)
+        let epochs = (0..<6).map { sampler.indices(epoch: $0 + 1) }
         #expect(Set(epochs).count > 1)
     }
 
     @Test func weightedSamplerDrawsInProportionToWeights() {
         let weights = [1.0, 2.0, 0.0, 5.0, 2.0]
-        let draws = WeightedRandomSampler(weights: weights, sampleCount: 50_000, seed: 11).indices(epoch: 0)
+        let draws = WeightedRandomSampler(weights: weights, sampleCount: 50_000, seed: 11).indices(epoch: 1)
         var counts = [Int](repeating: 0, count: weights.count)
         for index in draws { counts[index] += 1 }
         #expect(counts[2] == 0)
@@ -130,10 +130,10 @@ import Testing
 
     @Test func weightedSamplerWithoutReplacementDrawsDistinctPositiveIndices() {
         let sampler = WeightedRandomSampler(weights: [1, 0, 3, 1, 1], sampleCount: 4, replacement: false, seed: 4)
-        let drawn = sampler.indices(epoch: 0)
+        let drawn = sampler.indices(epoch: 1)
         #expect(drawn.count == 4 && Set(drawn) == [0, 2, 3, 4])
         // The first draw picks index 2 with probability 3 / 6 (its share of the total weight).
-        let firsts = (0..<2000).map { sampler.indices(epoch: $0)[0] }
+        let firsts = (0..<2000).map { sampler.indices(epoch: $0 + 1)[0] }
         let heavyShare = Double(firsts.count(where: { $0 == 2 })) / 2000
         #expect(abs(heavyShare - 0.5) < 0.05)
     }

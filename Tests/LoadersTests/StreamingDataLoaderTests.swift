@@ -13,11 +13,11 @@ import Testing
 
     @Test func withoutShufflingShardsAreConcatenatedInOrder() async throws {
         let loader = StreamingDataLoader(ShardedRangeDataset(sizes: sizes), batchSize: 4, shuffleShards: false)
-        let batches = try await collect(loader.epoch(0))
+        let batches = try await collect(loader.epoch(1))
         #expect(batches.flatMap { $0 } == allIds)
         #expect(batches.map(\.count) == [4, 4, 4, 4, 4, 4, 4])   // 28 samples
         let dropping = StreamingDataLoader(ShardedRangeDataset(sizes: sizes), batchSize: 5, dropLast: true, shuffleShards: false)
-        #expect(try await collect(dropping.epoch(0)).flatMap { $0 } == Array(allIds.prefix(25)))
+        #expect(try await collect(dropping.epoch(1)).flatMap { $0 } == Array(allIds.prefix(25)))
     }
 
     /// Buffers and batches far larger than the data hold everything read, in one batch.
@@ -25,7 +25,7 @@ import Testing
     func aHugeShuffleBufferAndBatchSizeHoldOnlyWhatIsRead(workers: Int) async throws {
         let loader = StreamingDataLoader(
             ShardedRangeDataset(sizes: sizes), batchSize: Int.max, shuffleBuffer: Int.max, workers: workers, seed: 5)
-        let batches = try await collect(loader.epoch(0))
+        let batches = try await collect(loader.epoch(1))
         #expect(batches.count == 1)
         #expect(batches.flatMap { $0 }.sorted() == allIds)
     }
@@ -36,23 +36,23 @@ import Testing
         let reference = StreamingDataLoader(dataset, batchSize: 3, shuffleBuffer: 4, workers: 0, seed: 99)
         let parallel = StreamingDataLoader(dataset, batchSize: 3, shuffleBuffer: 4, workers: workers, prefetch: 1, seed: 99)
         for epoch in 0..<2 {
-            let expected = try await collect(reference.epoch(epoch))
+            let expected = try await collect(reference.epoch(epoch + 1))
             #expect(expected.flatMap { $0 }.sorted() == allIds)
-            #expect(try await collect(parallel.epoch(epoch)) == expected)
-            var iterator = parallel.epoch(epoch).makeIterator()
+            #expect(try await collect(parallel.epoch(epoch + 1)) == expected)
+            var iterator = parallel.epoch(epoch + 1).makeIterator()
             var synchronous: [[Int]] = []
             while let batch = try iterator.next() { synchronous.append(ids(of: batch)) }
             #expect(synchronous == expected)
         }
-        #expect(try await collect(reference.epoch(0)) != collect(reference.epoch(1)))
+        #expect(try await collect(reference.epoch(1)) != collect(reference.epoch(2)))
         #expect(parallel.statistics.liveWorkers == 0)
     }
 
     @Test func shardsAreVisitedInTheSeededOrderAndShuffledLocally() async throws {
         let loader = StreamingDataLoader(ShardedRangeDataset(sizes: sizes), batchSize: 40, shuffleBuffer: 3, workers: 2, seed: 5)
-        let order = loader.shardOrder(epoch: 0)
+        let order = loader.shardOrder(epoch: 1)
         #expect(order.sorted() == Array(0..<sizes.count))
-        let samples = try await collect(loader.epoch(0)).flatMap { $0 }
+        let samples = try await collect(loader.epoch(1)).flatMap { $0 }
         // Shards follow one another whole, in the shard order.
         let shardsSeen = samples.map { $0 / 1000 }
         var runs: [Int] = []

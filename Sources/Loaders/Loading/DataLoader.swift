@@ -7,8 +7,8 @@ import Synchronization
 /// arrive in order. So a seed gives the same batches whatever the worker count. With `workers: 0`
 /// batches are read on the consumer's thread.
 ///
-/// Iterating the loader runs the next epoch each time (the first pass is epoch 0, the next
-/// reshuffles); `epoch(_:)` runs a chosen one. An error reading a sample ends the epoch at that
+/// Iterating the loader runs the next epoch each time (the first pass is epoch 1, the next
+/// reshuffles); `epoch(_:)` runs a chosen one. Epochs count from 1, as `Trainer` numbers them. An error reading a sample ends the epoch at that
 /// batch's position, after every earlier batch, naming the worker, the batch and the sample.
 ///
 /// Ending an epoch early (`break`, dropping the iterator, cancelling the task, an error, a
@@ -24,10 +24,10 @@ import Synchronization
 ///
 /// ```swift
 /// let loader = DataLoader(train, batchSize: 64, shuffle: true, workers: 2, seed: 42)
-/// for try await batch in loader {          // epoch 0
+/// for try await batch in loader {          // epoch 1
 ///     batch.features.shape                 // [64, 1, 28, 28]
 /// }
-/// var batches = loader.makeIterator()      // epoch 1, consumed synchronously
+/// var batches = loader.makeIterator()      // epoch 2, consumed synchronously
 /// while let batch = try batches.next() { _ = batch }
 ///
 /// // A read stuck for a minute ends the epoch with LoaderError .timedOut instead of hanging.
@@ -50,7 +50,7 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
     /// How long the consumer waits for the next batch before the epoch ends with `.timedOut`;
     /// `nil` waits as long as it takes. Applies only with workers.
     public let timeout: Duration?
-    private let nextEpoch = Atomic<Int>(0)
+    private let nextEpoch = Atomic<Int>(1)
     let recorder = StatisticsRecorder()
 
     /// A loader visiting `dataset` in order, or in a `(seed, epoch)` permutation with `shuffle`.
@@ -110,8 +110,10 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
     public var statistics: LoaderStatistics { recorder.snapshot }
 
     /// Epoch `n`, to iterate once: its batches depend only on the sampler's seed and `n`.
+    /// - Precondition: `n >= 1`.
     public func epoch(_ n: Int) -> DataLoaderEpoch<Source> {
-        DataLoaderEpoch(loader: self, number: n)
+        require(n >= 1, "epochs count from 1, got epoch \(n)")
+        return DataLoaderEpoch(loader: self, number: n)
     }
 
     /// Starts the next epoch, consumed asynchronously.

@@ -42,7 +42,7 @@ where Source.Element: Collatable {
     /// How long the consumer waits for the next batch before the epoch ends with `.timedOut`;
     /// `nil` waits as long as it takes. Applies only with workers.
     public let timeout: Duration?
-    private let nextEpoch = Atomic<Int>(0)
+    private let nextEpoch = Atomic<Int>(1)
     let recorder = StatisticsRecorder()
 
     /// - Parameters:
@@ -86,9 +86,11 @@ where Source.Element: Collatable {
         return random.permutation(of: dataset.shardCount)
     }
 
-    /// Epoch `n`, to iterate once.
+    /// Epoch `n` (counted from 1, as `Trainer` numbers them), to iterate once.
+    /// - Precondition: `n >= 1`.
     public func epoch(_ n: Int) -> StreamingDataLoaderEpoch<Source> {
-        StreamingDataLoaderEpoch(loader: self, number: n)
+        require(n >= 1, "epochs count from 1, got epoch \(n)")
+        return StreamingDataLoaderEpoch(loader: self, number: n)
     }
 
     /// Starts the next epoch, consumed asynchronously.
@@ -107,8 +109,9 @@ where Source.Element: Collatable {
 
     /// The reader of `shard` in `epoch`, with its own shuffle-buffer generator.
     func openShard(_ shard: Int, epoch: Int) throws -> ShardReader<Source.Stream> {
-        // Derive a distinct stream per (epoch, shard) from the seed: epoch in the high half.
-        let stream = UInt64(truncatingIfNeeded: epoch) << 32 ^ UInt64(truncatingIfNeeded: shard) ^ 0x5348_4152_0000_0000
+        // Derive a distinct stream per (epoch, shard) from the seed: epoch in the high half (the
+        // first epoch as 0).
+        let stream = UInt64(truncatingIfNeeded: epoch &- 1) << 32 ^ UInt64(truncatingIfNeeded: shard) ^ 0x5348_4152_0000_0000
         return ShardReader(
             try dataset.stream(shard: shard), shuffleBuffer: shuffleBuffer,
             random: SeededGenerator(seed: seed, stream: stream))

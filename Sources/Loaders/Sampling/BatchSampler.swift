@@ -5,7 +5,7 @@
 ///
 /// ```swift
 /// let batches = BatchSampler(SequentialSampler(count: 5), batchSize: 2, dropLast: false)
-/// batches.batches(epoch: 0)   // [[0, 1], [2, 3], [4]]
+/// batches.batches(epoch: 1)   // [[0, 1], [2, 3], [4]]
 /// ```
 public struct BatchSampler<Base: Sampler>: BatchSampling {
     public let base: Base

@@ -7,7 +7,8 @@ public protocol BatchSampling: Sendable {
     /// The number of batches `batches(epoch:)` returns, for every epoch.
     var count: Int { get }
 
-    /// The batches of dataset indices for epoch `epoch`, in order; exactly `count` of them.
+    /// The batches of dataset indices for epoch `epoch` (counted from 1, as loaders and trainers
+    /// number them), in order; exactly `count` of them.
     func batches(epoch: Int) -> [[Int]]
 
     /// The memory that making one epoch's batches takes, which a loader checks against

@@ -7,7 +7,7 @@
 ///
 /// ```swift
 /// let sampler = DistributedSampler(count: 10, rank: 1, worldSize: 3, shuffle: false, seed: 0)
-/// sampler.indices(epoch: 0)   // [1, 4, 7, 0]
+/// sampler.indices(epoch: 1)   // [1, 4, 7, 0]
 /// ```
 public struct DistributedSampler: Sampler {
     public let datasetCount: Int

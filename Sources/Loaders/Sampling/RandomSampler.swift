@@ -7,7 +7,7 @@
 ///
 /// ```swift
 /// let sampler = RandomSampler(count: 60_000, seed: 42)
-/// let first = sampler.indices(epoch: 0), second = sampler.indices(epoch: 1)   // two permutations
+/// let first = sampler.indices(epoch: 1), second = sampler.indices(epoch: 2)   // two permutations
 /// ```
 public struct RandomSampler: Sampler {
     /// The number of samples in the dataset.

@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// let sampler = RandomSampler(count: 10, seed: 42)
-/// sampler.indices(epoch: 0)   // a permutation of 0..<10, the same on every run
+/// sampler.indices(epoch: 1)   // a permutation of 0..<10, the same on every run
 /// ```
 public protocol Sampler: Sendable {
     /// The number of indices `indices(epoch:)` returns, for every epoch.

@@ -1,7 +1,8 @@
 extension SeededGenerator {
-    /// A generator for `epoch` of the sampler seeded with `seed`.
+    /// A generator for `epoch` (counted from 1) of the sampler seeded with `seed`: the first
+    /// epoch draws from stream 0.
     init(seed: UInt64, epoch: Int) {
-        self.init(seed: seed, stream: UInt64(truncatingIfNeeded: epoch))
+        self.init(seed: seed, stream: UInt64(truncatingIfNeeded: epoch &- 1))
     }
 
     /// A uniformly distributed integer in `0..<bound` (Lemire's nearly-divisionless method).

@@ -1,7 +1,7 @@
 /// Visits `0..<count` in order, every epoch.
 ///
 /// ```swift
-/// SequentialSampler(count: 4).indices(epoch: 0)   // [0, 1, 2, 3]
+/// SequentialSampler(count: 4).indices(epoch: 1)   // [0, 1, 2, 3]
 /// ```
 public struct SequentialSampler: Sampler {
     public let count: Int
