@@ -508,33 +508,3 @@ struct TrainCommand: AsyncParsableCommand {
         ).text
     }
 }
-
-/// Data prepared for a model: the splits, the samples' shape as the model takes them, and the
-/// normalisation every split gets.
-struct PreparedData {
-    /// A set of samples with what it is for and where it came from.
-    struct Split {
-        var role: String
-        var data: AnyDataset<Example>
-        var path: String
-    }
-
-    var train: AnyDataset<Example>
-    /// What each epoch is measured on: the test set, or a validation split of the training data.
-    var heldOut: Split?
-    /// The test set, measured once after training when the epochs measure a validation split.
-    var finalTest: Split?
-    var sampleShape: [Int]
-    var modelName: String
-    var normalization: FeatureStatistics?
-
-    /// `dataset` normalised as the model's inputs are (unchanged without a normalisation).
-    func normalized(_ dataset: AnyDataset<Example>) -> NormalizedDataset<AnyDataset<Example>> {
-        dataset.normalized(by: normalization ?? FeatureStatistics(mean: [0], std: [1]))
-    }
-
-    /// Single-channel images `[H, W]` as `[1, H, W]`, as Conv2d takes them.
-    static func addingChannel(to dataset: AnyDataset<Example>) -> AnyDataset<Example> {
-        AnyDataset(dataset.map { Example(features: $0.features.reshaped(to: [1] + $0.features.shape), target: $0.target) })
-    }
-}
