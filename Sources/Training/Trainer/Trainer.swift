@@ -72,6 +72,9 @@ public final class Trainer {
             lossSum += value * Double(batch.count)
             onBatch(BatchProgress(epoch: epoch, batch: batchIndex, samples: samples, batchLoss: value,
                                   runningLoss: lossSum / Double(samples), elapsedSeconds: Self.seconds(clock.now - start)))
+            // Awaiting a batch that is already there does not suspend: without this, an epoch whose
+            // batches keep up would hold a thread of the shared concurrency pool from start to end.
+            await Task.yield()
         }
         let trainSeconds = Self.seconds(clock.now - start)
         if let scheduler, scheduler.interval == .epoch { scheduler.step() }
@@ -104,6 +107,7 @@ public final class Trainer {
             let output = predict(batch.features)
             sums.add(output: output, targets: batch.targets, loss: try loss.forward(output, targets: batch.targets))
             try onOutput(batch, output)
+            await Task.yield()   // as in `trainEpoch`
         }
         return sums.evaluation
     }
