@@ -1,6 +1,6 @@
 # Each target installs the Debian packages the build needs before building.
 SWIFT ?= swift
-APT_PACKAGES := pkg-config zlib1g-dev libdeflate-dev libopenblas-dev libhdf5-dev
+APT_PACKAGES := pkg-config zlib1g-dev libdeflate-dev libopenblas-dev libhdf5-dev openmpi-bin libopenmpi-dev
 RELEASE := $(SWIFT) build -c release --product loaders
 LOADERS := .build/release/loaders
 

@@ -1,0 +1,82 @@
+import ChildProcessSupport
+import Foundation
+import Testing
+
+/// Where `mpirun` is, if it is on PATH.
+enum MPIRun {
+    static let path: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .map { "\($0)/mpirun" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// Two MPI ranks with batches of 32 train the same model as one process with batches of 64
+/// (`mpi-equivalence`, run under `mpirun` and alone).
+@Suite(.enabled(if: MPIRun.path != nil, "mpirun is not on PATH: install openmpi-bin (`make deps` does)"))
+struct MPIEquivalenceTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let program: String = {
+        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("mpi-equivalence").path
+    }()
+
+    static func run(_ executable: String, _ arguments: [String]) async throws -> ChildProcess.Outcome {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        // Open MPI refuses root without these (the CI container runs as root).
+        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        return try await ChildProcess.run(executable, arguments, environment: environment, deadline: .seconds(120))
+    }
+
+    static func parameters(_ url: URL) throws -> [Float] {
+        let data = try Data(contentsOf: url)
+        return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    /// The sizes of flatten-linear(32)-relu-linear(10)'s tensors, in order.
+    static let tensorSizes = [32 * 784, 32, 10 * 32, 10]
+
+    /// 1,280 images are 20 full global batches an epoch; 1,251 end every epoch with 35 samples,
+    /// 18 on rank 0 and 17 on rank 1, which only weighting the ranks by batch size gets right.
+    @Test(arguments: [1280, 1251])
+    func twoRanksTrainAsOneProcessWithTheGlobalBatch(samples: Int) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mpi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let common = ["--data", Self.root.appendingPathComponent("Fixtures/mnist").path, "--steps", "100",
+                      "--samples", "\(samples)", "--output", directory.path]
+
+        let distributed = try await Self.run(MPIRun.path!, ["--allow-run-as-root", "--oversubscribe", "-np", "2", Self.program,
+                                                              "--distributed", "--batch-size", "32"] + common)
+        #expect(distributed.status == 0 && !distributed.timedOut, "\(distributed.standardOutput)\(distributed.standardError)")
+        let single = try await Self.run(Self.program, ["--batch-size", "64"] + common)
+        #expect(single.status == 0 && !single.timedOut, "\(single.standardError)")
+
+        // Every epoch ends with both ranks checking that they hold rank 0's parameters bit for bit.
+        let epochs = (100 + (samples + 63) / 64 - 1) / ((samples + 63) / 64)
+        for rank in 0..<2 {
+            for epoch in 1...epochs {
+                #expect(distributed.standardOutput.contains("rank \(rank): epoch \(epoch): parameters identical across ranks"))
+            }
+        }
+        let rank0 = try Self.parameters(directory.appendingPathComponent("rank-0.f32"))
+        let rank1 = try Self.parameters(directory.appendingPathComponent("rank-1.f32"))
+        let alone = try Self.parameters(directory.appendingPathComponent("single.f32"))
+        #expect(rank0.count == Self.tensorSizes.reduce(0, +) && alone.count == rank0.count)
+        #expect(rank0.map(\.bitPattern) == rank1.map(\.bitPattern), "the ranks' final parameters differ")
+
+        // Relative to each tensor's largest magnitude: the sums run in another order over two
+        // batches of 32 than over one of 64, so the last bits differ.
+        var start = 0
+        for (tensor, size) in Self.tensorSizes.enumerated() {
+            let range = start..<(start + size)
+            let scale = alone[range].map(abs).max() ?? 0
+            let difference = zip(rank0[range], alone[range]).map { abs($0 - $1) }.max() ?? 0
+            #expect(scale > 0 && difference <= 1e-5 * scale, "tensor \(tensor): largest difference \(difference), largest magnitude \(scale)")
+            start += size
+        }
+        // Training moved the parameters: the comparison is not between two untouched initialisations.
+        #expect(!distributed.standardOutput.contains("last loss nan"))
+    }
+}

@@ -1,0 +1,108 @@
+// Trains `flatten linear(32) relu linear(10)` on the first 1,280 MNIST training images for a
+// number of SGD steps with momentum, either as one rank of an MPI job (`--distributed`, batches of
+// `--batch-size` per rank, gradients averaged over the ranks) or as one process, and writes the
+// final parameters as little-endian Float32, all tensors in order, for LoadersMPITests to compare.
+//
+//     mpirun -np 2 mpi-equivalence --distributed --batch-size 32 --output DIR   # DIR/rank-0.f32, rank-1.f32
+//     mpi-equivalence --batch-size 64 --output DIR                            # DIR/single.f32
+//
+// Each rank initialises its model from a seed of its own (seed + rank), so that only the broadcast
+// of rank 0's parameters can make the ranks, and the single process, start alike.
+
+import Foundation
+import Loaders
+import LoadersMPI
+import Training
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("mpi-equivalence: \(message)\n".utf8))
+    exit(1)
+}
+
+var given = ["--data": "Fixtures/mnist", "--batch-size": "64", "--steps": "100", "--samples": "1280", "--output": ""]
+var distributed = false
+var arguments = CommandLine.arguments.dropFirst()
+while let name = arguments.popFirst() {
+    if name == "--distributed" { distributed = true; continue }
+    guard given[name] != nil, let value = arguments.popFirst() else {
+        fail("unknown option or missing value at \(name); options: --distributed, \(given.keys.sorted().joined(separator: ", "))")
+    }
+    given[name] = value
+}
+let options = given
+guard let batchSize = Int(options["--batch-size"]!), batchSize > 0,
+      let steps = Int(options["--steps"]!), steps > 0,
+      let samples = Int(options["--samples"]!), samples > 0 else {
+    fail("--batch-size, --steps and --samples take positive whole numbers")
+}
+guard let output = options["--output"], !output.isEmpty else { fail("--output DIR is required") }
+
+/// The model's parameters, in order, as one array.
+func flattened(_ model: any Layer) -> [Float] {
+    model.parameters.flatMap(\.value.scalars)
+}
+
+/// Whether every rank holds exactly rank 0's parameters, bit for bit.
+func identicalAcrossRanks(_ model: any Layer, _ group: MPIProcessGroup) throws -> Bool {
+    let mine = flattened(model)
+    var first = mine
+    try group.broadcast(&first, from: 0)
+    let differing = zip(mine, first).filter { $0.bitPattern != $1.bitPattern }.count
+    return try group.range(of: Int64(differing)).upperBound == 0
+}
+
+func train(group: MPIProcessGroup?) async throws {
+    let process = group?.processRank ?? .single
+    let mnist = try MNIST(directory: options["--data"]!, split: .train)
+    guard samples <= mnist.count else { fail("--samples \(samples) is more than MNIST's \(mnist.count) training images") }
+    let images = mnist.subset(Array(0..<samples))
+    let order = RandomSampler(count: images.count, seed: 42)
+    // The single process batches the ordinary way, so the test compares against the plain path.
+    let loader = group == nil
+        ? DataLoader(images, batchSampler: BatchSampler(order, batchSize: batchSize, dropLast: false), workers: 1)
+        : DataLoader(images, batchSampler: DistributedBatchSampler(order, batchSize: batchSize, dropLast: false, process: process), workers: 1)
+
+    var random = SeededGenerator(seed: UInt64(process.rank))
+    let model = Sequential([
+        Flatten(),
+        Linear(inputFeatures: 28 * 28, outputFeatures: 32, generator: &random), ReLU(),
+        Linear(inputFeatures: 32, outputFeatures: 10, generator: &random),
+    ])
+    let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.05, momentum: 0.9), normalization: .mnist)
+    if let group {
+        try group.broadcastState(of: model)
+        trainer.gradientSynchronizer = MPIGradientAverager(group: group)
+    }
+
+    var (step, epoch, lastLoss) = (0, 0, Float.nan)
+    while step < steps {
+        epoch += 1
+        for try await batch in loader.epoch(epoch) where step < steps {
+            lastLoss = try trainer.trainStep(batch)
+            step += 1
+        }
+        if let group {
+            guard try identicalAcrossRanks(model, group) else { fail("rank \(process.rank): parameters differ across ranks after epoch \(epoch)") }
+            print("rank \(process.rank): epoch \(epoch): parameters identical across ranks")
+        }
+    }
+    let name = group == nil ? "single" : "rank-\(process.rank)"
+    let values = flattened(model)
+    let data = values.withUnsafeBufferPointer { Data(buffer: $0) }   // little-endian on every platform Swift runs MPI on
+    try data.write(to: URL(fileURLWithPath: output).appendingPathComponent("\(name).f32"))
+    print("\(process): \(step) steps, \(epoch) epochs, last loss \(lastLoss), \(values.count) parameters")
+}
+
+if distributed {
+    let group: MPIProcessGroup
+    do { group = try MPIProcessGroup() } catch { fail(error.localizedDescription) }
+    do {
+        try await train(group: group)
+        try group.finalize()
+    } catch {
+        FileHandle.standardError.write(Data("mpi-equivalence: rank \(group.rank): \(error.localizedDescription)\n".utf8))
+        group.abort(code: 1)
+    }
+} else {
+    do { try await train(group: nil) } catch { fail(error.localizedDescription) }
+}
