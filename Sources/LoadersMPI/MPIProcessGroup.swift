@@ -22,8 +22,9 @@ public final class MPIProcessGroup {
     private var isFinalized = false
     /// Whether this group started MPI, and so ends it.
     private let ownsMPI: Bool
-    /// The largest element count of one MPI call: `Int32.max`; smaller to test the chunking.
-    let chunk: Int
+    /// The most elements one MPI call moves: `Int32.max`, MPI's count type's limit, unless a test
+    /// sets fewer to make small buffers go in pieces.
+    package let chunk: Int
 
     /// Joins the job this process was launched in (a job of one when started without `mpirun`).
     /// - Throws: `LoaderError(.communication)` when MPI cannot start, has already been ended in
@@ -32,7 +33,10 @@ public final class MPIProcessGroup {
         try self.init(chunk: Int(Int32.max))
     }
 
-    init(chunk: Int) throws {
+    /// A group whose collectives move at most `chunk` elements per MPI call.
+    /// - Precondition: `1 <= chunk <= Int32.max`.
+    package init(chunk: Int) throws {
+        require((1...Int(Int32.max)).contains(chunk), "MPIProcessGroup chunk \(chunk) is outside 1...\(Int32.max)")
         self.chunk = chunk
         var initialized: Int32 = 0, finalized: Int32 = 0
         try MPICalls.check("MPI_Initialized") { MPI_Initialized(&initialized) }

@@ -39,8 +39,9 @@ struct MPIEquivalenceTests {
 
     /// 1,280 images are 20 full global batches an epoch; 1,251 end every epoch with 35 samples,
     /// 18 on rank 0 and 17 on rank 1, which only weighting the ranks by batch size gets right.
-    @Test(arguments: [1280, 1251])
-    func twoRanksTrainAsOneProcessWithTheGlobalBatch(samples: Int) async throws {
+    /// The second run also sends its 25,451-element gradient buffer in pieces of 1,000.
+    @Test(arguments: [(1280, Int(Int32.max)), (1251, 1000)])
+    func twoRanksTrainAsOneProcessWithTheGlobalBatch(samples: Int, chunk: Int) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mpi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -48,7 +49,7 @@ struct MPIEquivalenceTests {
                       "--samples", "\(samples)", "--output", directory.path]
 
         let distributed = try await Self.run(MPIRun.path!, ["--allow-run-as-root", "--oversubscribe", "-np", "2", Self.program,
-                                                              "--distributed", "--batch-size", "32"] + common)
+                                                              "--distributed", "--batch-size", "32", "--chunk", "\(chunk)"] + common)
         #expect(distributed.status == 0 && !distributed.timedOut, "\(distributed.standardOutput)\(distributed.standardError)")
         let single = try await Self.run(Self.program, ["--batch-size", "64"] + common)
         #expect(single.status == 0 && !single.timedOut, "\(single.standardError)")

@@ -6,6 +6,9 @@
 //     mpirun -np 2 mpi-equivalence --distributed --batch-size 32 --output DIR   # DIR/rank-0.f32, rank-1.f32
 //     mpi-equivalence --batch-size 64 --output DIR                            # DIR/single.f32
 //
+// `--chunk N` makes every collective move at most N elements per MPI call, to exercise the
+// pieces that buffers beyond MPI's Int32 counts go in.
+//
 // Each rank initialises its model from a seed of its own (seed + rank), so that only the broadcast
 // of rank 0's parameters can make the ranks, and the single process, start alike.
 
@@ -19,7 +22,7 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-var given = ["--data": "Fixtures/mnist", "--batch-size": "64", "--steps": "100", "--samples": "1280", "--output": ""]
+var given = ["--data": "Fixtures/mnist", "--batch-size": "64", "--steps": "100", "--samples": "1280", "--output": "", "--chunk": "\(Int32.max)"]
 var distributed = false
 var arguments = CommandLine.arguments.dropFirst()
 while let name = arguments.popFirst() {
@@ -32,8 +35,9 @@ while let name = arguments.popFirst() {
 let options = given
 guard let batchSize = Int(options["--batch-size"]!), batchSize > 0,
       let steps = Int(options["--steps"]!), steps > 0,
-      let samples = Int(options["--samples"]!), samples > 0 else {
-    fail("--batch-size, --steps and --samples take positive whole numbers")
+      let samples = Int(options["--samples"]!), samples > 0,
+      let chunk = Int(options["--chunk"]!), (1...Int(Int32.max)).contains(chunk) else {
+    fail("--batch-size, --steps, --samples and --chunk take positive whole numbers (--chunk at most \(Int32.max))")
 }
 guard let output = options["--output"], !output.isEmpty else { fail("--output DIR is required") }
 
@@ -95,7 +99,7 @@ func train(group: MPIProcessGroup?) async throws {
 
 if distributed {
     let group: MPIProcessGroup
-    do { group = try MPIProcessGroup() } catch { fail(error.localizedDescription) }
+    do { group = try MPIProcessGroup(chunk: chunk) } catch { fail(error.localizedDescription) }
     do {
         try await train(group: group)
         try group.finalize()
