@@ -17,8 +17,13 @@ enum MPICalls {
         throw LoaderError(.communication, "\(name) failed: \(errorString(code)) (MPI error \(code))")
     }
 
-    /// MPI's description of `code`.
+    /// MPI's description of `code`, when MPI is running to give it (Open MPI aborts the process
+    /// on `MPI_Error_string` before `MPI_Init` or after `MPI_Finalize`).
     static func errorString(_ code: Int32) -> String {
+        var initialized: Int32 = 0, finalized: Int32 = 0
+        MPI_Initialized(&initialized)
+        MPI_Finalized(&finalized)
+        guard initialized != 0 && finalized == 0 else { return "MPI is not running to describe it" }
         var text = [CChar](repeating: 0, count: Int(cmpi_max_error_string()) + 1)
         var length: Int32 = 0
         guard MPI_Error_string(code, &text, &length) == MPI_SUCCESS else { return "unknown error" }

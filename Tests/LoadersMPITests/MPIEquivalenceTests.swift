@@ -80,4 +80,23 @@ struct MPIEquivalenceTests {
         // Training moved the parameters: the comparison is not between two untouched initialisations.
         #expect(!distributed.standardOutput.contains("last loss nan"))
     }
+
+    /// Ranks whose models differ in size stop at start-up with a message naming the rank and
+    /// both sizes, instead of broadcasting into buffers of another length.
+    @Test func ranksWithDifferentModelsStopAtStartUp() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mpi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = try await Self.run(MPIRun.path!, [
+            "--allow-run-as-root", "--oversubscribe", "-np", "2", Self.program, "--distributed", "--batch-size", "32",
+            "--data", Self.root.appendingPathComponent("Fixtures/mnist").path, "--output", directory.path, "--mismatched-rank", "1",
+        ])
+        #expect(outcome.status != 0 && !outcome.timedOut)
+        // 784·32 + 32 + 32·10 + 10 = 25,450 scalars; with 33 hidden units 26,245.
+        let text = outcome.standardOutput + outcome.standardError
+        let messages = ["rank 0: the ranks' models differ: rank 0's holds 25450 scalars, and the ranks range over 25450…26245",
+                        "rank 1: the ranks' models differ: rank 1's holds 26245 scalars, and the ranks range over 25450…26245"]
+        #expect(messages.contains { text.contains($0) }, "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("rank-0.f32").path))
+    }
 }

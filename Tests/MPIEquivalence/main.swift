@@ -9,6 +9,9 @@
 // `--chunk N` makes every collective move at most N elements per MPI call, to exercise the
 // pieces that buffers beyond MPI's Int32 counts go in.
 //
+// `--mismatched-rank R` gives rank R a hidden layer of 33 instead of 32, for the start-up check
+// that the ranks' models agree.
+//
 // Each rank initialises its model from a seed of its own (seed + rank), so that only the broadcast
 // of rank 0's parameters can make the ranks, and the single process, start alike.
 
@@ -22,7 +25,7 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-var given = ["--data": "Fixtures/mnist", "--batch-size": "64", "--steps": "100", "--samples": "1280", "--output": "", "--chunk": "\(Int32.max)"]
+var given = ["--data": "Fixtures/mnist", "--batch-size": "64", "--steps": "100", "--samples": "1280", "--output": "", "--chunk": "\(Int32.max)", "--mismatched-rank": "-1"]
 var distributed = false
 var arguments = CommandLine.arguments.dropFirst()
 while let name = arguments.popFirst() {
@@ -36,7 +39,8 @@ let options = given
 guard let batchSize = Int(options["--batch-size"]!), batchSize > 0,
       let steps = Int(options["--steps"]!), steps > 0,
       let samples = Int(options["--samples"]!), samples > 0,
-      let chunk = Int(options["--chunk"]!), (1...Int(Int32.max)).contains(chunk) else {
+      let chunk = Int(options["--chunk"]!), (1...Int(Int32.max)).contains(chunk),
+      let mismatchedRank = Int(options["--mismatched-rank"]!) else {
     fail("--batch-size, --steps, --samples and --chunk take positive whole numbers (--chunk at most \(Int32.max))")
 }
 guard let output = options["--output"], !output.isEmpty else { fail("--output DIR is required") }
@@ -67,10 +71,11 @@ func train(group: MPIProcessGroup?) async throws {
         : DataLoader(images, batchSampler: DistributedBatchSampler(order, batchSize: batchSize, dropLast: false, process: process), workers: 1)
 
     var random = SeededGenerator(seed: UInt64(process.rank))
+    let hidden = process.rank == mismatchedRank ? 33 : 32
     let model = Sequential([
         Flatten(),
-        Linear(inputFeatures: 28 * 28, outputFeatures: 32, generator: &random), ReLU(),
-        Linear(inputFeatures: 32, outputFeatures: 10, generator: &random),
+        Linear(inputFeatures: 28 * 28, outputFeatures: hidden, generator: &random), ReLU(),
+        Linear(inputFeatures: hidden, outputFeatures: 10, generator: &random),
     ])
     let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.05, momentum: 0.9), normalization: .mnist)
     if let group {
