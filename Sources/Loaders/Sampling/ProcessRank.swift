@@ -11,7 +11,7 @@ import Foundation
 /// let process = try ProcessRank.fromEnvironment() ?? .single   // RANK=1 WORLD_SIZE=4 LOCAL_RANK=1
 /// let sampler = DistributedSampler(count: 60_000, process: process, seed: 42)
 /// ```
-public struct ProcessRank: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct ProcessRank: Hashable, Sendable, CustomStringConvertible {
     /// This process's rank, in `0..<worldSize`.
     public let rank: Int
     /// The number of processes in the job.
