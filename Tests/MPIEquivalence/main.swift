@@ -12,7 +12,7 @@
 // `--mismatched-rank R` gives rank R a hidden layer of 33 instead of 32, for the start-up check
 // that the ranks' models agree.
 //
-// Each rank initialises its model from a seed of its own (seed + rank), so that only the broadcast
+// Each rank initialises its model from a seed of its own (its rank), so that only the broadcast
 // of rank 0's parameters can make the ranks, and the single process, start alike.
 
 import Foundation
