@@ -54,6 +54,9 @@ struct MPIEquivalenceTests {
         let single = try await Self.run(Self.program, ["--batch-size", "64"] + common)
         #expect(single.status == 0 && !single.timedOut, "\(single.standardError)")
 
+        for rank in 0..<2 {
+            #expect(distributed.standardOutput.contains("rank \(rank): allreduce average and barrier agree"))
+        }
         // Every epoch ends with both ranks checking that they hold rank 0's parameters bit for bit.
         let epochs = (100 + (samples + 63) / 64 - 1) / ((samples + 63) / 64)
         for rank in 0..<2 {

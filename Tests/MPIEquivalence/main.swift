@@ -59,6 +59,21 @@ func identicalAcrossRanks(_ model: any Layer, _ group: MPIProcessGroup) throws -
     return try group.range(of: Int64(differing)).upperBound == 0
 }
 
+/// Checks `allreduce`'s average and `barrier` against values every rank can work out alone:
+/// rank r contributes (r, r², 1) over `--chunk`-sized pieces, whose means are (W-1)/2,
+/// (W-1)(2W-1)/6 and 1.
+func checkCollectives(_ group: MPIProcessGroup) throws {
+    let (r, w) = (Float(group.rank), Float(group.worldSize))
+    var values: [Float] = Array(repeating: [r, r * r, 1], count: 1000).flatMap { $0 }
+    try group.allreduce(&values, .average)
+    let expected: [Float] = [(w - 1) / 2, (w - 1) * (2 * w - 1) / 6, 1]
+    guard values == Array(repeating: expected, count: 1000).flatMap({ $0 }) else {
+        fail("rank \(group.rank): allreduce average gave \(values.prefix(3)), expected \(expected)")
+    }
+    try group.barrier()
+    print("rank \(group.rank): allreduce average and barrier agree")
+}
+
 func train(group: MPIProcessGroup?) async throws {
     let process = group?.processRank ?? .single
     let mnist = try MNIST(directory: options["--data"]!, split: .train)
@@ -79,6 +94,7 @@ func train(group: MPIProcessGroup?) async throws {
     ])
     let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.05, momentum: 0.9), normalization: .mnist)
     if let group {
+        try checkCollectives(group)
         try group.broadcastState(of: model)
         trainer.gradientSynchronizer = MPIGradientAverager(group: group)
     }
