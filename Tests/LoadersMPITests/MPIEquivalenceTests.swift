@@ -10,7 +10,9 @@ enum MPIRun {
 
 /// Two MPI ranks with batches of 32 train the same model as one process with batches of 64
 /// (`mpi-equivalence`, run under `mpirun` and alone).
-@Suite(.enabled(if: MPIRun.path != nil, "mpirun is not on PATH: install openmpi-bin (`make deps` does)"))
+/// One `mpirun` at a time, its ranks yielding the processor while they wait: ranks waiting in a
+/// collective otherwise spin, and several jobs on two cores would starve the other suites.
+@Suite(.enabled(if: MPIRun.path != nil, "mpirun is not on PATH: install openmpi-bin (`make deps` does)"), .serialized)
 struct MPIEquivalenceTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -26,6 +28,7 @@ struct MPIEquivalenceTests {
         // Open MPI refuses root without these (the CI container runs as root).
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        environment["OMPI_MCA_mpi_yield_when_idle"] = "1"
         return try await ChildProcess.run(executable, arguments, environment: environment, deadline: .seconds(120))
     }
 
