@@ -59,6 +59,8 @@ struct MPIEquivalenceTests {
 
         for rank in 0..<2 {
             #expect(distributed.standardOutput.contains("rank \(rank): allreduce average and barrier agree"))
+            // One machine: each rank's local rank (from MPI_Comm_split_type) is its rank.
+            #expect(distributed.standardOutput.contains("rank \(rank) of 2 (local rank \(rank)): 100 steps"))
         }
         // Every epoch ends with both ranks checking that they hold rank 0's parameters bit for bit.
         let epochs = (100 + (samples + 63) / 64 - 1) / ((samples + 63) / 64)
