@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "Loaders", targets: ["Loaders"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "LoadersHDF5", targets: ["LoadersHDF5"]),
+        // Data-parallel training over MPI: the one product that links MPI (Docs/Scaling.md).
+        .library(name: "LoadersMPI", targets: ["LoadersMPI"]),
         .executable(name: "loaders", targets: ["loaders"]),
     ],
     dependencies: [
@@ -37,6 +39,12 @@ let package = Package(
             providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
         ),
         .target(name: "LoadersHDF5", dependencies: ["Loaders", "CHDF5"]),
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"]), .brew(["open-mpi"])]
+        ),
+        .target(name: "LoadersMPI", dependencies: ["Loaders", "Training", "CMPI"]),
         .executableTarget(
             name: "loaders",
             dependencies: [
@@ -59,9 +67,17 @@ let package = Package(
         .executableTarget(name: "linear-regression", dependencies: ["Loaders", "Training"], path: "Examples/LinearRegression"),
         .executableTarget(name: "wine-mlp", dependencies: ["Loaders", "Training"], path: "Examples/WineMLP"),
         .executableTarget(name: "mnist-cnn", dependencies: ["Loaders", "Training"], path: "Examples/MNISTCNN"),
+        // Trains the same small model over MPI (np = 2) and in one process, for the equivalence test.
+        .executableTarget(
+            name: "mpi-equivalence",
+            dependencies: ["Loaders", "Training", "LoadersMPI"],
+            path: "Tests/MPIEquivalence"
+        ),
         .testTarget(name: "LoadersTests", dependencies: ["Loaders", "TSanMutexAnnotations", "ChildProcessSupport"]),
         .testTarget(
             name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5", "ChildProcessSupport", "PlotSVGSupport"]),
+        // Starts mpirun; depends on the program only, so the test bundle itself never links MPI.
+        .testTarget(name: "LoadersMPITests", dependencies: ["mpi-equivalence", "ChildProcessSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders", "PlotSVGSupport"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders", "hdf5-probe"]),
         .testTarget(

@@ -38,6 +38,11 @@ public struct DistributedSampler: Sampler {
         self.dropLast = dropLast
     }
 
+    /// The sampler for `process`'s share, e.g. from `ProcessRank.fromEnvironment()` or MPI.
+    public init(count: Int, process: ProcessRank, shuffle: Bool = true, seed: UInt64, dropLast: Bool = false) {
+        self.init(count: count, rank: process.rank, worldSize: process.worldSize, shuffle: shuffle, seed: seed, dropLast: dropLast)
+    }
+
     /// The number of indices each rank visits per epoch (PyTorch's `num_samples`).
     public var count: Int {
         if dropLast && datasetCount % worldSize != 0 {

@@ -21,6 +21,9 @@ public final class Trainer {
     public var normalization: Normalization?
     /// Stepped after every batch or every epoch, as its interval says; `nil` keeps the rate fixed.
     public var scheduler: LearningRateScheduler?
+    /// Combines the gradients of every process of a data-parallel job before each optimizer step;
+    /// `nil` trains alone.
+    public var gradientSynchronizer: (any GradientSynchronizer)?
     private var normalized = Tensor<Float>.empty
 
     /// - Precondition: `scheduler`, if any, drives `optimizer`.
@@ -34,17 +37,28 @@ public final class Trainer {
         self.scheduler = scheduler
     }
 
-    /// Trains on one batch and returns its mean loss.
+    /// Trains on one batch and returns its mean loss (0 for an empty batch, which changes nothing
+    /// unless a `gradientSynchronizer` brings the other processes' gradients).
     /// - Throws: `LoaderError(.mismatch)` when the batch's targets do not fit the model's output
     ///   and the loss (a label outside the classes, values of another shape), before any parameter
-    ///   changes.
+    ///   changes; whatever `gradientSynchronizer` throws.
     /// - Complexity: one forward and one backward pass, one optimizer step.
     @discardableResult
     public func trainStep(_ batch: Batch) throws -> Float {
         model.isTraining = true
         optimizer.zeroGradients()
-        let value = try loss.forward(model.forward(input(of: batch)), targets: batch.targets)
-        _ = model.backward(loss.backward())
+        // An empty batch (a data-parallel rank's share of a last batch smaller than the world)
+        // contributes no gradient, yet still joins the exchange and the step the other ranks take.
+        var value: Float = 0
+        if batch.count > 0 {
+            value = try loss.forward(model.forward(input(of: batch)), targets: batch.targets)
+            _ = model.backward(loss.backward())
+        }
+        if let gradientSynchronizer {
+            try gradientSynchronizer.synchronize(model.parameters, samples: batch.count)
+        } else if batch.count == 0 {
+            return 0
+        }
         optimizer.step()
         return value
     }
