@@ -145,22 +145,13 @@ public final class Conv2d: Layer {
         }
     }
 
-    /// Where the backward pass reads the loss gradient with respect to the output.
-    enum GradientSource {
-        /// A `[batch, out, h, w]` buffer.
-        case stored(UnsafePointer<Float>)
-        /// Written on demand for a range of images into the given buffer, a few images at a
-        /// time, so it stays in cache (`Sequential` passes the following `Linear` layer's input
-        /// gradient this way instead of storing it for the whole batch).
-        case produced((Range<Int>, UnsafeMutablePointer<Float>) -> Void)
-    }
-
     /// Images per backward task, and per call of a `.produced` gradient source: 8 × 32 × 26 × 26
     /// floats is 692 KB, within a core's L2 cache. Each group keeps its own weight-gradient sum,
     /// added up in group order, so the result does not depend on which thread ran which group.
     static let group = 8
 
-    /// The backward pass reading the output gradient from `source`.
+    /// The backward pass reading the output gradient from `source`; a produced gradient is
+    /// asked for one group of images at a time.
     func backward(from source: GradientSource) -> Tensor<Float> {
         guard let input = savedInput else { preconditionFailure("Conv2d.backward needs a training-mode forward first") }
         let g = geometry(of: input)
@@ -288,3 +279,5 @@ extension Conv2d: FusingLayer {
         return false
     }
 }
+
+extension Conv2d: GradientConsumer {}

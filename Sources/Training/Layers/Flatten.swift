@@ -21,3 +21,5 @@ public final class Flatten: Layer {
         outputGradient.reshaped(to: inputShape)
     }
 }
+
+extension Flatten: ReshapingLayer {}

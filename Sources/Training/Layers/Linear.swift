@@ -129,6 +129,9 @@ public final class Linear: Layer {
 
     /// Writes rows `rows` of the input gradient (`gradient · weight`, for the latest `backward`)
     /// into `target`, `rows.count × inputFeatures` floats. Safe to call from several threads at once.
+    /// - Parameters:
+    ///   - rows: the samples of the latest batch.
+    ///   - target: room for `rows.count × inputFeatures` floats.
     func writeInputGradient(rows: Range<Int>, into target: UnsafeMutablePointer<Float>) {
         let (n, k) = (outputFeatures, inputFeatures)
         require(rows.upperBound <= ownGradient.shape.first ?? 0, "rows \(rows) beyond the latest batch")
@@ -151,3 +154,5 @@ extension Linear: FusingLayer {
         return true
     }
 }
+
+extension Linear: GradientProducer {}

@@ -89,26 +89,64 @@ public final class MaxPool2d: Layer {
         }
     }
 
-    /// The common 2×2 window with stride 2, unrolled: the generic loop's inner loops of two
-    /// steps cost more than the comparisons. `offset` is the plane's first index in the input.
+    /// The common 2×2 window with stride 2, unrolled, eight windows at a time in vector lanes
+    /// where a row has that many. Each row's pair is reduced first, then the two rows, so the
+    /// comparisons form a tree rather than a chain, and they select instead of branching (which
+    /// element of a window is largest is as good as random). The first of equal maxima in
+    /// row-major order wins, as in the generic loop: the lower row only where it is strictly
+    /// larger. `offset` is the plane's first index in the input.
     @inline(__always)
     private static func pool2x2(
         _ source: UnsafePointer<Float>, width w: Int, outputHeight oh: Int, outputWidth ow: Int, offset: Int,
         into out: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>
     ) {
+        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
         for oy in 0..<oh {
             let top = 2 * oy * w, bottom = top + w
-            for ox in 0..<ow {
+            let (y, arg) = (out + oy * ow, indices + oy * ow)
+            var ox = 0
+            while ox + 8 <= ow {
                 let i = 2 * ox
-                var best = top + i
-                var value = source[best]
-                if source[top + i + 1] > value { best = top + i + 1; value = source[best] }
-                if source[bottom + i] > value { best = bottom + i; value = source[best] }
-                if source[bottom + i + 1] > value { best = bottom + i + 1; value = source[best] }
-                out[oy * ow + ox] = value
-                indices[oy * ow + ox] = Int32(offset + best)
+                let upper = UnsafeRawPointer(source + top + i).loadUnaligned(as: SIMD16<Float>.self)
+                let lower = UnsafeRawPointer(source + bottom + i).loadUnaligned(as: SIMD16<Float>.self)
+                let first = SIMD8<Int32>(repeating: Int32(offset + top + i)) &+ lanes
+                var value = upper.evenHalf, best = first
+                keepLarger(upper.oddHalf, at: first &+ 1, in: &value, &best)
+                var lowerValue = lower.evenHalf, lowerBest = first &+ Int32(w)
+                keepLarger(lower.oddHalf, at: lowerBest &+ 1, in: &lowerValue, &lowerBest)
+                keepLarger(lowerValue, at: lowerBest, in: &value, &best)
+                UnsafeMutableRawPointer(y + ox).storeBytes(of: value, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(arg + ox).storeBytes(of: best, as: SIMD8<Int32>.self)
+                ox += 8
+            }
+            while ox < ow {
+                let i = 2 * ox
+                var value = source[top + i], best = top + i
+                keepLarger(source[top + i + 1], at: top + i + 1, in: &value, &best)
+                var lowerValue = source[bottom + i], lowerBest = bottom + i
+                keepLarger(source[bottom + i + 1], at: bottom + i + 1, in: &lowerValue, &lowerBest)
+                keepLarger(lowerValue, at: lowerBest, in: &value, &best)
+                y[ox] = value
+                arg[ox] = Int32(truncatingIfNeeded: offset + best)
+                ox += 1
             }
         }
+    }
+
+    /// Takes each lane of `candidate` where it is larger than `value`, with its index.
+    @inline(__always)
+    private static func keepLarger(_ candidate: SIMD8<Float>, at index: SIMD8<Int32>, in value: inout SIMD8<Float>, _ best: inout SIMD8<Int32>) {
+        let larger = candidate .> value
+        value.replace(with: candidate, where: larger)
+        best.replace(with: index, where: larger)
+    }
+
+    /// Takes `candidate` where it is larger than `value`, with its index, selecting rather than branching.
+    @inline(__always)
+    private static func keepLarger(_ candidate: Float, at index: Int, in value: inout Float, _ best: inout Int) {
+        let larger = candidate > value
+        value = larger ? candidate : value
+        best = larger ? index : best
     }
 
     public func backward(_ outputGradient: Tensor<Float>) -> Tensor<Float> {

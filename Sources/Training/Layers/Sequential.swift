@@ -3,8 +3,10 @@ import Loaders
 /// Layers applied in order, like PyTorch's `nn.Sequential`.
 ///
 /// A layer that can do the next layer's work in the same pass over its output (`FusingLayer`:
-/// a `Conv2d` its `ReLU` and `MaxPool2d`, a `Linear` its `ReLU`) takes it over, and the first
-/// layer skips its input gradient, which nothing would read.
+/// a `Conv2d` its `ReLU` and `MaxPool2d`, a `Linear` its `ReLU`) takes it over; a
+/// `GradientConsumer` reads the input gradient of a `GradientProducer` after it, across reshapes,
+/// a few samples at a time (`Conv2d → Flatten → Linear`); and the first layer skips its input
+/// gradient, which nothing would read.
 /// Parameters and buffers are named `"<index>.weight"`, `"<index>.running_mean"` and so on, as
 /// in a PyTorch `state_dict`.
 ///
@@ -20,9 +22,15 @@ public final class Sequential: Layer {
     public let layers: [any Layer]
     /// The layers that actually run: each layer fused into the one before is left out.
     private let plan: [any Layer]
-    /// Positions in `plan` of `Conv2d → Flatten → Linear` runs: the convolution reads the
-    /// linear layer's input gradient a few images at a time instead of a stored batch of it.
-    private let handOffs: Set<Int>
+    /// A `GradientConsumer` reading a later `GradientProducer`'s input gradient a few samples at
+    /// a time, across the reshapes between them (`Conv2d → Flatten → Linear`).
+    private struct HandOff {
+        let consumer: any GradientConsumer
+        let consumerPosition: Int
+        let producer: any GradientProducer
+    }
+    /// The hand-offs, by their producer's position in `plan`.
+    private let handOffs: [Int: HandOff]
 
     public var isTraining = true {
         didSet { for layer in layers { layer.isTraining = isTraining } }
@@ -48,11 +56,14 @@ public final class Sequential: Layer {
         }
         self.plan = plan
         plan.first?.computesInputGradient = false
-        var handOffs: Set<Int> = []
-        for position in plan.indices.dropLast(2)
-        where plan[position] is Conv2d && plan[position + 1] is Flatten && plan[position + 2] is Linear {
-            plan[position + 2].computesInputGradient = false
-            handOffs.insert(position)
+        var handOffs: [Int: HandOff] = [:]
+        for (position, layer) in plan.enumerated() {
+            guard let consumer = layer as? any GradientConsumer else { continue }
+            var next = position + 1
+            while next < plan.count, plan[next] is any ReshapingLayer { next += 1 }
+            guard next < plan.count, let producer = plan[next] as? any GradientProducer else { continue }
+            producer.computesInputGradient = false
+            handOffs[next] = HandOff(consumer: consumer, consumerPosition: position, producer: producer)
         }
         self.handOffs = handOffs
         for (position, layer) in layers.enumerated() {
@@ -76,10 +87,11 @@ public final class Sequential: Layer {
         var gradient = outputGradient
         var position = plan.count - 1
         while position >= 0 {
-            if handOffs.contains(position - 2), let conv = plan[position - 2] as? Conv2d, let linear = plan[position] as? Linear {
-                _ = linear.backward(gradient)
-                gradient = conv.backward(from: .produced { rows, target in linear.writeInputGradient(rows: rows, into: target) })
-                position -= 3
+            if let handOff = handOffs[position] {
+                let producer = handOff.producer
+                _ = producer.backward(gradient)
+                gradient = handOff.consumer.backward(from: .produced { rows, target in producer.writeInputGradient(rows: rows, into: target) })
+                position = handOff.consumerPosition - 1
             } else {
                 gradient = plan[position].backward(gradient)
                 position -= 1
