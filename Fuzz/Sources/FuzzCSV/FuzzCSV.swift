@@ -3,8 +3,9 @@ import FuzzSupport
 
 /// CSV files. The format is sniffed from the first line (after a byte-order mark): the delimiter
 /// is the first of `,` `;` tab `|` `-` that the line holds (`,` when none), there is no header
-/// when the line starts with a digit, and fields longer than 64 bytes are errors. The label is the
-/// column named `label`, else `target`, else the first.
+/// when the line starts with a digit, and fields longer than 64 bytes are errors. The target is the
+/// column named `label`, else `target`, else the first; it is read as a class label, or (for every
+/// third input, by size) as a real value.
 ///
 /// Checks: `CSVDataset` read as one piece on one thread and cut into many small pieces parsed by
 /// three threads through blocks of about a hundred bytes (so that records straddle blocks),
@@ -26,6 +27,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let format = sniffedFormat(bytes)
     let names = (try? CSVSchema.read(ReadOnlyFile(path: path), format: format).names) ?? []
     let label = names.contains("label") ? "label" : names.contains("target") ? "target" : names.first ?? "label"
+    let kind: TargetKind = size % 3 == 2 ? .values : .labels
 
     // Blocks of 64 to 127 bytes, so that records straddle block boundaries.
     var smallBlocks = format
@@ -34,8 +36,8 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     func dataset(threads: Int, pieceBytes: Int, format: CSVFormat) -> Outcome<Rows> {
         Outcome("CSVDataset, \(threads) threads, pieces of \(pieceBytes) bytes, blocks of \(format.blockSize)", rules: rules) {
             let dataset = try CSVDataset(
-                path, labelColumn: label, featureColumns: nil, shape: nil, format: format, threads: threads,
-                minimumPieceBytes: pieceBytes)
+                path, targetColumns: [.name(label)], targets: kind, featureColumns: nil, shape: nil, format: format,
+                threads: threads, minimumPieceBytes: pieceBytes)
             let rows = Rows(
                 featureColumns: dataset.featureColumns, categories: dataset.labelCategories,
                 samples: try (0..<dataset.count).map { SampleBits(try dataset.sample(at: $0)) })
@@ -52,8 +54,8 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // Shards and summary pieces of a few bytes, cut where CSVSplitter finds record starts.
     let streamed = Outcome("CSVStreamingDataset", rules: rules) {
         let dataset = try CSVStreamingDataset(
-            path, labelColumn: label, featureColumns: nil, shape: nil, format: smallBlocks, shards: 2 + size % 7,
-            minimumShardBytes: 1 + size % 5)
+            path, targetColumns: [.name(label)], targets: kind, featureColumns: nil, shape: nil, format: smallBlocks,
+            shards: 2 + size % 7, minimumShardBytes: 1 + size % 5)
         return Rows(
             featureColumns: dataset.featureColumns, categories: dataset.labelCategories,
             samples: try (0..<dataset.shardCount).flatMap { try SampleBits.all(in: dataset, shard: $0) })
@@ -96,9 +98,13 @@ private func checkSummary(_ summary: Outcome<Summary>, against dataset: Outcome<
             let values = rows.samples.map { Float(bitPattern: $0.features[slot]) }
             checkExtremes(column, values)
         }
-        if rows.categories == nil, names.filter({ $0 == label }).count == 1 {
+        // A real-valued target column is numeric to the summary too, with the same extremes.
+        if names.filter({ $0 == label }).count == 1, rows.samples.allSatisfy({ $0.targetValues.count == 1 }) {
+            checkExtremes(summary.columns[names.firstIndex(of: label)!], rows.samples.map { Float(bitPattern: $0.targetValues[0]) })
+        }
+        if rows.categories == nil, names.filter({ $0 == label }).count == 1, rows.samples.allSatisfy({ $0.label != nil }) {
             let column = summary.columns[names.firstIndex(of: label)!]
-            let labels = rows.samples.map(\.label)
+            let labels = rows.samples.compactMap(\.label)
             if column.kind == .integer, column.integerSum != Int128(labels.reduce(0, +))
                 || column.integerMinimum.map(Int.init) != labels.min() || column.integerMaximum.map(Int.init) != labels.max()
             {

@@ -4,12 +4,18 @@ import Loaders
 public struct SampleBits: Equatable, CustomStringConvertible {
     public var shape: [Int]
     public var features: [UInt32]
-    public var label: Int
+    /// The class label; nil for a real-valued target.
+    public var label: Int?
+    /// A real-valued target's shape and bit patterns; empty for a class label.
+    public var targetShape: [Int]
+    public var targetValues: [UInt32]
 
     public init(_ example: Example) {
         shape = example.features.shape
         features = example.features.scalars.map(\.bitPattern)
         label = example.label
+        targetShape = example.values?.shape ?? []
+        targetValues = example.values?.scalars.map(\.bitPattern) ?? []
     }
 
     /// Every sample of `dataset`'s shard `shard`, in order.
@@ -21,6 +27,7 @@ public struct SampleBits: Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(shape) \(features.map { Float(bitPattern: $0) }) label \(label)"
+        let target = label.map { "label \($0)" } ?? "target \(targetShape) \(targetValues.map { Float(bitPattern: $0) })"
+        return "\(shape) \(features.map { Float(bitPattern: $0) }) \(target)"
     }
 }
