@@ -59,8 +59,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             } else if saved.spec.takesImages ? shape != saved.sampleShape : shape.reduce(1, *) != saved.sampleShape.reduce(1, *) {
                 throw LoaderError(.mismatch, "samples are \(shape), and the model takes \(saved.sampleShape)", path: test)
             }
-            let normalized = data.normalized(by: saved.normalization ?? FeatureStatistics(mean: [0], std: [1]))
-            let loader = DataLoader(normalized, batchSize: batchSize, shuffle: false, dropLast: false, workers: workers)
+            let loader = DataLoader(PreparedData.normalized(data, by: saved.normalization), batchSize: batchSize, shuffle: false, dropLast: false, workers: workers)
             let trainer = Trainer(model: saved.model, optimizer: SGD([], learningRate: 0), loss: saved.loss.makeLoss())
             var table = Predictions(task: saved.task, outputs: saved.outputs)
             let evaluation = try await trainer.evaluate(on: loader) { batch, output in

@@ -19,9 +19,14 @@ struct PreparedData {
     var modelName: String
     var normalization: FeatureStatistics?
 
-    /// `dataset` normalised as the model's inputs are (unchanged without a normalisation).
-    func normalized(_ dataset: AnyDataset<Example>) -> NormalizedDataset<AnyDataset<Example>> {
-        dataset.normalized(by: normalization ?? FeatureStatistics(mean: [0], std: [1]))
+    /// `dataset` normalised as the model's inputs are.
+    func normalized(_ dataset: AnyDataset<Example>) -> AnyDataset<Example> {
+        Self.normalized(dataset, by: normalization)
+    }
+
+    /// `dataset` normalised by `statistics`; without any, as it is (no pass over every sample).
+    static func normalized(_ dataset: AnyDataset<Example>, by statistics: FeatureStatistics?) -> AnyDataset<Example> {
+        statistics.map { AnyDataset(dataset.normalized(by: $0)) } ?? dataset
     }
 
     /// Single-channel images `[H, W]` as `[1, H, W]`, as Conv2d takes them.

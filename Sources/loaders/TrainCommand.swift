@@ -353,7 +353,7 @@ struct TrainCommand: AsyncParsableCommand {
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
         let trainLoader = DataLoader(data.normalized(data.train), batchSize: batchSize, shuffle: true,
                                      dropLast: false, workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
-        func loader(_ split: PreparedData.Split?) -> DataLoader<NormalizedDataset<AnyDataset<Example>>>? {
+        func loader(_ split: PreparedData.Split?) -> DataLoader<AnyDataset<Example>>? {
             split.map {
                 DataLoader(data.normalized($0.data), batchSize: batchSize, shuffle: false, dropLast: false,
                            workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
