@@ -45,6 +45,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Fail when a batch is not ready after this many seconds (with workers).", valueName: "seconds"))
     var timeout: Double?
 
+    @Option(help: ArgumentHelp("Also time resuming the loader at these batches of an epoch (comma-separated): from decoding the saved state to the first batch, median of 5.",
+                               valueName: "batches"))
+    var resumeAt: String?
+
     @Flag(help: "Print one line of JSON instead of a table.")
     var json = false
 
@@ -60,6 +64,17 @@ struct BenchCommand: ParsableCommand {
         }
         guard shuffleBuffer >= 0 else { throw ValidationError("--shuffle-buffer must not be negative") }
         _ = try Self.loaderTimeout(seconds: timeout)
+        _ = try resumePositions()
+    }
+
+    /// `--resume-at`, parsed.
+    func resumePositions() throws -> [Int] {
+        guard let resumeAt else { return [] }
+        let positions = resumeAt.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !positions.isEmpty, positions.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+            throw ValidationError("--resume-at must be batch numbers separated by commas, like 0,450,900; got \(resumeAt)")
+        }
+        return positions.map { $0! }
     }
 
     func run() throws {
@@ -81,29 +96,34 @@ struct BenchCommand: ParsableCommand {
             let opened = try source.openStreaming(source.train, shards: shards)
             try opened.checkMemory(batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, prefetch: 2, path: source.train)
             let openTime = clock.now - start
-            let (samples, epochTimes) = try timeStreamingEpochs(of: opened.dataset)
+            let (samples, epochTimes, resumes) = try timeStreamingEpochs(of: opened.dataset)
             return BenchReport(
                 format: opened.format, mode: "streaming", samples: samples, workers: workers,
-                openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds),
+                openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds), resumes: resumes,
                 peakResidentMegabytes: peakResidentMegabytes())
         }
         let opened = try source.open(source.train)
         try opened.checkBatchMemory(batchSize: batchSize, inFlight: Self.batchesInFlight(workers: workers), path: source.train)
         let openTime = clock.now - start
-        let epochTimes = try timeEpochs(of: opened.dataset, sampleShape: opened.sampleShape)
+        let (epochTimes, resumes) = try timeEpochs(of: opened.dataset, sampleShape: opened.sampleShape)
         return BenchReport(
             format: opened.format, mode: "random access", samples: opened.dataset.count, workers: workers,
-            openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds),
+            openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds), resumes: resumes,
             peakResidentMegabytes: peakResidentMegabytes())
     }
 
-    /// Runs `epochs` shuffled epochs and returns each one's time.
-    private func timeEpochs<Source: Dataset<Example>>(of dataset: Source, sampleShape: [Int]) throws -> [Duration] {
-        let loader = DataLoader(
-            normalization.apply(to: dataset, sampleShape: sampleShape), batchSize: batchSize, shuffle: true, workers: workers, seed: seed,
-            timeout: try Self.loaderTimeout(seconds: timeout))
+    /// Runs `epochs` shuffled epochs and returns each one's time, and the `--resume-at` times.
+    private func timeEpochs<Source: Dataset<Example>>(
+        of dataset: Source, sampleShape: [Int]
+    ) throws -> ([Duration], [BenchReport.Resume]) {
+        let timeout = try Self.loaderTimeout(seconds: timeout)
+        func makeLoader() -> DataLoader<NormalizedDataset<Source>> {
+            DataLoader(normalization.apply(to: dataset, sampleShape: sampleShape), batchSize: batchSize, shuffle: true, workers: workers,
+                       seed: seed, timeout: timeout)
+        }
+        let loader = makeLoader()
         let clock = ContinuousClock()
-        return try (0..<epochs).map { _ in
+        let times = try (0..<epochs).map { _ in
             var delivered = 0
             let start = clock.now
             var iterator = loader.makeIterator()
@@ -113,14 +133,19 @@ struct BenchCommand: ParsableCommand {
             precondition(delivered == dataset.count, "an epoch delivered \(delivered) of \(dataset.count) samples")
             return clock.now - start
         }
+        return (times, try timeResumes(makeLoader))
     }
 
     /// Runs `epochs` streamed epochs (features as read, not normalised) and returns the sample
-    /// count and each epoch's time.
-    private func timeStreamingEpochs<Source: StreamingDataset<Example>>(of dataset: Source) throws -> (Int, [Duration]) {
-        let loader = StreamingDataLoader(
-            dataset, batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, seed: seed,
-            timeout: try Self.loaderTimeout(seconds: timeout))
+    /// count, each epoch's time and the `--resume-at` times.
+    private func timeStreamingEpochs<Source: StreamingDataset<Example>>(
+        of dataset: Source
+    ) throws -> (Int, [Duration], [BenchReport.Resume]) {
+        let timeout = try Self.loaderTimeout(seconds: timeout)
+        func makeLoader() -> StreamingDataLoader<Source> {
+            StreamingDataLoader(dataset, batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, seed: seed, timeout: timeout)
+        }
+        let loader = makeLoader()
         let clock = ContinuousClock()
         var samples = 0
         let times = try (0..<epochs).map { _ in
@@ -132,7 +157,34 @@ struct BenchCommand: ParsableCommand {
             }
             return clock.now - start
         }
-        return (samples, times)
+        return (samples, times, try timeResumes(makeLoader))
+    }
+}
+
+extension BenchCommand {
+    /// For each `--resume-at` position: a state saved there by reading that many batches, then the
+    /// median of 5 resumes from its JSON (decoding, a fresh loader, `restore`, the first batch).
+    private func timeResumes<Loader: BatchLoader<Batch>>(_ makeLoader: () -> Loader) throws -> [BenchReport.Resume] {
+        let clock = ContinuousClock()
+        return try resumePositions().map { position in
+            let saving = makeLoader()
+            var iterator = saving.makeIterator()
+            var read = 0
+            while read < position, try iterator.next() != nil { read += 1 }
+            guard read == position else {
+                throw ValidationError("--resume-at \(position) is past the epoch's \(read) batches")
+            }
+            let saved = try JSONEncoder().encode(iterator.state)
+            let times = try (0..<5).map { _ in
+                let start = clock.now
+                let loader = makeLoader()
+                try loader.restore(JSONDecoder().decode(LoaderState.self, from: saved))
+                var resumed = loader.makeIterator()
+                _ = try resumed.next()
+                return (clock.now - start).seconds
+            }
+            return BenchReport.Resume(batch: position, stateBytes: saved.count, medianSeconds: times.sorted()[times.count / 2])
+        }
     }
 }
 

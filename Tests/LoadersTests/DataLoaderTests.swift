@@ -3,13 +3,13 @@ import Testing
 @testable import Loaders
 
 @Suite struct DataLoaderTests {
-    private func collect<S: Dataset>(_ epoch: DataLoaderEpoch<S>) async throws -> [[Int]] where S.Element == Example {
+    private func collect(_ epoch: LoaderEpoch<Batch>) async throws -> [[Int]] {
         var result: [[Int]] = []
         for try await batch in epoch { result.append(indices(of: batch)) }
         return result
     }
 
-    private func collectSync<S: Dataset>(_ epoch: DataLoaderEpoch<S>) throws -> [[Int]] where S.Element == Example {
+    private func collectSync(_ epoch: LoaderEpoch<Batch>) throws -> [[Int]] {
         var iterator = epoch.makeIterator()
         var result: [[Int]] = []
         while let batch = try iterator.next() { result.append(indices(of: batch)) }

@@ -5,65 +5,6 @@ import Testing
 /// The loaders under faults: failing and missing files, hung and slow reads, consumers that stop,
 /// cancel or run many epochs. Each test states what the user is promised.
 @Suite struct LoaderFaultTests {
-    /// Batches before the failing one, the error, and whether the iterator then stays at its end.
-    private struct Outcome {
-        var delivered: [[Int]] = []
-        var error: LoaderError?
-        var endsAfterError = false
-    }
-
-    private func consume<S: Dataset>(_ loader: DataLoader<S>, async: Bool) async -> Outcome where S.Element == Example {
-        var outcome = Outcome()
-        do {
-            if async {
-                var iterator = loader.makeAsyncIterator()
-                do {
-                    while let batch = try await iterator.next() { outcome.delivered.append(indices(of: batch)) }
-                } catch let error as LoaderError {
-                    outcome.error = error
-                }
-                outcome.endsAfterError = try await iterator.next() == nil
-            } else {
-                var iterator = loader.makeIterator()
-                do {
-                    while let batch = try iterator.next() { outcome.delivered.append(indices(of: batch)) }
-                } catch let error as LoaderError {
-                    outcome.error = error
-                }
-                outcome.endsAfterError = try iterator.next() == nil
-            }
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
-        return outcome
-    }
-
-    private func consume<S: StreamingDataset>(_ loader: StreamingDataLoader<S>, async: Bool) async -> Outcome where S.Element == Example {
-        var outcome = Outcome()
-        do {
-            if async {
-                var iterator = loader.makeAsyncIterator()
-                do {
-                    while let batch = try await iterator.next() { outcome.delivered.append(ids(of: batch)) }
-                } catch let error as LoaderError {
-                    outcome.error = error
-                }
-                outcome.endsAfterError = try await iterator.next() == nil
-            } else {
-                var iterator = loader.makeIterator()
-                do {
-                    while let batch = try iterator.next() { outcome.delivered.append(ids(of: batch)) }
-                } catch let error as LoaderError {
-                    outcome.error = error
-                }
-                outcome.endsAfterError = try iterator.next() == nil
-            }
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
-        return outcome
-    }
-
     private func namesAWorker(_ message: String) -> Bool {
         message.range(of: #"worker [0-9]+ "#, options: .regularExpression) != nil
     }
@@ -75,7 +16,7 @@ import Testing
         let dataset = TrackedFailingDataset(count: 40, failingIndex: 23)
         let loader = DataLoader(dataset, batchSize: 5, workers: workers, prefetch: 2)
         let outcome = await consume(loader, async: async)
-        #expect(outcome.delivered == (0..<4).map { Array($0 * 5..<$0 * 5 + 5) })
+        #expect(outcome.delivered.map(indices(of:)) == (0..<4).map { Array($0 * 5..<$0 * 5 + 5) })
         let error = try #require(outcome.error)
         #expect(error.code == .malformed)
         #expect(error.path == "synthetic.bin")
@@ -96,7 +37,7 @@ import Testing
         let dataset = StallingShardedDataset(sizes: [4, 4, 6], failure: (shard: 2, position: 3))
         let loader = StreamingDataLoader(dataset, batchSize: 2, shuffleShards: false, workers: workers, prefetch: 1)
         let outcome = await consume(loader, async: async)
-        #expect(outcome.delivered == [[0, 1], [2, 3], [1000, 1001], [1002, 1003], [2000, 2001]])
+        #expect(outcome.delivered.map(ids(of:)) == [[0, 1], [2, 3], [1000, 1001], [1002, 1003], [2000, 2001]])
         let error = try #require(outcome.error)
         #expect(error.code == .truncated)
         #expect(error.path == "shard2.bin")
@@ -116,7 +57,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dataset.directory) }
         try FileManager.default.removeItem(atPath: dataset.path(of: 13))
         let outcome = await consume(DataLoader(dataset, batchSize: 4, workers: workers), async: true)
-        #expect(outcome.delivered == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]])
+        #expect(outcome.delivered.map(indices(of:)) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]])
         let error = try #require(outcome.error)
         #expect(error.code == .io)
         #expect(error.path == dataset.path(of: 13))
@@ -135,17 +76,7 @@ import Testing
         let dataset = try IDXDataset(images: images, labels: "\(directory)/t10k-labels-idx1-ubyte.gz", shards: 4)
         let loader = StreamingDataLoader(dataset, batchSize: 100, workers: workers)
         try FileManager.default.removeItem(atPath: images)
-        var outcome = Outcome()
-        do {
-            if async {
-                for try await _ in loader { outcome.delivered.append([]) }
-            } else {
-                var iterator = loader.makeIterator()
-                while try iterator.next() != nil { outcome.delivered.append([]) }
-            }
-        } catch let error as LoaderError {
-            outcome.error = error
-        }
+        let outcome = await consume(loader, async: async)
         #expect(outcome.delivered.isEmpty)
         let error = try #require(outcome.error)
         #expect(error.code == .io)
@@ -169,7 +100,7 @@ import Testing
         // Ending the epoch did not wait for the hung read.
         #expect(gate.departures == 0)
         // Batch 5 holds samples 20..<24, and sample 22 never returns while the gate is closed.
-        #expect(outcome.delivered == (0..<5).map { Array($0 * 4..<$0 * 4 + 4) })
+        #expect(outcome.delivered.map(indices(of:)) == (0..<5).map { Array($0 * 4..<$0 * 4 + 4) })
         let error = try #require(outcome.error)
         #expect(error.code == .timedOut)
         #expect(error.message.range(of: #"^batch 6 was not ready within the timeout of 0\.3 seconds: worker [01] is still reading it$"#,
@@ -191,7 +122,7 @@ import Testing
         let outcome = await consume(loader, async: async)
         // Ending the epoch did not wait for the hung read.
         #expect(gate.departures == 0)
-        #expect(outcome.delivered == [[0, 1], [2, 3], [1000, 1001]])
+        #expect(outcome.delivered.map(ids(of:)) == [[0, 1], [2, 3], [1000, 1001]])
         let error = try #require(outcome.error)
         #expect(error.code == .timedOut)
         #expect(error.message.range(of: #"^batch 4 was not ready within the timeout of 0\.3 seconds: worker [01] is still reading shard 1$"#,
@@ -211,13 +142,13 @@ import Testing
         let expected = BatchSampler(RandomSampler(count: 60, seed: 3), batchSize: 4, dropLast: false).batches(epoch: 1)
         let outcome = await consume(loader, async: async)
         #expect(outcome.error == nil)
-        #expect(outcome.delivered == expected)
+        #expect(outcome.delivered.map(indices(of:)) == expected)
         let streaming = StreamingDataLoader(
             ShardedRangeDataset(sizes: [5, 0, 7, 3]), batchSize: 2, shuffleShards: false, workers: 2, prefetch: 1,
             timeout: .seconds(30))
         let streamed = await consume(streaming, async: async)
         #expect(streamed.error == nil)
-        #expect(streamed.delivered.flatMap { $0 } == [0, 1, 2, 3, 4, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 3000, 3001, 3002])
+        #expect(streamed.delivered.flatMap(ids(of:)) == [0, 1, 2, 3, 4, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 3000, 3001, 3002])
     }
 
     // MARK: The consumer stopping early or being slow
@@ -416,12 +347,12 @@ import Testing
 
     @Test func aWorkerThreadTheSystemRefusesIsATypedErrorFromTheFirstNext() async throws {
         let dataset = TrackedFailingDataset(count: 12, failingIndex: -1)
-        let recorder = StatisticsRecorder()
+        let progress = LoaderProgress()
         var started = 0
-        let run = EpochRun(
-            batches: [[0, 1], [2, 3], [4, 5], [6, 7]], fetcher: BatchFetcher(dataset: dataset), workers: 3, prefetch: 1,
-            timeout: nil, recorder: recorder
-        ) { body throws(LoaderError) in
+        let plan = BatchPlan(
+            fetcher: BatchFetcher(dataset: dataset), batches: [[0, 1], [2, 3], [4, 5], [6, 7]],
+            start: LoaderState(epoch: 1, batches: 0, samples: 0, settings: [:]))
+        let run = EpochRun(plan: plan, workers: 3, prefetch: 1, timeout: nil, progress: progress) { body throws(LoaderError) in
             started += 1
             // What WorkerThread reports when pthread_create fails with EAGAIN.
             if started == 3 { throw LoaderError(.resourceExhausted, "cannot start a worker thread: \(String(cString: strerror(EAGAIN)))") }
@@ -435,7 +366,7 @@ import Testing
             #expect(error.message == "worker 2 of 3: cannot start a worker thread: Resource temporarily unavailable")
         }
         #expect(try run.next() == nil)
-        #expect(await eventually { recorder.snapshot.liveWorkers == 0 && dataset.threads.liveThreadIDs.isEmpty })
+        #expect(await eventually { progress.recorder.snapshot.liveWorkers == 0 && dataset.threads.liveThreadIDs.isEmpty })
     }
 
     // MARK: Many epochs in a row
@@ -475,7 +406,7 @@ import Testing
             } else {
                 let fromFiles = await consume(fileLoader, async: async)
                 #expect(fromFiles.error == nil)
-                #expect(fromFiles.delivered.flatMap { $0 }.sorted() == Array(0..<24))
+                #expect(fromFiles.delivered.flatMap(indices(of:)).sorted() == Array(0..<24))
                 var labels: [Int32] = []
                 for try await batch in idxLoader { labels += batch.labels!.scalars }
                 #expect(labels.sorted() == [1, 1, 3, 4, 5])
@@ -484,7 +415,7 @@ import Testing
             let streamed = await consume(streamLoader, async: async)
             #expect(fromWide.error == nil && streamed.error == nil)
             #expect(fromWide.delivered.count == 4)
-            #expect(streamed.delivered.flatMap { $0 }.count == 20)
+            #expect(streamed.delivered.flatMap(ids(of:)).count == 20)
             if epoch == 20 {  // a full epoch, after which no worker is left
                 threadsAfter20 = ProcessResources.threadCount
                 descriptorsAfter20 = ProcessResources.descriptorCount

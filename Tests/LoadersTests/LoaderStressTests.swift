@@ -16,6 +16,9 @@ import Testing
         let prefetch: Int
         let slowConsumer: Bool
 
+        /// What the consumer spends on each batch: a slow one longer than a jittered batch takes to read.
+        var pauseMicroseconds: UInt32 { slowConsumer ? 300 : 0 }
+
         var testDescription: String {
             "\(workers) workers, prefetch \(prefetch), \(slowConsumer ? "slow" : "fast") consumer"
         }
@@ -30,42 +33,8 @@ import Testing
     }
 
     private static let scale = StressScale.factor
-    /// What the slow consumer spends on each batch: longer than a jittered batch takes to read.
-    private static let slowConsumerMicroseconds: UInt32 = 300
 
     // MARK: DataLoader
-
-    private func collect<S: Dataset>(_ epoch: DataLoaderEpoch<S>) throws -> [Batch] where S.Element == Example {
-        var iterator = epoch.makeIterator()
-        var batches: [Batch] = []
-        while let batch = try iterator.next() { batches.append(batch) }
-        return batches
-    }
-
-    /// Reads a whole epoch with `for try await` or with the blocking iterator, at the consumer's
-    /// pace: the batches delivered, and the error that ended the epoch early, if any.
-    private func read<S: Dataset>(
-        _ epoch: DataLoaderEpoch<S>, asynchronously: Bool, slow: Bool
-    ) async -> (batches: [Batch], error: (any Error)?) where S.Element == Example {
-        var batches: [Batch] = []
-        do {
-            if asynchronously {
-                for try await batch in epoch {
-                    batches.append(batch)
-                    if slow { usleep(Self.slowConsumerMicroseconds) }
-                }
-            } else {
-                var iterator = epoch.makeIterator()
-                while let batch = try iterator.next() {
-                    batches.append(batch)
-                    if slow { usleep(Self.slowConsumerMicroseconds) }
-                }
-            }
-            return (batches, nil)
-        } catch {
-            return (batches, error)
-        }
-    }
 
     /// Epoch after epoch, alternately read by a task and by a blocking iterator: every batch is the
     /// one the run without workers gives, the window bound holds, and no worker outlives its epoch.
@@ -79,7 +48,7 @@ import Testing
         for epoch in 0..<epochs {
             let expected = try collect(reference.epoch(epoch + 1))
             #expect(expected.flatMap(indices(of:)).sorted() == Array(0..<count))
-            let (batches, error) = await read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2), slow: setup.slowConsumer)
+            let (batches, error) = await read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2), pauseMicroseconds: setup.pauseMicroseconds)
             #expect(error == nil)
             #expect(batches == expected, "epoch \(epoch)")
         }
@@ -118,7 +87,7 @@ import Testing
             let results = await withTaskGroup(of: (Int, [Batch], (any Error)?).self) { group in
                 for epoch in epochs {
                     group.addTask {
-                        let (batches, error) = await self.read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2), slow: false)
+                        let (batches, error) = await read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2))
                         return (epoch, batches, error)
                     }
                 }
@@ -241,7 +210,7 @@ import Testing
             let loader = DataLoader(
                 FailingDataset(count: count, failingIndex: failingIndex), batchSize: batchSize, workers: setup.workers,
                 prefetch: setup.prefetch)
-            let (delivered, error) = await read(loader.epoch(1), asynchronously: round.isMultiple(of: 2), slow: setup.slowConsumer)
+            let (delivered, error) = await read(loader.epoch(1), asynchronously: round.isMultiple(of: 2), pauseMicroseconds: setup.pauseMicroseconds)
             #expect((error as? LoaderError)?.location == .sampleIndex(failingIndex), "round \(round): \(String(describing: error))")
             #expect(delivered == Array(reference.prefix(failingIndex / batchSize)), "round \(round)")
             #expect(await eventually { loader.statistics.liveWorkers == 0 })
@@ -252,36 +221,6 @@ import Testing
 
     /// Ten shards of uneven sizes, one of them empty: 138 samples.
     private static let shardSizes = [17, 0, 23, 5, 31, 12, 1, 26, 9, 14]
-
-    private func collect(_ epoch: StreamingDataLoaderEpoch<JitteredShards>) throws -> [Batch] {
-        var iterator = epoch.makeIterator()
-        var batches: [Batch] = []
-        while let batch = try iterator.next() { batches.append(batch) }
-        return batches
-    }
-
-    private func read(
-        _ epoch: StreamingDataLoaderEpoch<JitteredShards>, asynchronously: Bool, slow: Bool
-    ) async -> (batches: [Batch], error: (any Error)?) {
-        var batches: [Batch] = []
-        do {
-            if asynchronously {
-                for try await batch in epoch {
-                    batches.append(batch)
-                    if slow { usleep(Self.slowConsumerMicroseconds) }
-                }
-            } else {
-                var iterator = epoch.makeIterator()
-                while let batch = try iterator.next() {
-                    batches.append(batch)
-                    if slow { usleep(Self.slowConsumerMicroseconds) }
-                }
-            }
-            return (batches, nil)
-        } catch {
-            return (batches, error)
-        }
-    }
 
     /// As `manyEpochsGiveExactlyTheBatchesOfTheRunWithoutWorkers`, for shards read whole by workers
     /// through a shuffle buffer and batched by the consumer.
@@ -296,7 +235,7 @@ import Testing
         for epoch in 0..<epochs {
             let expected = try collect(reference.epoch(epoch + 1))
             #expect(expected.flatMap(ids(of:)).sorted() == allIds)
-            let (batches, error) = await read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2), slow: setup.slowConsumer)
+            let (batches, error) = await read(loader.epoch(epoch + 1), asynchronously: epoch.isMultiple(of: 2), pauseMicroseconds: setup.pauseMicroseconds)
             #expect(error == nil)
             #expect(batches == expected, "epoch \(epoch)")
         }

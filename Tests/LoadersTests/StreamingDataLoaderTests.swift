@@ -2,7 +2,7 @@ import Testing
 @testable import Loaders
 
 @Suite struct StreamingDataLoaderTests {
-    private func collect(_ epoch: StreamingDataLoaderEpoch<ShardedRangeDataset>) async throws -> [[Int]] {
+    private func collect(_ epoch: LoaderEpoch<Batch>) async throws -> [[Int]] {
         var result: [[Int]] = []
         for try await batch in epoch { result.append(ids(of: batch)) }
         return result

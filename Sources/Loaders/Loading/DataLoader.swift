@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Loads a dataset in mini-batches, in parallel, in a reproducible order, like PyTorch's `DataLoader`.
 ///
 /// The batch sampler decides each epoch's batches from `(seed, epoch)` alone; `workers` OS threads
@@ -8,8 +6,13 @@ import Synchronization
 /// batches are read on the consumer's thread.
 ///
 /// Iterating the loader runs the next epoch each time (the first pass is epoch 1, the next
-/// reshuffles); `epoch(_:)` runs a chosen one. Epochs count from 1, as `Trainer` numbers them. An error reading a sample ends the epoch at that
-/// batch's position, after every earlier batch, naming the worker, the batch and the sample.
+/// reshuffles); `epoch(_:)` runs a chosen one. Epochs count from 1, as `Trainer` numbers them. An
+/// error reading a sample ends the epoch at that batch's position, after every earlier batch,
+/// naming the worker, the batch and the sample.
+///
+/// `state` is the position after the latest batch delivered, a small `Codable` value;
+/// `restore(_:)` makes the next pass continue from such a state, exactly as the interrupted run
+/// would have, with any worker count: no earlier batch is read again.
 ///
 /// Ending an epoch early (`break`, dropping the iterator, cancelling the task, an error, a
 /// timeout) stops the workers and returns at once, without waiting for a batch being read: a
@@ -33,11 +36,11 @@ import Synchronization
 /// // A read stuck for a minute ends the epoch with LoaderError .timedOut instead of hanging.
 /// let guarded = DataLoader(train, batchSize: 64, workers: 2, timeout: .seconds(60))
 /// ```
-public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where Source.Element: Collatable {
+public final class DataLoader<Source: Dataset>: BatchLoader where Source.Element: Collatable {
     public typealias Element = Source.Element.Collated
     public typealias Failure = any Error
-    public typealias Iterator = DataLoaderIterator<Source>
-    public typealias AsyncIterator = DataLoaderAsyncIterator<Source>
+    public typealias Iterator = LoaderIterator<Element>
+    public typealias AsyncIterator = LoaderAsyncIterator<Element>
 
     /// The dataset batches are read from.
     public let dataset: Source
@@ -50,8 +53,7 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
     /// How long the consumer waits for the next batch before the epoch ends with `.timedOut`;
     /// `nil` waits as long as it takes. Applies only with workers.
     public let timeout: Duration?
-    private let nextEpoch = Atomic<Int>(1)
-    let recorder = StatisticsRecorder()
+    let progress = LoaderProgress()
 
     /// A loader visiting `dataset` in order, or in a `(seed, epoch)` permutation with `shuffle`.
     /// - Parameters:
@@ -107,26 +109,67 @@ public final class DataLoader<Source: Dataset>: AsyncSequence, Sendable where So
     public var count: Int { batchSampler.count }
 
     /// What the loader has done so far, over all epochs.
-    public var statistics: LoaderStatistics { recorder.snapshot }
+    public var statistics: LoaderStatistics { progress.recorder.snapshot }
+
+    /// Everything the order of batches depends on, which a `LoaderState` records.
+    public var settings: [String: String] {
+        batchSampler.orderSettings.merging(["loader": "DataLoader", "dataset count": "\(dataset.count)"]) { $1 }
+    }
+
+    /// The position after the latest batch delivered (in whichever epoch was read last), or after
+    /// `restore(_:)`; before any, the start of the next epoch. Read it between batches.
+    public var state: LoaderState {
+        progress.state(settings: settings, streaming: false)
+    }
+
+    /// Makes the next pass over the loader continue from `state`: the rest of its epoch, then the
+    /// epochs after it. Nothing before the state's position is read again.
+    /// - Throws: `LoaderError` `.mismatch` when the state belongs to a loader with other settings
+    ///   (naming each that differs), `.malformed` for a position past the epoch's end,
+    ///   `.unsupported` for a newer state version.
+    public func restore(_ state: LoaderState) throws {
+        try state.check(against: settings, streaming: false)
+        guard state.batches <= count else {
+            throw LoaderError(.malformed, "the loader state is at batch \(state.batches) of an epoch of \(count) batches")
+        }
+        progress.restore(state)
+    }
 
     /// Epoch `n`, to iterate once: its batches depend only on the sampler's seed and `n`.
     /// - Precondition: `n >= 1`.
-    public func epoch(_ n: Int) -> DataLoaderEpoch<Source> {
+    public func epoch(_ n: Int) -> LoaderEpoch<Element> {
         require(n >= 1, "epochs count from 1, got epoch \(n)")
-        return DataLoaderEpoch(loader: self, number: n)
+        return epoch(from: .start(of: n, settings: settings, streaming: false))
     }
 
     /// Starts the next epoch, consumed asynchronously.
-    public func makeAsyncIterator() -> DataLoaderAsyncIterator<Source> {
-        epoch(takeEpochNumber()).makeAsyncIterator()
+    public func makeAsyncIterator() -> LoaderAsyncIterator<Element> {
+        nextEpoch().makeAsyncIterator()
     }
 
     /// Starts the next epoch, consumed synchronously with `try iterator.next()`.
-    public func makeIterator() -> DataLoaderIterator<Source> {
-        epoch(takeEpochNumber()).makeIterator()
+    public func makeIterator() -> LoaderIterator<Element> {
+        nextEpoch().makeIterator()
     }
 
-    private func takeEpochNumber() -> Int {
-        nextEpoch.wrappingAdd(1, ordering: .relaxed).oldValue
+    private func nextEpoch() -> LoaderEpoch<Element> {
+        let (number, resume) = progress.takeNextEpoch()
+        return epoch(from: resume ?? .start(of: number, settings: settings, streaming: false))
+    }
+
+    /// The epoch of `start`, from its position on; when the epoch's order would not fit in
+    /// memory, a run whose first `next` says so.
+    private func epoch(from start: LoaderState) -> LoaderEpoch<Element> {
+        LoaderEpoch(number: start.epoch) { [self] in
+            let fetcher = BatchFetcher(dataset: dataset)
+            do throws(LoaderError) {
+                try MemoryLimit.check(
+                    batchSampler.orderBytes, for: "the order of epoch \(start.epoch) (\(count) batches)", path: dataset.origin)
+            } catch {
+                return EpochRun(plan: BatchPlan(fetcher: fetcher, batches: [], start: start), failingWith: error, progress: progress)
+            }
+            let plan = BatchPlan(fetcher: fetcher, batches: batchSampler.batches(epoch: start.epoch, startingAt: start.batches), start: start)
+            return EpochRun(plan: plan, workers: workers, prefetch: prefetch, timeout: timeout, progress: progress)
+        }
     }
 }

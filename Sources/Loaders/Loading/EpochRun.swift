@@ -1,40 +1,52 @@
-/// One epoch being read: its batches, its workers if any, and where the consumer is.
+/// One epoch being read: its plan's jobs on worker threads (or inline), batches formed here.
 ///
 /// Owned by exactly one iterator; its `deinit` stops the workers, which is what makes dropping an
-/// iterator (or breaking out of a `for` loop) end the epoch. Ending never waits for a batch being
-/// read: the workers reading one are detached and leave when their read returns.
-final class EpochRun<Source: Dataset> where Source.Element: Collatable {
-    typealias Collated = Source.Element.Collated
-    private let batches: [[Int]]
-    private let fetcher: BatchFetcher<Source>
-    private let pool: WorkerPool<Result<Collated, LoaderError>>?
-    private let recorder: StatisticsRecorder
+/// iterator (or breaking out of a `for` loop) end the epoch. Ending never waits for a job being
+/// read: the workers running one are detached and leave when their read returns.
+final class EpochRun<Plan: EpochPlan>: EpochReading {
+    typealias Element = Plan.Assembler.Batch
+    typealias Outcome = Result<Plan.Item, LoaderError>
+    private let plan: Plan
+    private let pool: WorkerPool<Outcome>?
+    private let progress: LoaderProgress
     private let timeout: Duration?
-    /// The next batch to read on the consumer's thread (without workers) or to deliver.
-    private var position = 0
+    private var assembler: Plan.Assembler
+    private var itemsEnded = false
     private var finished = false
     /// An error found while starting, thrown by the first `next`.
     private var startFailure: LoaderError?
+    /// Without workers: the job being read on the consumer's thread, and the next one to start.
+    private var inlineJob: Plan.Job?
+    private var nextInlineJob = 0
+    /// Set once every batch of the epoch was delivered.
+    private var nextEpochStart: LoaderState?
 
     init(
-        batches: [[Int]], fetcher: BatchFetcher<Source>, workers: Int, prefetch: Int, timeout: Duration?,
-        recorder: StatisticsRecorder, startingThreadsWith startThread: WorkerPool<Result<Collated, LoaderError>>.ThreadStarter = WorkerThread.init
+        plan: Plan, workers: Int, prefetch: Int, timeout: Duration?, progress: LoaderProgress,
+        startingThreadsWith startThread: WorkerPool<Outcome>.ThreadStarter = WorkerThread.init
     ) {
-        self.batches = batches
-        self.fetcher = fetcher
-        self.recorder = recorder
+        self.plan = plan
+        self.progress = progress
         self.timeout = timeout
+        assembler = plan.makeAssembler()
+        progress.record(assembler.position)
         guard workers > 0 else {
             pool = nil
             return
         }
-        let pool = WorkerPool<Result<Collated, LoaderError>>(
-            jobCount: batches.count, jobWindow: LoaderLimits.window(workers: workers, prefetch: prefetch, jobs: batches.count),
-            channelCapacity: 1, workers: workers, recorder: recorder
-        ) { batch, worker, emit in
-            let result = fetcher.load(batches[batch], batch: batch, worker: worker)
-            _ = emit(result)
-            if case .failure = result { return true }
+        let (jobWindow, itemsPerJob) = plan.buffering(workers: workers, prefetch: prefetch)
+        let pool = WorkerPool<Outcome>(
+            jobCount: plan.jobCount, jobWindow: jobWindow, channelCapacity: itemsPerJob, workers: workers,
+            recorder: progress.recorder
+        ) { position, worker, emit in
+            var job = plan.job(position, worker: worker)
+            while let item = job.next() {
+                if case .failure = item {
+                    _ = emit(item)
+                    return true
+                }
+                guard emit(item) else { return false }
+            }
             return false
         }
         self.pool = pool
@@ -47,12 +59,12 @@ final class EpochRun<Source: Dataset> where Source.Element: Collatable {
     }
 
     /// A run whose first `next` throws `failure`, found before the epoch could start.
-    init(failingWith failure: LoaderError, fetcher: BatchFetcher<Source>, recorder: StatisticsRecorder) {
-        batches = []
-        self.fetcher = fetcher
-        self.recorder = recorder
+    init(plan: Plan, failingWith failure: LoaderError, progress: LoaderProgress) {
+        self.plan = plan
+        self.progress = progress
         timeout = nil
         pool = nil
+        assembler = plan.makeAssembler()
         startFailure = failure
     }
 
@@ -60,58 +72,83 @@ final class EpochRun<Source: Dataset> where Source.Element: Collatable {
         pool?.shutdown()
     }
 
+    /// The position after the batches delivered; once every batch was, the start of the next epoch.
+    var state: LoaderState { nextEpochStart ?? assembler.position }
+
     /// The next batch, blocking this thread while it loads.
-    func next() throws -> Collated? {
+    func next() throws -> Element? {
         guard !finished else { return nil }
-        let result: Result<Collated, LoaderError>?
         do {
             if let startFailure { throw startFailure }
-            if let pool {
-                result = try pool.next(until: deadline())
-            } else {
-                result = readOnConsumerThread()
+            let deadline = deadline()
+            while !itemsEnded && assembler.needsItem {
+                try receive(pool.map { try $0.next(until: deadline) } ?? readInline())
             }
+            if let batch = try formBatch() { return batch }
         } catch {
-            finish()
+            finish(completed: false)
             throw timeoutError(error)
         }
-        guard let result else {
-            finish()
-            return nil
-        }
-        do {
-            return try deliver(result)
-        } catch {
-            finish()
-            throw error
-        }
+        finish(completed: true)
+        return nil
     }
 
     /// The next batch, suspending while workers load it.
-    func next(isolation: isolated (any Actor)?) async throws -> Collated? {
+    func next(isolation: isolated (any Actor)?) async throws -> Element? {
         guard !finished else { return nil }
-        let result: Result<Collated, LoaderError>?
         do {
             if let startFailure { throw startFailure }
-            if let pool {
-                result = try await pool.next(isolation: isolation, until: deadline())
-            } else {
-                try Task.checkCancellation()
-                result = readOnConsumerThread()
+            let deadline = deadline()
+            while !itemsEnded && assembler.needsItem {
+                if let pool {
+                    try receive(await pool.next(isolation: isolation, until: deadline))
+                } else {
+                    try Task.checkCancellation()
+                    try receive(readInline())
+                }
             }
+            if let batch = try formBatch() { return batch }
         } catch {
-            await finish(isolation: isolation)
+            await finish(completed: false, isolation: isolation)
             throw timeoutError(error)
         }
-        guard let result else {
-            await finish(isolation: isolation)
-            return nil
+        await finish(completed: true, isolation: isolation)
+        return nil
+    }
+
+    private func receive(_ outcome: Outcome?) throws {
+        switch outcome {
+        case nil: itemsEnded = true
+        case .success(let item)?: assembler.receive(item)
+        case .failure(let error)?: throw error
         }
-        do {
-            return try deliver(result)
-        } catch {
-            await finish(isolation: isolation)
-            throw error
+    }
+
+    private func formBatch() throws -> Element? {
+        guard let (batch, samples) = try assembler.nextBatch(itemsEnded: itemsEnded) else { return nil }
+        progress.record(assembler.position)
+        progress.recorder.update {
+            $0.batches += 1
+            $0.samples += samples
+        }
+        return batch
+    }
+
+    /// Without workers: the next item, read on this thread from the job in progress or the next.
+    private func readInline() -> Outcome? {
+        let start = ContinuousClock.now
+        defer {
+            let loading = ContinuousClock.now - start
+            progress.recorder.update { $0.workerLoadTime += loading }
+        }
+        while true {
+            if inlineJob == nil {
+                guard nextInlineJob < plan.jobCount else { return nil }
+                inlineJob = plan.job(nextInlineJob, worker: nil)
+                nextInlineJob += 1
+            }
+            if let item = inlineJob!.next() { return item }
+            inlineJob = nil
         }
     }
 
@@ -122,41 +159,38 @@ final class EpochRun<Source: Dataset> where Source.Element: Collatable {
 
     /// `error`, turned into a `LoaderError` when it is the pool's report of a missed deadline.
     private func timeoutError(_ error: any Error) -> any Error {
-        guard let stall = error as? WorkerPool<Result<Collated, LoaderError>>.Stall, let timeout else { return error }
-        return LoaderError.timedOut(batch: stall.job, worker: stall.worker, job: nil, after: timeout)
+        guard let stall = error as? WorkerPool<Outcome>.Stall, let timeout else { return error }
+        return LoaderError.timedOut(
+            batch: assembler.position.batches, worker: stall.worker, job: plan.describe(job: stall.job), after: timeout)
     }
 
-    private func readOnConsumerThread() -> Result<Collated, LoaderError>? {
-        guard position < batches.count else { return nil }
-        let start = ContinuousClock.now
-        let result = fetcher.load(batches[position], batch: position, worker: nil)
-        let loading = ContinuousClock.now - start
-        recorder.update { $0.workerLoadTime += loading }
-        return result
-    }
-
-    private func deliver(_ result: Result<Collated, LoaderError>) throws -> Collated {
-        switch result {
-        case .success(let batch):
-            let samples = batches[position].count
-            position += 1
-            recorder.update {
-                $0.batches += 1
-                $0.samples += samples
-            }
-            return batch
-        case .failure(let error):
-            throw error
-        }
-    }
-
-    private func finish() {
-        finished = true
+    /// Ends the epoch and stops the workers; an epoch `completed` (every batch delivered) moves
+    /// the loader's position to the start of the next.
+    private func finish(completed: Bool) {
+        end(completed: completed)
         pool?.shutdown()
     }
 
-    private func finish(isolation: isolated (any Actor)?) async {
-        finished = true
+    private func finish(completed: Bool, isolation: isolated (any Actor)?) async {
+        end(completed: completed)
         await pool?.shutdown(isolation: isolation)
     }
+
+    private func end(completed: Bool) {
+        if completed {
+            let position = assembler.position
+            let next = LoaderState.start(of: position.epoch + 1, settings: position.settings, streaming: position.shard != nil)
+            nextEpochStart = next
+            progress.record(next)
+        }
+        finished = true
+    }
+}
+
+/// An epoch being read, whatever its plan: what the iterators hold.
+protocol EpochReading<Element>: AnyObject {
+    associatedtype Element
+    var state: LoaderState { get }
+    func next() throws -> Element?
+    func next(isolation: isolated (any Actor)?) async throws -> Element?
 }

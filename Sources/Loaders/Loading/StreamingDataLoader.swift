@@ -1,12 +1,14 @@
-import Synchronization
-
 /// Loads a streaming dataset in mini-batches, reading its shards on worker threads, reproducibly.
 ///
 /// An epoch visits the shards in an order shuffled by `(seed, epoch)` (unless `shuffleShards` is
 /// false), passes each shard's samples through a shuffle buffer of `shuffleBuffer` samples seeded by
 /// `(seed, epoch, shard)`, concatenates the shards in that order and batches the result. Workers
-/// each read one shard at a time, holding at most `prefetch` chunks of `batchSize` samples ahead,
+/// each read one shard at a time, holding at most `prefetch` batches' worth of samples ahead,
 /// so memory stays bounded and a seed gives the same batches whatever the worker count.
+///
+/// `state` is the position after the latest batch delivered: the epoch, and the shard in progress
+/// with how many of its samples were delivered. `restore(_:)` continues from it exactly, with any
+/// worker count, reading only the current shard again up to that position.
 ///
 /// Ending an epoch early (`break`, dropping the iterator, cancelling the task, an error, a
 /// timeout) stops the workers and returns at once: a worker inside a shard's stream cannot be
@@ -20,12 +22,12 @@ import Synchronization
 /// let loader = StreamingDataLoader(csv, batchSize: 32, shuffleBuffer: 1_000, workers: 2, seed: 7)
 /// for try await batch in loader { … }   // one pass = one epoch; the next reshuffles
 /// ```
-public final class StreamingDataLoader<Source: StreamingDataset>: AsyncSequence, Sendable
+public final class StreamingDataLoader<Source: StreamingDataset>: BatchLoader
 where Source.Element: Collatable {
     public typealias Element = Source.Element.Collated
     public typealias Failure = any Error
-    public typealias Iterator = StreamingDataLoaderIterator<Source>
-    public typealias AsyncIterator = StreamingDataLoaderAsyncIterator<Source>
+    public typealias Iterator = LoaderIterator<Element>
+    public typealias AsyncIterator = LoaderAsyncIterator<Element>
 
     public let dataset: Source
     public let batchSize: Int
@@ -36,14 +38,13 @@ where Source.Element: Collatable {
     public let shuffleShards: Bool
     /// Worker threads; 0 reads on the consumer's thread.
     public let workers: Int
-    /// Chunks of `batchSize` samples each worker may hold ahead of the consumer.
+    /// The number of batches' worth of samples each worker may hold ahead of the consumer.
     public let prefetch: Int
     public let seed: UInt64
     /// How long the consumer waits for the next batch before the epoch ends with `.timedOut`;
     /// `nil` waits as long as it takes. Applies only with workers.
     public let timeout: Duration?
-    private let nextEpoch = Atomic<Int>(1)
-    let recorder = StatisticsRecorder()
+    let progress = LoaderProgress()
 
     /// - Parameters:
     ///   - dataset: the samples, read front to back shard by shard.
@@ -52,7 +53,7 @@ where Source.Element: Collatable {
     ///   - shuffleBuffer: samples held per shard for shuffling; 0 keeps each shard's order.
     ///   - shuffleShards: visit the shards in a `(seed, epoch)` order instead of `0..<shardCount`.
     ///   - workers: worker threads; 0 reads on the consumer's thread.
-    ///   - prefetch: chunks of `batchSize` samples each worker may prepare ahead.
+    ///   - prefetch: batches' worth of samples each worker may prepare ahead.
     ///   - seed: the seed of shard orders and shuffle buffers.
     ///   - timeout: how long to wait for any one batch before ending the epoch with `.timedOut`;
     ///     `nil` (the default) waits forever and costs nothing. Ignored with `workers: 0`.
@@ -77,7 +78,34 @@ where Source.Element: Collatable {
     }
 
     /// What the loader has done so far, over all epochs.
-    public var statistics: LoaderStatistics { recorder.snapshot }
+    public var statistics: LoaderStatistics { progress.recorder.snapshot }
+
+    /// Everything the order of batches depends on, which a `LoaderState` records.
+    public var settings: [String: String] {
+        ["loader": "StreamingDataLoader", "shards": "\(dataset.shardCount)", "batch size": "\(batchSize)",
+         "drop last": "\(dropLast)", "shuffle buffer": "\(shuffleBuffer)", "shuffle shards": "\(shuffleShards)",
+         "seed": "\(seed)"]
+    }
+
+    /// The position after the latest batch delivered (in whichever epoch was read last), or after
+    /// `restore(_:)`; before any, the start of the next epoch. Read it between batches.
+    public var state: LoaderState {
+        progress.state(settings: settings, streaming: true)
+    }
+
+    /// Makes the next pass over the loader continue from `state`: the rest of its epoch, then the
+    /// epochs after it. The shard in progress is read again up to the state's position.
+    /// - Throws: `LoaderError` `.mismatch` when the state belongs to a loader with other settings
+    ///   (naming each that differs), `.malformed` for a shard past the dataset's,
+    ///   `.unsupported` for a newer state version.
+    public func restore(_ state: LoaderState) throws {
+        try state.check(against: settings, streaming: true)
+        guard let shard = state.shard, shard.order < dataset.shardCount else {
+            throw LoaderError(.malformed, "the loader state is at shard order \(state.shard?.order ?? -1), "
+                + "and the dataset has \(dataset.shardCount) shards")
+        }
+        progress.restore(state)
+    }
 
     /// The order in which epoch `epoch` visits the shards.
     public func shardOrder(epoch: Int) -> [Int] {
@@ -88,23 +116,31 @@ where Source.Element: Collatable {
 
     /// Epoch `n` (counted from 1, as `Trainer` numbers them), to iterate once.
     /// - Precondition: `n >= 1`.
-    public func epoch(_ n: Int) -> StreamingDataLoaderEpoch<Source> {
+    public func epoch(_ n: Int) -> LoaderEpoch<Element> {
         require(n >= 1, "epochs count from 1, got epoch \(n)")
-        return StreamingDataLoaderEpoch(loader: self, number: n)
+        return epoch(from: .start(of: n, settings: settings, streaming: true))
     }
 
     /// Starts the next epoch, consumed asynchronously.
-    public func makeAsyncIterator() -> StreamingDataLoaderAsyncIterator<Source> {
-        epoch(takeEpochNumber()).makeAsyncIterator()
+    public func makeAsyncIterator() -> LoaderAsyncIterator<Element> {
+        nextEpoch().makeAsyncIterator()
     }
 
     /// Starts the next epoch, consumed synchronously with `try iterator.next()`.
-    public func makeIterator() -> StreamingDataLoaderIterator<Source> {
-        epoch(takeEpochNumber()).makeIterator()
+    public func makeIterator() -> LoaderIterator<Element> {
+        nextEpoch().makeIterator()
     }
 
-    private func takeEpochNumber() -> Int {
-        nextEpoch.wrappingAdd(1, ordering: .relaxed).oldValue
+    private func nextEpoch() -> LoaderEpoch<Element> {
+        let (number, resume) = progress.takeNextEpoch()
+        return epoch(from: resume ?? .start(of: number, settings: settings, streaming: true))
+    }
+
+    private func epoch(from start: LoaderState) -> LoaderEpoch<Element> {
+        LoaderEpoch(number: start.epoch) { [self] in
+            EpochRun(plan: ShardPlan(loader: self, shards: shardOrder(epoch: start.epoch), start: start),
+                     workers: workers, prefetch: prefetch, timeout: timeout, progress: progress)
+        }
     }
 
     /// The reader of `shard` in `epoch`, with its own shuffle-buffer generator.

@@ -39,10 +39,19 @@ public struct BatchSampler<Base: Sampler>: BatchSampling {
 
     /// - Complexity: O(`base.count`).
     public func batches(epoch: Int) -> [[Int]] {
+        batches(epoch: epoch, startingAt: 0)
+    }
+
+    /// - Complexity: O(`base.count`) to draw the epoch's order, and the batches from `start` on.
+    public func batches(epoch: Int, startingAt start: Int) -> [[Int]] {
         let indices = base.indices(epoch: epoch)
-        return (0..<count).map { batch in
-            let start = batch * batchSize
-            return Array(indices[start..<min(start + batchSize, indices.count)])
+        return (min(start, count)..<count).map { batch in
+            let first = batch * batchSize
+            return Array(indices[first..<min(first + batchSize, indices.count)])
         }
+    }
+
+    public var orderSettings: [String: String] {
+        base.orderSettings.merging(["batch sampler": "BatchSampler", "batch size": "\(batchSize)", "drop last": "\(dropLast)"]) { $1 }
     }
 }

@@ -17,9 +17,31 @@ public protocol BatchSampling: Sendable {
     /// The default counts one index per batch: a lower bound, so the check never refuses what
     /// fits. Report your sampler's own figure when it holds more.
     var orderBytes: Int? { get }
+
+    /// The batches of epoch `epoch` from batch `start` (counted from 0) on: what a loader resumed
+    /// at that batch reads.
+    ///
+    /// The default forms the whole epoch and drops the first `start`, which is right for every
+    /// sampler whose epoch is a pure function of its seed and `epoch`; a sampler with state of its
+    /// own decides here what the rest of the epoch is.
+    func batches(epoch: Int, startingAt start: Int) -> [[Int]]
+
+    /// Every setting the batches depend on, by name, which a saved `LoaderState` records so that it
+    /// is resumed only by a sampler forming the same batches.
+    ///
+    /// The default names the type and `count`; add your sampler's seed and other settings.
+    var orderSettings: [String: String] { get }
 }
 
 extension BatchSampling {
+    public func batches(epoch: Int, startingAt start: Int) -> [[Int]] {
+        Array(batches(epoch: epoch).dropFirst(start))
+    }
+
+    public var orderSettings: [String: String] {
+        ["batch sampler": "\(Self.self)", "batches": "\(count)"]
+    }
+
     public var orderBytes: Int? {
         MemoryLimit.product([count, MemoryLayout<Int>.stride + arrayHeaderBytes])
     }

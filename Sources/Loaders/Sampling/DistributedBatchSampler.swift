@@ -48,9 +48,21 @@ public struct DistributedBatchSampler<Base: Sampler>: BatchSampling {
 
     /// - Complexity: O(`base.count`): every rank forms the whole epoch's order.
     public func batches(epoch: Int) -> [[Int]] {
-        global.batches(epoch: epoch).map { batch in
+        batches(epoch: epoch, startingAt: 0)
+    }
+
+    /// - Complexity: O(`base.count`), and the slices from `start` on.
+    public func batches(epoch: Int, startingAt start: Int) -> [[Int]] {
+        global.batches(epoch: epoch, startingAt: start).map { batch in
             Array(batch[Self.share(of: batch.count, rank: process.rank, worldSize: process.worldSize)])
         }
+    }
+
+    public var orderSettings: [String: String] {
+        global.orderSettings.merging([
+            "batch sampler": "DistributedBatchSampler", "global batch size": "\(global.batchSize)", "batch size": "\(batchSize)",
+            "rank": "\(process.rank)", "world size": "\(process.worldSize)",
+        ]) { $1 }
     }
 
     /// The positions rank `rank` takes of a global batch of `count` indices: equal consecutive

@@ -54,6 +54,11 @@ public struct DistributedSampler: Sampler {
     /// The padded or trimmed length shared out among ranks (PyTorch's `total_size`).
     public var totalSize: Int { count * worldSize }
 
+    public var orderSettings: [String: String] {
+        ["sampler": "DistributedSampler", "dataset count": "\(datasetCount)", "rank": "\(rank)", "world size": "\(worldSize)",
+         "shuffle": "\(shuffle)", "seed": "\(seed)", "drop last": "\(dropLast)"]
+    }
+
     /// - Complexity: O(`datasetCount`).
     public func indices(epoch: Int) -> [Int] {
         var order: [Int]

@@ -35,6 +35,11 @@ public struct RandomSampler: Sampler {
         self.count = samples
     }
 
+    public var orderSettings: [String: String] {
+        ["sampler": "RandomSampler", "dataset count": "\(datasetCount)", "count": "\(count)",
+         "replacement": "\(replacement)", "seed": "\(seed)"]
+    }
+
     /// - Complexity: O(`count + datasetCount`).
     public func indices(epoch: Int) -> [Int] {
         var random = SeededGenerator(seed: seed, epoch: epoch)

@@ -14,4 +14,16 @@ public protocol Sampler: Sendable {
 
     /// The dataset indices to visit in epoch `epoch`, in order; exactly `count` of them.
     func indices(epoch: Int) -> [Int]
+
+    /// Every setting the order depends on, by name, which a saved `LoaderState` records so that it
+    /// is resumed only by a sampler making the same order.
+    ///
+    /// The default names the type and `count`; add your sampler's seed and other settings.
+    var orderSettings: [String: String] { get }
+}
+
+extension Sampler {
+    public var orderSettings: [String: String] {
+        ["sampler": "\(Self.self)", "count": "\(count)"]
+    }
 }

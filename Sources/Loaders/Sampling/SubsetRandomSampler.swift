@@ -18,6 +18,10 @@ public struct SubsetRandomSampler: Sampler {
 
     public var count: Int { subset.count }
 
+    public var orderSettings: [String: String] {
+        ["sampler": "SubsetRandomSampler", "count": "\(count)", "indices": settingsDigest(subset), "seed": "\(seed)"]
+    }
+
     /// - Complexity: O(`count`).
     public func indices(epoch: Int) -> [Int] {
         var random = SeededGenerator(seed: seed, epoch: epoch)

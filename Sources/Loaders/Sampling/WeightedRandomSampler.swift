@@ -41,6 +41,11 @@ public struct WeightedRandomSampler: Sampler {
         self.cumulative = weights.map { running += $0; return running }
     }
 
+    public var orderSettings: [String: String] {
+        ["sampler": "WeightedRandomSampler", "count": "\(count)", "weights": settingsDigest(weights.map(\.bitPattern)),
+         "replacement": "\(replacement)", "seed": "\(seed)"]
+    }
+
     /// - Complexity: O(`count` log `weights.count`) with replacement, O(`weights.count` log
     ///   `weights.count`) without.
     public func indices(epoch: Int) -> [Int] {
