@@ -90,7 +90,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/taken"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-        FileManager.default.createFile(atPath: path + "/inside", contents: Data([1]))
+        #expect(FileManager.default.createFile(atPath: path + "/inside", contents: Data([1])))
         let error = try #require(throws: LoaderError.self) { try AtomicFile.write([1, 2, 3], to: path) }
         #expect(error.code == .io && error.path == path)
         #expect(error.description.contains("renaming"))
