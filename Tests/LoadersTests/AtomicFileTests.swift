@@ -115,3 +115,16 @@ import Testing
         #expect(try Self.contents(folder) == ["out.bin"])
     }
 }
+
+extension AtomicFileTests {
+    @Test func aTemporaryFileNamesItsTarget() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let name = try AtomicFile.write(to: folder + "/checkpoint-000002.ckpt") { (_: AtomicFile.Output) in try Self.contents(folder)[0] }
+        #expect(AtomicFile.target(ofTemporaryNamed: name) == "checkpoint-000002.ckpt")
+        #expect(AtomicFile.target(ofTemporaryNamed: "checkpoint-000002.ckpt") == nil)
+        #expect(AtomicFile.target(ofTemporaryNamed: ".tmp") == nil)
+        #expect(AtomicFile.target(ofTemporaryNamed: ".x.tmp") == nil)
+        #expect(AtomicFile.target(ofTemporaryNamed: ".a.b.c.tmp") == "a.b")
+    }
+}

@@ -84,9 +84,13 @@ public enum AtomicFile {
         return folder.isEmpty ? "." : folder
     }
 
-    /// Whether `name` (a file name, no folder) is one of this type's temporary files.
-    package static func isTemporary(_ name: String, for target: String) -> Bool {
-        name.hasPrefix(".\(target).") && name.hasSuffix(".tmp")
+    /// The name of the file that `name` (no folder) was to replace, when it is one of this
+    /// type's temporary files, which a killed writer leaves behind.
+    package static func target(ofTemporaryNamed name: String) -> String? {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
+        let middle = name.dropFirst().dropLast(".tmp".count)
+        guard let dot = middle.lastIndex(of: "."), dot > middle.startIndex else { return nil }
+        return String(middle[..<dot])
     }
 
     private static func createTemporary(for path: String) throws -> (path: String, descriptor: Int32) {

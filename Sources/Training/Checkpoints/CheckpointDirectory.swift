@@ -79,8 +79,11 @@ public struct CheckpointDirectory: Sendable {
         let steps = names.compactMap(Self.step(ofFileNamed:)).filter { $0 <= checkpoint.globalStep }.sorted(by: >)
         let kept = Set(steps.prefix(keep))
         for name in names {
-            let step = Self.step(ofFileNamed: name)
-            let stale = step.map { !kept.contains($0) } ?? (name.hasPrefix("." + Self.prefix) && name.hasSuffix(".tmp"))
+            let stale = if let step = Self.step(ofFileNamed: name) {
+                !kept.contains(step)
+            } else {
+                AtomicFile.target(ofTemporaryNamed: name).flatMap(Self.step(ofFileNamed:)) != nil
+            }
             // Best effort: a file that cannot be removed now is removed by a later save.
             if stale { try? FileManager.default.removeItem(atPath: (path as NSString).appendingPathComponent(name)) }
         }

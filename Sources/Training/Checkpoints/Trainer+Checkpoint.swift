@@ -45,10 +45,13 @@ extension Trainer {
             guard checkpoint.generators.count == generatorCount else {
                 throw LoaderError(.mismatch, "checkpoint has \(checkpoint.generators.count) random generators, the model \(generatorCount)")
             }
-            guard (checkpoint.schedulerSteps == nil) == (scheduler == nil), checkpoint.schedulerSteps ?? 0 >= 0 else {
+            guard (checkpoint.schedulerSteps == nil) == (scheduler == nil) else {
                 throw LoaderError(.mismatch, checkpoint.schedulerSteps == nil
                     ? "checkpoint was taken without a learning-rate scheduler, and this training has one"
                     : "checkpoint was taken with a learning-rate scheduler, and this training has none")
+            }
+            guard checkpoint.globalStep >= 0, checkpoint.schedulerSteps ?? 0 >= 0 else {
+                throw LoaderError(.mismatch, "checkpoint has a negative step count: \(checkpoint.globalStep) steps, scheduler \(checkpoint.schedulerSteps ?? 0)")
             }
             // Last of the checks, since it applies the optimizer's state when it passes.
             try optimizer.restore(checkpoint.optimizer)

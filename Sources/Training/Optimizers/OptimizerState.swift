@@ -54,8 +54,11 @@ public struct OptimizerState: Sendable, Equatable {
             let own = current.settings[name].map { "\($0)" } ?? "none"
             throw LoaderError(.mismatch, "optimizer state has \(kind) \(name) \(saved), the optimizer \(own)")
         }
-        guard (momentum == nil) == (current.momentum == nil), steps >= 0 else {
-            throw LoaderError(.mismatch, "optimizer state of \(kind) has momentum \(momentum.map { "\($0)" } ?? "none") and \(steps) steps")
+        guard (momentum == nil) == (current.momentum == nil) else {
+            throw LoaderError(.mismatch, "optimizer state of \(kind) has \(momentum == nil ? "no momentum" : "a momentum"), the optimizer \(current.momentum == nil ? "none" : "one")")
+        }
+        guard steps >= 0 else {
+            throw LoaderError(.mismatch, "optimizer state of \(kind) has \(steps) steps")
         }
         let names = buffers.map(\.name)
         guard names == current.buffers.map(\.name) else {
