@@ -5,8 +5,8 @@ import Loaders
 /// real target values) first, then the features flattened, in runs of rows so that memory stays
 /// small.
 enum CSVExport {
-    /// Writes every sample of `dataset` to `path` (replacing it), with the header `label,f0,f1,…`
-    /// (`target,f0,…` or `target0,target1,…,f0,…` for real-valued targets).
+    /// Writes every sample of `dataset` to `path` (replacing it atomically), with the header
+    /// `label,f0,f1,…` (`target,f0,…` or `target0,target1,…,f0,…` for real-valued targets).
     /// - Returns: the number of rows and of features per row.
     /// - Throws: `LoaderError` `.io` naming `path` when it cannot be written, and the dataset's errors.
     @discardableResult
@@ -16,36 +16,29 @@ enum CSVExport {
         }
         let firstSample = try dataset.sample(at: 0)
         let featureCount = firstSample.features.count
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw LoaderError(.io, "cannot create the file: \(String(cString: strerror(errno)))", path: path)
-        }
-        defer { try? handle.close() }
         var writer = switch firstSample.target {
         case .label: CSVWriter(featureCount: featureCount)
         case .values(let values): CSVWriter(featureCount: featureCount, targetCount: values.count)
         }
-        let run = 512
-        for first in stride(from: 0, to: dataset.count, by: run) {
-            let indices = Array(first..<min(first + run, dataset.count))
-            for (index, example) in zip(indices, try dataset.samples(at: indices)) {
-                guard example.features.count == featureCount else {
-                    throw LoaderError(
-                        .mismatch, "sample \(index) has \(example.features.count) features, the first has \(featureCount)",
-                        location: .sampleIndex(index))
+        try AtomicFile.write(to: path) { output in
+            let run = 512
+            for first in stride(from: 0, to: dataset.count, by: run) {
+                let indices = Array(first..<min(first + run, dataset.count))
+                for (index, example) in zip(indices, try dataset.samples(at: indices)) {
+                    guard example.features.count == featureCount else {
+                        throw LoaderError(
+                            .mismatch, "sample \(index) has \(example.features.count) features, the first has \(featureCount)",
+                            location: .sampleIndex(index))
+                    }
+                    guard example.values?.count == firstSample.values?.count else {
+                        throw LoaderError(
+                            .mismatch, "sample \(index) has \(describeTarget(of: example)), and sample 0 has \(describeTarget(of: firstSample))",
+                            location: .sampleIndex(index))
+                    }
+                    writer.append(example)
                 }
-                guard example.values?.count == firstSample.values?.count else {
-                    throw LoaderError(
-                        .mismatch, "sample \(index) has \(describeTarget(of: example)), and sample 0 has \(describeTarget(of: firstSample))",
-                        location: .sampleIndex(index))
-                }
-                writer.append(example)
-            }
-            if writer.bytes.count >= 1 << 20 || first + run >= dataset.count {
-                do {
-                    try handle.write(contentsOf: writer.take())
-                } catch {
-                    throw LoaderError(.io, "cannot write: \(error.localizedDescription)", path: path)
+                if writer.bytes.count >= 1 << 20 || first + run >= dataset.count {
+                    try output.write(writer.take())
                 }
             }
         }

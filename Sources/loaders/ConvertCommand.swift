@@ -19,7 +19,7 @@ struct ConvertCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(name: .long, help: "The file to write (replaced if it exists): .h5, .hdf5 or .csv.")
+    @Option(name: .long, help: "The file to write (replaced whole if it exists): .h5, .hdf5 or .csv.")
     var to: String
 
     @Option(name: .long, help: "HDF5: rows per chunk; without it (and --gzip) datasets are contiguous.")
@@ -66,7 +66,15 @@ struct ConvertCommand: ParsableCommand {
             let written = try CSVExport.write(dataset, to: path)
             return "\(path): \(written.rows) rows, label and \(written.features) features"
         case "h5", "hdf5":
-            let summary = try HDF5Writer(creating: path).write(dataset, chunkRows: chunkRows, gzipLevel: gzip)
+            let summary = try AtomicFile.write(to: path, usingTemporaryPath: { temporary in
+                do {
+                    // The writer closes the file when it is released, at the end of this statement.
+                    return try HDF5Writer(creating: temporary).write(dataset, chunkRows: chunkRows, gzipLevel: gzip)
+                } catch var error as LoaderError where error.path == temporary {
+                    error.path = path
+                    throw error
+                }
+            })
             return "\(path): \(summary.count) samples, /images \(summary.featuresType.name) \(summary.featuresShape), /labels \(summary.labelsType.name)"
         default:
             throw LoaderError(.unsupported, "cannot tell the format to write: --to must end in .h5, .hdf5 or .csv", path: path)

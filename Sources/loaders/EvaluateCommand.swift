@@ -170,10 +170,6 @@ struct Predictions {
 
     /// Writes the table atomically: a crash leaves the old file or the new one.
     func write(to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw LoaderError(.io, "cannot write the predictions", path: path, underlying: error)
-        }
+        try AtomicFile.write(Array(text.utf8), to: path)
     }
 }

@@ -268,7 +268,7 @@ import Training
         let path = "/nonexistent-\(UUID().uuidString)/loss.svg"
         let error = try #require(throws: LoaderError.self) { try LossPlot(title: "t").write(to: path) }
         #expect(error.code == .io && error.path == path)
-        #expect(error.description.hasPrefix("\(path): cannot write the plot") && error.description.contains("No such file or directory"))
+        #expect(error.description.hasPrefix("\(path): cannot write") && error.description.contains("No such file or directory"))
     }
 
     @Test func differentCountsOfXAndYStopWithAMessage() async {

@@ -10,7 +10,7 @@ public final class Dropout: Layer {
     public let probability: Float
     public var isTraining = true
     public var computesInputGradient = true
-    private let seed: UInt64
+    private var seed: UInt64
     /// Training forward passes so far: the mask's second key.
     private var passes: UInt64 = 0
     private var output = Tensor<Float>.empty
@@ -26,6 +26,15 @@ public final class Dropout: Layer {
     }
 
     public var parameters: [Parameter] { [] }
+
+    /// The mask generator: the seed and the number of training passes so far.
+    public var generators: [GeneratorState] {
+        get { [GeneratorState(seed: seed, position: passes)] }
+        set {
+            require(newValue.count == 1, "Dropout has one random generator, and was given \(newValue.count)")
+            (seed, passes) = (newValue[0].seed, newValue[0].position)
+        }
+    }
 
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
         guard isTraining else { return input }

@@ -19,6 +19,11 @@ public protocol Layer: AnyObject {
     /// (PyTorch's buffers). Optimizers never see it; a model file saves it after the parameters.
     var buffers: [Parameter] { get }
 
+    /// The layer's random generators, in a fixed order (dropout's mask generator): state that
+    /// changes as training goes, which a checkpoint saves with the parameters and buffers so that
+    /// training resumes with the draws it would have made. Empty for layers without randomness.
+    var generators: [GeneratorState] { get set }
+
     /// Training mode (the default) or evaluation mode (dropout off, nothing kept for backward).
     var isTraining: Bool { get set }
 
@@ -40,6 +45,12 @@ public protocol Layer: AnyObject {
 extension Layer {
     /// No buffers, the case for most layers.
     public var buffers: [Parameter] { [] }
+
+    /// No random generators, the case for most layers.
+    public var generators: [GeneratorState] {
+        get { [] }
+        set { require(newValue.isEmpty, "\(type(of: self)) has no random generators, and was given \(newValue.count)") }
+    }
 
     /// Everything a model file holds: the parameters, then the buffers (as a PyTorch `state_dict`).
     public var state: [Parameter] { parameters + buffers }

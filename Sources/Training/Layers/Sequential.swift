@@ -77,6 +77,20 @@ public final class Sequential: Layer {
 
     public var buffers: [Parameter] { layers.flatMap(\.buffers) }
 
+    /// Every layer's generators, first layer first.
+    public var generators: [GeneratorState] {
+        get { layers.flatMap(\.generators) }
+        set {
+            let counts = layers.map(\.generators.count)
+            require(newValue.count == counts.reduce(0, +), "the model has \(counts.reduce(0, +)) random generators, and was given \(newValue.count)")
+            var start = 0
+            for (layer, count) in zip(layers, counts) {
+                layer.generators = Array(newValue[start..<(start + count)])
+                start += count
+            }
+        }
+    }
+
     public func forward(_ input: Tensor<Float>) -> Tensor<Float> {
         var x = input
         for layer in plan { x = layer.forward(x) }

@@ -23,6 +23,13 @@ public final class Adadelta: Optimizer {
     private var squareAverages: [[Float]]
     private var updateAverages: [[Float]]
 
+    public var state: OptimizerState {
+        OptimizerState(
+            kind: "Adadelta", steps: 0, learningRate: learningRate, momentum: nil,
+            settings: ["rho": rho, "epsilon": epsilon, "weight_decay": weightDecay],
+            buffers: [.init(name: "square_avg", values: squareAverages), .init(name: "acc_delta", values: updateAverages)])
+    }
+
     /// - Precondition: `0 ≤ rho ≤ 1`; `learningRate`, `epsilon` and `weightDecay` non-negative.
     public init(_ parameters: [Parameter], learningRate: Float = 1, rho: Float = 0.9, epsilon: Float = 1e-6, weightDecay: Float = 0) {
         require(rho >= 0 && rho <= 1, "Adadelta rho must be in [0, 1], got \(rho)")
@@ -55,5 +62,12 @@ public final class Adadelta: Optimizer {
                 }
             }
         }
+    }
+
+    public func restore(_ state: OptimizerState) throws {
+        let buffers = try state.checked(against: self.state, parameters: parameters)
+        learningRate = state.learningRate
+        squareAverages = buffers["square_avg"]!
+        updateAverages = buffers["acc_delta"]!
     }
 }

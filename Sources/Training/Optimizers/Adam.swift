@@ -25,9 +25,9 @@ public final class Adam: Optimizer {
     public let weightDecay: Float
     /// Whether weight decay shrinks the parameters directly (AdamW) instead of joining the gradient.
     public let decoupledWeightDecay: Bool
-    private var firstMoments: [[Float]]
-    private var secondMoments: [[Float]]
-    private var steps = 0
+    fileprivate var firstMoments: [[Float]]
+    fileprivate var secondMoments: [[Float]]
+    fileprivate var steps = 0
 
     /// - Precondition: `0 <= β < 1`, `learningRate`, `epsilon` and `weightDecay` non-negative.
     public init(
@@ -113,6 +113,24 @@ public final class Adam: Optimizer {
             i += 8
         }
         while i < range.upperBound { lane(i); i += 1 }
+    }
+}
+
+extension Adam {
+    public var state: OptimizerState {
+        OptimizerState(
+            kind: "Adam", steps: steps, learningRate: learningRate, momentum: betas.0,
+            settings: ["beta2": betas.1, "epsilon": epsilon, "weight_decay": weightDecay, "decoupled_weight_decay": decoupledWeightDecay ? 1 : 0],
+            buffers: [.init(name: "exp_avg", values: firstMoments), .init(name: "exp_avg_sq", values: secondMoments)])
+    }
+
+    public func restore(_ state: OptimizerState) throws {
+        let buffers = try state.checked(against: self.state, parameters: parameters)
+        learningRate = state.learningRate
+        betas.0 = state.momentum!
+        steps = state.steps
+        firstMoments = buffers["exp_avg"]!
+        secondMoments = buffers["exp_avg_sq"]!
     }
 }
 

@@ -8,6 +8,16 @@ public protocol Optimizer: AnyObject {
 
     /// Applies one update to every parameter from its current gradient.
     func step()
+
+    /// The optimizer's own state, for a checkpoint: with the parameters, what its next steps
+    /// depend on.
+    var state: OptimizerState { get }
+
+    /// Takes up `state`, saved from an optimizer of the same kind and settings over parameters of
+    /// the same shapes, so that the next steps are those the saved optimizer would have taken.
+    /// - Throws: `LoaderError(.mismatch)` saying what differs (the kind, a setting, a buffer's
+    ///   size); the optimizer is unchanged when it throws.
+    func restore(_ state: OptimizerState) throws
 }
 
 /// An optimizer with a momentum that a schedule may vary, as PyTorch's `OneCycleLR` does:

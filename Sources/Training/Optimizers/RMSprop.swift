@@ -24,10 +24,10 @@ public final class RMSprop: Optimizer {
     public var momentum: Float
     /// Whether to divide by the gradient's estimated variance rather than its mean square.
     public let centered: Bool
-    private var squareAverages: [[Float]]
-    private var gradientAverages: [[Float]]
+    fileprivate var squareAverages: [[Float]]
+    fileprivate var gradientAverages: [[Float]]
     /// Created on the first step with momentum.
-    private var momentumBuffers: [[Float]] = []
+    fileprivate var momentumBuffers: [[Float]] = []
 
     /// - Precondition: `0 ≤ alpha ≤ 1`; the rates, `epsilon` and `momentum` are non-negative.
     public init(
@@ -77,6 +77,27 @@ public final class RMSprop: Optimizer {
                 }
             }
         }
+    }
+}
+
+extension RMSprop {
+    public var state: OptimizerState {
+        OptimizerState(
+            kind: "RMSprop", steps: 0, learningRate: learningRate, momentum: momentum,
+            settings: ["alpha": alpha, "epsilon": epsilon, "weight_decay": weightDecay, "centered": centered ? 1 : 0],
+            buffers: [.init(name: "square_avg", values: squareAverages), .init(name: "grad_avg", values: gradientAverages),
+                      .init(name: "momentum_buffer", values: momentumBuffers)])
+    }
+
+    public func restore(_ state: OptimizerState) throws {
+        // The gradient averages exist exactly when centered, which the settings check.
+        let buffers = try state.checked(against: self.state, parameters: parameters,
+                                        optional: centered ? ["momentum_buffer"] : ["grad_avg", "momentum_buffer"])
+        learningRate = state.learningRate
+        momentum = state.momentum!
+        squareAverages = buffers["square_avg"]!
+        gradientAverages = buffers["grad_avg"]!
+        momentumBuffers = buffers["momentum_buffer"]!
     }
 }
 

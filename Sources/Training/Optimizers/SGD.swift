@@ -25,7 +25,7 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     public let weightDecay: Float
     /// One momentum buffer per parameter, created on the first step with momentum, as PyTorch does.
-    private var momentumBuffers: [[Float]] = []
+    fileprivate var momentumBuffers: [[Float]] = []
 
     /// - Precondition: rates are non-negative; Nesterov needs momentum > 0 and no dampening.
     public init(
@@ -69,6 +69,24 @@ public final class SGD: Optimizer {
                 }
             }
         }
+    }
+}
+
+extension SGD {
+    public var state: OptimizerState {
+        OptimizerState(kind: "SGD", steps: 0, learningRate: learningRate, momentum: momentum, settings: settings,
+                       buffers: [.init(name: "momentum", values: momentumBuffers)])
+    }
+
+    public func restore(_ state: OptimizerState) throws {
+        let buffers = try state.checked(against: self.state, parameters: parameters, optional: ["momentum"])
+        learningRate = state.learningRate
+        momentum = state.momentum!
+        momentumBuffers = buffers["momentum"]!
+    }
+
+    private var settings: [String: Float] {
+        ["dampening": dampening, "nesterov": nesterov ? 1 : 0, "weight_decay": weightDecay]
     }
 }
 

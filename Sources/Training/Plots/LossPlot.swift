@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import Loaders
 
@@ -73,52 +66,9 @@ public struct LossPlot: Sendable {
         LossPlotRenderer(plot: self).svg
     }
 
-    /// Writes the SVG atomically (temporary file in the same folder, then rename): a crash leaves
-    /// the old file or the new one.
+    /// Writes the SVG atomically (`AtomicFile`): a crash leaves the old file or the new one.
     /// - Throws: `LoaderError(.io)` naming the path.
     public func write(to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
-        func failure(_ step: String) -> LoaderError {
-            LoaderError(.io, "cannot write the plot (\(step) \(temporary)): \(String(cString: strerror(errno)))", path: path)
-        }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else { throw failure("creating") }
-        var done = false
-        defer {
-            if !done { unlink(temporary) }
-        }
-        let bytes = Array(svg.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + written, bytes.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let error = failure("writing")
-                close(descriptor)
-                throw error
-            }
-            written += count
-        }
-        // On disk before the rename, so that the name never points at a file still being written.
-        guard fsync(descriptor) == 0 else {
-            let error = failure("syncing")
-            close(descriptor)
-            throw error
-        }
-        close(descriptor)
-        guard rename(temporary, path) == 0 else { throw failure("renaming") }
-        done = true
+        try AtomicFile.write(Array(svg.utf8), to: path)
     }
-}
-
-/// The system's write(2), which `LossPlot.write(to:)` hides.
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-#if canImport(Darwin)
-    Darwin.write(descriptor, buffer, count)
-#elseif canImport(Musl)
-    Musl.write(descriptor, buffer, count)
-#else
-    Glibc.write(descriptor, buffer, count)
-#endif
 }

@@ -40,6 +40,15 @@ public final class LearningRateScheduler {
         apply()
     }
 
+    /// Goes to step `steps`, as a checkpoint saved it, and sets the optimizer's rate (and
+    /// momentum) for it.
+    /// - Precondition: `steps >= 0`.
+    public func restore(steps: Int) {
+        require(steps >= 0, "a scheduler's step count cannot be negative, got \(steps)")
+        self.steps = steps
+        apply()
+    }
+
     private func apply() {
         optimizer.learningRate = Float(schedule.learningRate(at: steps, initial: Double(initialLearningRate)))
         if let momentum = schedule.momentum(at: steps), let optimizer = optimizer as? any MomentumOptimizer {

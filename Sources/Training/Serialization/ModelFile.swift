@@ -40,7 +40,7 @@ public enum ModelFile {
     static let maximumMetadataBytes = 1 << 20
 
     /// Writes `parameters` (their names, shapes and values) and `metadata` to `path`, replacing
-    /// any file there.
+    /// any file there atomically (`AtomicFile`).
     /// - Throws: `LoaderError` `.io` when the file cannot be written.
     /// - Complexity: O(total parameter count).
     public static func save(_ parameters: [Parameter], metadata: [String: String] = [:], to path: String) throws {
@@ -61,11 +61,7 @@ public enum ModelFile {
             for dimension in parameter.shape { append(UInt32(dimension), to: &bytes) }
             for value in parameter.value.scalars { append(value.bitPattern, to: &bytes) }
         }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw LoaderError(.io, "cannot write model file", path: path, underlying: error)
-        }
+        try AtomicFile.write(bytes, to: path)
     }
 
     /// Reads the file at `path` into `parameters`, which must match the saved names and shapes

@@ -1,5 +1,5 @@
 /// What one training epoch measured.
-public struct EpochReport: Sendable, Equatable {
+public struct EpochReport: Sendable, Equatable, Codable {
     /// 1-based epoch number.
     public var epoch: Int
     /// The mean training loss over the epoch's samples (each batch weighted by its size).

@@ -2,14 +2,14 @@ import Loaders
 
 /// How a model does on a set of batches: its mean loss, and accuracy with a confusion matrix for
 /// class labels, or RMSE, MAE and R² for real-valued targets.
-public struct Evaluation: Sendable, Equatable {
+public struct Evaluation: Sendable, Equatable, Codable {
     /// The number of samples evaluated.
     public var samples: Int
     /// The mean loss over the samples (each batch weighted by its size).
     public var loss: Double
     public var metrics: Metrics
 
-    public enum Metrics: Sendable, Equatable {
+    public enum Metrics: Sendable, Equatable, Codable {
         case classification(ClassificationMetrics)
         case regression(RegressionMetrics)
     }
@@ -31,7 +31,7 @@ public struct Evaluation: Sendable, Equatable {
     }
 }
 
-public struct ClassificationMetrics: Sendable, Equatable {
+public struct ClassificationMetrics: Sendable, Equatable, Codable {
     /// `confusion[label][predicted]`: how many samples of each class were predicted as each class.
     public var confusion: [[Int]]
 
@@ -44,7 +44,7 @@ public struct ClassificationMetrics: Sendable, Equatable {
     public var accuracy: Double { total > 0 ? Double(correct) / Double(total) : 0 }
 }
 
-public struct RegressionMetrics: Sendable, Equatable {
+public struct RegressionMetrics: Sendable, Equatable, Codable {
     /// The root of the mean squared error over every target value.
     public var rootMeanSquaredError: Double
     /// The mean absolute error over every target value.

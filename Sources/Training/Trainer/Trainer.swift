@@ -24,6 +24,10 @@ public final class Trainer {
     /// Combines the gradients of every process of a data-parallel job before each optimizer step;
     /// `nil` trains alone.
     public var gradientSynchronizer: (any GradientSynchronizer)?
+    /// Optimizer steps taken so far, over every epoch: a checkpoint's global step.
+    public internal(set) var steps = 0
+    /// The epoch `trainEpoch` is in and its sums so far, seen from `onBatch`; nil between epochs.
+    public internal(set) var epochInProgress: EpochProgress?
     private var normalized = Tensor<Float>.empty
 
     /// - Precondition: `scheduler`, if any, drives `optimizer`.
@@ -60,6 +64,7 @@ public final class Trainer {
             return 0
         }
         optimizer.step()
+        steps += 1
         return value
     }
 
@@ -69,40 +74,52 @@ public final class Trainer {
     ///   - batches: the epoch's batches; a `DataLoader` reshuffles on each pass.
     ///   - epoch: the 1-based epoch number reported back.
     ///   - test: batches to evaluate on after training, or `nil`.
-    ///   - onBatch: called after every batch, e.g. to draw a progress bar.
-    /// - Throws: whatever the batch sequences throw (a `LoaderError` for bad input), or
-    ///   `LoaderError(.mismatch)` for targets that do not fit the model and the loss.
+    ///   - resuming: the progress of this epoch that a checkpoint saved (`epochInProgress`), when
+    ///     `batches` are the rest of an epoch interrupted there; the sums carry on from it.
+    ///   - onBatch: called after every batch, e.g. to draw a progress bar or save a checkpoint
+    ///     (`epochInProgress` then includes the batch); what it throws ends the epoch.
+    /// - Throws: whatever the batch sequences or `onBatch` throw (a `LoaderError` for bad input),
+    ///   or `LoaderError(.mismatch)` for targets that do not fit the model and the loss.
+    /// - Precondition: `resuming`, if given, is of epoch `epoch`.
     public func trainEpoch<Train: AsyncSequence, Test: AsyncSequence>(
-        _ batches: Train, epoch: Int, test: Test?, onBatch: (BatchProgress) -> Void = { _ in }
+        _ batches: Train, epoch: Int, test: Test?, resuming: EpochProgress? = nil,
+        onBatch: (BatchProgress) throws -> Void = { _ in }
     ) async throws -> EpochReport where Train.Element == Batch, Test.Element == Batch {
+        require(resuming.map { $0.epoch == epoch } ?? true, "resuming epoch \(resuming?.epoch ?? 0) as epoch \(epoch)")
         let clock = ContinuousClock()
         let start = clock.now
-        var (samples, batchIndex, lossSum) = (0, 0, 0.0)
+        var progress = resuming ?? EpochProgress(epoch: epoch)
+        let earlierSeconds = progress.trainSeconds
+        epochInProgress = progress
+        defer { epochInProgress = nil }
         for try await batch in batches {
             let value = Double(try trainStep(batch))
             if let scheduler, scheduler.interval == .batch { scheduler.step() }
-            batchIndex += 1
-            samples += batch.count
-            lossSum += value * Double(batch.count)
-            onBatch(BatchProgress(epoch: epoch, batch: batchIndex, samples: samples, batchLoss: value,
-                                  runningLoss: lossSum / Double(samples), elapsedSeconds: Self.seconds(clock.now - start)))
+            progress.batches += 1
+            progress.samples += batch.count
+            progress.lossSum += value * Double(batch.count)
+            progress.trainSeconds = earlierSeconds + Self.seconds(clock.now - start)
+            epochInProgress = progress
+            try onBatch(BatchProgress(epoch: epoch, batch: progress.batches, samples: progress.samples, batchLoss: value,
+                                      runningLoss: progress.lossSum / Double(progress.samples), elapsedSeconds: progress.trainSeconds))
             // Awaiting a batch that is already there does not suspend: without this, an epoch whose
             // batches keep up would hold a thread of the shared concurrency pool from start to end.
             await Task.yield()
         }
-        let trainSeconds = Self.seconds(clock.now - start)
+        let trainSeconds = earlierSeconds + Self.seconds(clock.now - start)
         if let scheduler, scheduler.interval == .epoch { scheduler.step() }
+        epochInProgress = nil
         var evaluation: Evaluation?
         if let test { evaluation = try await evaluate(on: test) }
-        return EpochReport(epoch: epoch, trainLoss: samples > 0 ? lossSum / Double(samples) : 0,
-                           test: evaluation, trainSeconds: trainSeconds, samples: samples)
+        return EpochReport(epoch: epoch, trainLoss: progress.samples > 0 ? progress.lossSum / Double(progress.samples) : 0,
+                           test: evaluation, trainSeconds: trainSeconds, samples: progress.samples)
     }
 
     /// `trainEpoch` without a test set.
     public func trainEpoch<Train: AsyncSequence>(
-        _ batches: Train, epoch: Int, onBatch: (BatchProgress) -> Void = { _ in }
+        _ batches: Train, epoch: Int, resuming: EpochProgress? = nil, onBatch: (BatchProgress) throws -> Void = { _ in }
     ) async throws -> EpochReport where Train.Element == Batch {
-        try await trainEpoch(batches, epoch: epoch, test: Optional<Train>.none, onBatch: onBatch)
+        try await trainEpoch(batches, epoch: epoch, test: Optional<Train>.none, resuming: resuming, onBatch: onBatch)
     }
 
     /// The model's loss and metrics on `batches`, in evaluation mode, without changing a parameter.
