@@ -78,6 +78,7 @@ docs: deps
 bench: deps
 	$(RELEASE)
 	bash $(SHARED)/bench/setup-pytorch.sh
+	$(PYTORCH_PYTHON) -c "import torchdata" 2>/dev/null || $(PYTORCH_PYTHON) -m pip install -q --no-deps torchdata==0.11.0
 	test -f $(BENCH_DATA)/mnist_train.csv || { mkdir -p $(BENCH_DATA).tmp && \
 		$(PYTORCH_PYTHON) $(SHARED)/bench/make_formats.py $(SHARED)/datasets/mnist $(BENCH_DATA).tmp && \
 		rm -rf $(BENCH_DATA) && mv $(BENCH_DATA).tmp $(BENCH_DATA); }
@@ -95,7 +96,7 @@ SANITIZE_STRESS_SCALE ?= 3
 # the tool, so TSan runs skip these (AddressSanitizer runs them).
 # The MPI suites start `mpirun`, whose ranks run Open MPI's uninstrumented runtime and threads.
 SANITIZE_MPI_SKIP := MPIEquivalenceTests
-SANITIZE_THREAD_SKIP ?= ResourceLimitTests|PlotCommandTests|TrainTaskCommandTests|TrainRegressionCommandTests|ConvertFolderTests|HostileInputCommandTests|IDXSourceCommandTests|SizesFromMetadataTests|TrainModelSpecTests|InspectExactStatisticsTests|HDF5ListingCommandTests|$(SANITIZE_MPI_SKIP)
+SANITIZE_THREAD_SKIP ?= ResourceLimitTests|TrainDeterminismTests|TrainResumeTests|PlotCommandTests|TrainTaskCommandTests|TrainRegressionCommandTests|ConvertFolderTests|HostileInputCommandTests|IDXSourceCommandTests|SizesFromMetadataTests|TrainModelSpecTests|InspectExactStatisticsTests|HDF5ListingCommandTests|$(SANITIZE_MPI_SKIP)
 # The ASan run skips the MPI suites too: Open MPI keeps allocations past MPI_Finalize, which
 # LeakSanitizer would report in every rank (Docs/Sanitizers.md).
 SANITIZE_ADDRESS_SKIP ?= $(SANITIZE_MPI_SKIP)

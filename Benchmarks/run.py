@@ -89,26 +89,53 @@ def training_case(args, name):
             "load_average": [min(loads), statistics.median(loads), max(loads)], "torch": reference["system"]}
 
 
+def resume_case(args):
+    """Resuming a shuffled MNIST epoch at batch 900 of 938: ours (`loaders bench --resume-at`, 2
+    workers) against torchdata's StatefulDataLoader at its faster of 0 and 2 workers, each from
+    reading the saved state to the first batch."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    ours, theirs, sizes, their_workers = [], [], [], []
+    for _ in range(args.repeats):
+        result = run_json([args.loaders, "bench", "--train", args.mnist, "--workers", "2", "--resume-at", "900", "--json"])[0]
+        ours.append(result["resumes"][0]["seconds"])
+        references = run_json([args.python, f"{here}/pytorch_resume.py", args.mnist, "--positions", "900", "--workers", "0,2"])
+        reference = min(references, key=lambda r: r["resumes"][0]["seconds"])
+        theirs.append(reference["resumes"][0]["seconds"])
+        their_workers.append(reference["workers"])
+        sizes.append((result["resumes"][0]["state_bytes"], reference["resumes"][0]["state_bytes"]))
+    return {"case": "resume", "what": "resume a shuffled epoch at batch 900 of 938 vs torchdata StatefulDataLoader",
+            "workers": 2, "ours_s": statistics.median(ours), "pytorch_s": statistics.median(theirs),
+            "pytorch_workers": sorted(set(their_workers)), "state_bytes": sizes[-1], "torch": reference["system"]}
+
+
+def seconds(value):
+    """Three decimals, or three significant digits below a hundredth (a resume takes a millisecond)."""
+    return f"{value:.3f}" if value >= 0.01 else f"{value:.3g}"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("loaders"); parser.add_argument("mnist"); parser.add_argument("formats"); parser.add_argument("python")
     parser.add_argument("--reference", required=True, help="the folder of pytorch_loader.py and pytorch_train.py")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--cases", default="idx,idx-torchvision,csv,h5,h5gzip,train,train-examples,train-lenet")
+    parser.add_argument("--cases", default="idx,idx-torchvision,csv,h5,h5gzip,resume,train,train-examples,train-lenet")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     rows = []
     for name in args.cases.split(","):
-        row = training_case(args, name) if name in TRAINING_CASES else loader_case(args, name, workers=2)
+        row = (training_case(args, name) if name in TRAINING_CASES else resume_case(args) if name == "resume"
+               else loader_case(args, name, workers=2))
         rows.append(row)
         print(json.dumps(row), flush=True)
     lines = ["| case | compared | SwiftLoaders (s) | PyTorch (s) | ratio | notes |", "|---|---|---|---|---|---|"]
     for row in rows:
         notes = (f"accuracy {row['ours_accuracy']:.4f} vs {row['pytorch_accuracy']:.4f}; load average "
                  f"{row['load_average'][0]:.1f}-{row['load_average'][2]:.1f}" if "ours_accuracy" in row
+                 else f"state {row['state_bytes'][0]} vs {row['state_bytes'][1]} bytes; torchdata with "
+                      f"{'/'.join(map(str, row['pytorch_workers']))} workers" if "state_bytes" in row
                  else f"peak RSS {row['peak_rss_mb']:.0f} MB; PyTorch's faster of 0 and 2 workers "
                       f"(chose {'/'.join(map(str, row['pytorch_workers']))})")
-        lines.append(f"| {row['case']} | {row['what']} | {row['ours_s']:.3f} | {row['pytorch_s']:.3f} | "
+        lines.append(f"| {row['case']} | {row['what']} | {seconds(row['ours_s'])} | {seconds(row['pytorch_s'])} | "
                      f"{row['ours_s'] / row['pytorch_s']:.2f} | {notes} |")
     table = "\n".join(lines)
     print(f"\nmedians of {args.repeats} alternating runs; ours with 2 workers; {rows[0]['torch']}\n\n{table}")

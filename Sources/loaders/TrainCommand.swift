@@ -110,9 +110,28 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Start from parameters saved with --save (same --model and sizes); with --epochs 0, only test them.")
     var load: String?
 
+    @Option(help: ArgumentHelp("Write checkpoints (parameters, optimizer, loader position, metrics) into this folder at each epoch's end, and with --checkpoint-every as training goes.",
+                               valueName: "folder"))
+    var checkpointDir: String?
+
+    @Option(help: ArgumentHelp("Also write a checkpoint every N batches.", valueName: "N"))
+    var checkpointEvery: Int?
+
+    @Option(help: "The checkpoints to keep, newest first.")
+    var keepCheckpoints = 3
+
+    @Flag(help: "Continue from the newest good checkpoint in --checkpoint-dir, with the settings the run was started with (start from the beginning when there is none).")
+    var resume = false
+
     func validate() throws {
         let sizes = try batchSizes()
         guard sizes.count == 1 || save == nil else { throw ValidationError("--save keeps one model; give one --batch-size") }
+        guard sizes.count == 1 || checkpointDir == nil else { throw ValidationError("--checkpoint-dir follows one run; give one --batch-size") }
+        guard checkpointDir != nil || (checkpointEvery == nil && !resume) else {
+            throw ValidationError("--checkpoint-every and --resume need --checkpoint-dir")
+        }
+        guard (checkpointEvery ?? 1) >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
+        guard keepCheckpoints >= 1 else { throw ValidationError("--keep-checkpoints must be at least 1") }
         if let validationSplit, !(validationSplit > 0 && validationSplit < 1) {
             throw ValidationError("--validation-split must be a fraction between 0 and 1, like 0.2; got \(validationSplit)")
         }
@@ -232,6 +251,16 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
+            let (command, checkpoint) = try resumedRun()
+            try await command.execute(resumingFrom: checkpoint)
+        } catch {
+            throw reportFailure(of: "train", error)
+        }
+    }
+
+    /// Prepares the data and trains each run, from `checkpoint` if given.
+    private func execute(resumingFrom checkpoint: TrainingCheckpoint?) async throws {
+        do {
             if let threads { ComputeThreads.count = threads }
             // A spec that does not parse fails before any data is read.
             if let model { _ = try modelSpec(model, outputs: 2) }
@@ -241,14 +270,13 @@ struct TrainCommand: AsyncParsableCommand {
             var plot = LossPlot(title: "\(data.modelName) on \(URL(fileURLWithPath: source.train).lastPathComponent), \(optimizer.rawValue)",
                                 xLabel: "samples seen", yLabel: "training loss")
             for size in sizes {
-                try await train(data, outputs: outputs, batchSize: size, run: sizes.count > 1 ? "batch \(size)" : nil, plot: &plot)
+                try await train(data, outputs: outputs, batchSize: size, run: sizes.count > 1 ? "batch \(size)" : nil, plot: &plot,
+                                resumingFrom: checkpoint)
             }
             if let path = self.plot {
                 try plot.write(to: path)
                 if !json { print("loss plot written to \(path)") }
             }
-        } catch {
-            throw reportFailure(of: "train", error)
         }
     }
 
@@ -338,7 +366,9 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// Trains one run: a model made from `seed` with batches of `batchSize`, printing a line (or
     /// JSON) per epoch, and adding the run's losses to `plot`.
-    private func train(_ data: PreparedData, outputs: Int, batchSize: Int, run: String?, plot: inout LossPlot) async throws {
+    private func train(
+        _ data: PreparedData, outputs: Int, batchSize: Int, run: String?, plot: inout LossPlot, resumingFrom checkpoint: TrainingCheckpoint?
+    ) async throws {
         let network = try makeModel(data.modelName, sampleShape: data.sampleShape, outputs: outputs)
         let rate = learningRate ?? optimizer.defaultLearningRate
         let update: any Optimizer = switch optimizer {
@@ -384,16 +414,32 @@ struct TrainCommand: AsyncParsableCommand {
             return
         }
         var curve = LossCurve()
-        for epoch in 1...epochs {
+        var completed: [EpochReport] = []
+        if let checkpoint {
+            try trainer.restore(from: checkpoint)
+            try trainLoader.restore(JSONDecoder().decode(LoaderState.self, from: checkpoint.loaderState))
+            completed = checkpoint.completedEpochs
+            for report in completed { curve.record(report) }
+        }
+        let checkpoints = checkpointDir.map {
+            CheckpointWriter(directory: CheckpointDirectory($0, keep: keepCheckpoints), every: checkpointEvery, trainer: trainer,
+                             loader: trainLoader, metadata: ["arguments": recordedArguments(resumedFrom: checkpoint)])
+        }
+        for epoch in stride(from: completed.count + 1, through: epochs, by: 1) {
             var bar = ProgressLine(epoch: epoch, epochs: epochs, total: data.train.count)
-            let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: heldOutLoader) { progress in
+            let resuming = checkpoint?.epochInProgress.flatMap { $0.epoch == epoch ? $0 : nil }
+            let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: heldOutLoader, resuming: resuming) { progress in
                 if !json { bar.update(progress) }
                 if self.plot != nil { curve.record(progress) }
+                try checkpoints?.afterStep(completedEpochs: completed)
             }
             if !json { bar.finish() }
+            completed.append(report)
+            try checkpoints?.write(completedEpochs: completed)
             curve.record(report)
-            print(json ? jsonLine(report, run: run, batchSize: batchSize, heldOut: data.heldOut?.role)
-                       : prefix + readableLine(report, heldOut: data.heldOut?.role))
+            let written = try checkpoints?.takeTotals()
+            print(json ? jsonLine(report, run: run, batchSize: batchSize, heldOut: data.heldOut?.role, checkpoints: written)
+                       : prefix + readableLine(report, heldOut: data.heldOut?.role, checkpoints: written))
         }
         plot.addCurve(curve, name: run ?? "batch \(batchSize)")
         if let finalTestLoader, let split = data.finalTest {
@@ -492,19 +538,30 @@ struct TrainCommand: AsyncParsableCommand {
         seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
     }
 
-    private func readableLine(_ report: EpochReport, heldOut role: String?) -> String {
+    /// - Parameter checkpoints: the checkpoints written during and at the end of the epoch: the
+    ///   training thread's time on them (part of the epoch's time for those during it), and the
+    ///   background writes' time.
+    private func readableLine(_ report: EpochReport, heldOut role: String?, checkpoints: CheckpointWriter.Totals?) -> String {
         var measured = ""
         if let role, let test = report.test { measured = ", " + EvaluationText.readable(test, on: role) }
-        return String(format: "epoch %d: loss %.4f%@, %@ (%.0f samples/s)",
-                      report.epoch, report.trainLoss, measured, Self.readable(seconds: report.trainSeconds), report.samplesPerSecond)
+        let written = checkpoints.map {
+            ", \($0.count) checkpoints (\(Self.readable(seconds: $0.blockedSeconds)) of training, \(Self.readable(seconds: $0.writeSeconds)) writing)"
+        } ?? ""
+        return String(format: "epoch %d: loss %.4f%@, %@ (%.0f samples/s)%@",
+                      report.epoch, report.trainLoss, measured, Self.readable(seconds: report.trainSeconds), report.samplesPerSecond, written)
     }
 
-    private func jsonLine(_ report: EpochReport, run: String?, batchSize: Int, heldOut role: String?) -> String {
+    private func jsonLine(_ report: EpochReport, run: String?, batchSize: Int, heldOut role: String?,
+                          checkpoints: CheckpointWriter.Totals?) -> String {
         JSON.object(
             (run.map { [("run", JSON.string($0))] } ?? [])
             + [("batch_size", .integer(Int128(batchSize))), ("epoch", .integer(Int128(report.epoch))), ("train_loss", .double(report.trainLoss))]
             + EvaluationText.json(report.test, on: role ?? "test", task: task)
             + [("train_seconds", .double(report.trainSeconds)), ("samples_per_second", .double(report.samplesPerSecond))]
+            + (checkpoints.map {
+                [("checkpoints", .integer(Int128($0.count))), ("checkpoint_seconds", .double($0.blockedSeconds)),
+                 ("checkpoint_write_seconds", .double($0.writeSeconds))]
+            } ?? [])
         ).text
     }
 }

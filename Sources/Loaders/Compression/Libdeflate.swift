@@ -69,3 +69,27 @@ package final class DeflateDecompressor {
         }
     }
 }
+
+/// A running CRC-32 (the checksum of gzip, zip and PNG), computed by libdeflate (several times
+/// faster than zlib's): the checksum of the files SwiftLoaders writes and checks itself, such as
+/// training checkpoints.
+package struct CRC32: Sendable {
+    /// The checksum of every byte given so far (0 for none).
+    package private(set) var value: UInt32 = 0
+
+    package init() {}
+
+    /// Adds `bytes` to the checksum.
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let start = bytes.baseAddress else { return }
+        value = libdeflate_crc32(value, start, bytes.count)
+    }
+
+    /// The CRC-32 of `bytes`.
+    package static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        var crc = CRC32()
+        let array = Array(bytes)
+        array.withUnsafeBytes { crc.update($0) }
+        return crc.value
+    }
+}

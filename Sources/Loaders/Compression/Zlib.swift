@@ -100,31 +100,3 @@ extension LoaderError.Code {
     /// IDX payload).
     public static let trailingData = Self("trailingData")
 }
-
-/// A running CRC-32 (the checksum of gzip, zip and PNG), computed by zlib: the checksum of the
-/// files SwiftLoaders writes and checks itself, such as training checkpoints.
-package struct CRC32: Sendable {
-    /// The checksum of every byte given so far (0 for none).
-    package private(set) var value: UInt32 = 0
-
-    package init() {}
-
-    /// Adds `bytes` to the checksum.
-    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        var rest = bytes
-        // zlib takes a 32-bit length.
-        while !rest.isEmpty {
-            let piece = UnsafeRawBufferPointer(rebasing: rest.prefix(1 << 30))
-            value = UInt32(crc32(uLong(value), piece.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(piece.count)))
-            rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(piece.count))
-        }
-    }
-
-    /// The CRC-32 of `bytes`.
-    package static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var crc = CRC32()
-        let array = Array(bytes)
-        array.withUnsafeBytes { crc.update($0) }
-        return crc.value
-    }
-}
