@@ -55,12 +55,12 @@ import Testing
     func anEpochResumedMidwayReportsTheSameLoss(_ kind: Run.OptimizerKind) async throws {
         let batches = Run.batches(7)
         let whole = Run.trainer(kind)
-        let wholeReport = try await whole.trainEpoch(BatchList(batches: batches), epoch: 1)
+        let wholeReport = try await whole.trainEpoch(TestBatches(batches: batches), epoch: 1)
 
         let first = Run.trainer(kind)
         var saved: TrainingCheckpoint?
         let loaderState = Data("{\"batch\":3}".utf8)
-        _ = try await first.trainEpoch(BatchList(batches: batches), epoch: 1) { progress in
+        _ = try await first.trainEpoch(TestBatches(batches: batches), epoch: 1) { progress in
             if progress.batch == 3 {
                 saved = first.checkpoint(completedEpochs: [], loaderState: loaderState, metadata: ["--epochs": "1"])
             }
@@ -73,7 +73,7 @@ import Testing
         let resumed = Run.trainer(kind)
         try resumed.restore(from: checkpoint)
         #expect(resumed.epochInProgress == checkpoint.epochInProgress)
-        let report = try await resumed.trainEpoch(BatchList(batches: Array(batches.dropFirst(3))), epoch: 1, resuming: checkpoint.epochInProgress)
+        let report = try await resumed.trainEpoch(TestBatches(batches: Array(batches.dropFirst(3))), epoch: 1, resuming: checkpoint.epochInProgress)
         #expect(report.trainLoss.bitPattern == wholeReport.trainLoss.bitPattern)
         #expect(report.samples == wholeReport.samples)
         #expect(Run.Fingerprint(resumed) == Run.Fingerprint(whole))

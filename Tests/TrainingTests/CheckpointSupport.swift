@@ -88,16 +88,3 @@ enum CheckpointRun {
         return path
     }
 }
-
-/// Batches in memory as an async sequence, as a data loader delivers them.
-struct BatchList: AsyncSequence, Sendable {
-    typealias Element = Batch
-    let batches: [Batch]
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var remaining: ArraySlice<Batch>
-        mutating func next() async throws -> Batch? { remaining.popFirst() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: batches[...]) }
-}

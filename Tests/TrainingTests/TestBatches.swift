@@ -14,6 +14,10 @@ struct TestBatches: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: batches[...]) }
 
+    init(batches: [Batch]) {
+        self.batches = batches
+    }
+
     /// Stacks `examples` into batches of `size` (the last may be shorter).
     init(_ examples: [Example], size: Int) throws {
         batches = try stride(from: 0, to: examples.count, by: size).map { start in

@@ -142,19 +142,14 @@ public final class DataLoader<Source: Dataset>: BatchLoader where Source.Element
         return epoch(from: .start(of: n, settings: settings, streaming: false))
     }
 
-    /// Starts the next epoch, consumed asynchronously.
+    /// Starts the next epoch (or the rest of a restored one), consumed asynchronously.
     public func makeAsyncIterator() -> LoaderAsyncIterator<Element> {
-        nextEpoch().makeAsyncIterator()
+        epoch(from: progress.takeNextStart(settings: settings, streaming: false)).makeAsyncIterator()
     }
 
-    /// Starts the next epoch, consumed synchronously with `try iterator.next()`.
+    /// Starts the next epoch (or the rest of a restored one), consumed synchronously with `try iterator.next()`.
     public func makeIterator() -> LoaderIterator<Element> {
-        nextEpoch().makeIterator()
-    }
-
-    private func nextEpoch() -> LoaderEpoch<Element> {
-        let (number, resume) = progress.takeNextEpoch()
-        return epoch(from: resume ?? .start(of: number, settings: settings, streaming: false))
+        epoch(from: progress.takeNextStart(settings: settings, streaming: false)).makeIterator()
     }
 
     /// The epoch of `start`, from its position on; when the epoch's order would not fit in

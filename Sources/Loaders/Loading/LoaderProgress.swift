@@ -18,16 +18,17 @@ final class LoaderProgress: Sendable {
         positions = Mutex(Positions())
     }
 
-    /// The next epoch to run and, once after a restore, the position to start it from.
-    func takeNextEpoch() -> (epoch: Int, resume: LoaderState?) {
+    /// Where the next epoch started by iterating the loader begins: a restored position, once,
+    /// or the start of the next epoch.
+    func takeNextStart(settings: [String: String], streaming: Bool) -> LoaderState {
         positions.withLock { positions in
             if let resume = positions.resume {
                 positions.resume = nil
                 positions.nextEpoch = resume.epoch + 1
-                return (resume.epoch, resume)
+                return resume
             }
             defer { positions.nextEpoch += 1 }
-            return (positions.nextEpoch, nil)
+            return .start(of: positions.nextEpoch, settings: settings, streaming: streaming)
         }
     }
 

@@ -121,19 +121,14 @@ where Source.Element: Collatable {
         return epoch(from: .start(of: n, settings: settings, streaming: true))
     }
 
-    /// Starts the next epoch, consumed asynchronously.
+    /// Starts the next epoch (or the rest of a restored one), consumed asynchronously.
     public func makeAsyncIterator() -> LoaderAsyncIterator<Element> {
-        nextEpoch().makeAsyncIterator()
+        epoch(from: progress.takeNextStart(settings: settings, streaming: true)).makeAsyncIterator()
     }
 
-    /// Starts the next epoch, consumed synchronously with `try iterator.next()`.
+    /// Starts the next epoch (or the rest of a restored one), consumed synchronously with `try iterator.next()`.
     public func makeIterator() -> LoaderIterator<Element> {
-        nextEpoch().makeIterator()
-    }
-
-    private func nextEpoch() -> LoaderEpoch<Element> {
-        let (number, resume) = progress.takeNextEpoch()
-        return epoch(from: resume ?? .start(of: number, settings: settings, streaming: true))
+        epoch(from: progress.takeNextStart(settings: settings, streaming: true)).makeIterator()
     }
 
     private func epoch(from start: LoaderState) -> LoaderEpoch<Element> {
