@@ -19,6 +19,10 @@ public struct AnyDataset<Element: Sendable>: Dataset {
     }
 
     public func samples(at indices: [Int]) throws -> [Element] {
-        try base.samples(at: indices)
+        try samples(at: indices, epoch: 1)
+    }
+
+    public func samples(at indices: [Int], epoch: Int) throws -> [Element] {
+        try base.samples(at: indices, epoch: epoch)
     }
 }

@@ -23,6 +23,10 @@ public struct ConcatenatedDataset<Element: Sendable>: Dataset {
     }
 
     public func samples(at indices: [Int]) throws -> [Element] {
+        try samples(at: indices, epoch: 1)
+    }
+
+    public func samples(at indices: [Int], epoch: Int) throws -> [Element] {
         // Group consecutive indices of one part so that part's bulk read serves them together.
         var result: [Element] = []
         result.reserveCapacity(indices.count)
@@ -32,7 +36,7 @@ public struct ConcatenatedDataset<Element: Sendable>: Dataset {
             var end = start + 1
             while end < indices.count && locate(indices[end]).part == part { end += 1 }
             let offset = part == 0 ? 0 : ends[part - 1]
-            result += try parts[part].samples(at: indices[start..<end].map { $0 - offset })
+            result += try parts[part].samples(at: indices[start..<end].map { $0 - offset }, epoch: epoch)
             start = end
         }
         return result

@@ -25,6 +25,12 @@ public protocol Dataset<Element>: Sendable {
     /// - Complexity: O(`indices.count`) sample reads.
     func samples(at indices: [Int]) throws -> [Element]
 
+    /// Reads the samples at `indices` as epoch `epoch` (counted from 1) sees them: what a loader
+    /// calls. The default is `samples(at:)`, since most data is the same in every epoch; an
+    /// `AugmentedDataset` draws each sample's random transform from (seed, epoch, index), and the
+    /// datasets that wrap another pass the epoch on.
+    func samples(at indices: [Int], epoch: Int) throws -> [Element]
+
     /// The file the samples come from, named by errors found outside the reader (a batch that
     /// does not collate, an epoch too large for memory); `nil`, the default, for data made in memory.
     var origin: String? { get }
@@ -35,5 +41,9 @@ extension Dataset {
 
     public func samples(at indices: [Int]) throws -> [Element] {
         try indices.map { try sample(at: $0) }
+    }
+
+    public func samples(at indices: [Int], epoch: Int) throws -> [Element] {
+        try samples(at: indices)
     }
 }

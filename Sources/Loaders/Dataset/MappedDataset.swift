@@ -21,6 +21,10 @@ public struct MappedDataset<Base: Dataset, Element: Sendable>: Dataset {
     }
 
     public func samples(at indices: [Int]) throws -> [Element] {
-        try base.samples(at: indices).map(transform)
+        try samples(at: indices, epoch: 1)
+    }
+
+    public func samples(at indices: [Int], epoch: Int) throws -> [Element] {
+        try base.samples(at: indices, epoch: epoch).map(transform)
     }
 }

@@ -29,7 +29,11 @@ public struct NormalizedDataset<Base: Dataset>: Dataset where Base.Element == Ex
     }
 
     public func samples(at indices: [Int]) throws -> [Example] {
-        var examples = try base.samples(at: indices)
+        try samples(at: indices, epoch: 1)
+    }
+
+    public func samples(at indices: [Int], epoch: Int) throws -> [Example] {
+        var examples = try base.samples(at: indices, epoch: epoch)
         for position in examples.indices {
             try normalize(&examples[position], index: indices[position])
         }

@@ -21,6 +21,10 @@ public struct SubsetDataset<Base: Dataset>: Dataset {
     }
 
     public func samples(at positions: [Int]) throws -> [Base.Element] {
-        try base.samples(at: positions.map { indices[$0] })
+        try samples(at: positions, epoch: 1)
+    }
+
+    public func samples(at positions: [Int], epoch: Int) throws -> [Base.Element] {
+        try base.samples(at: positions.map { indices[$0] }, epoch: epoch)
     }
 }

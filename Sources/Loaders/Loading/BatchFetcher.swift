@@ -2,14 +2,14 @@
 struct BatchFetcher<Source: Dataset>: Sendable where Source.Element: Collatable {
     let dataset: Source
 
-    /// The batch of `indices`, or an error naming `worker`, the batch (counted from 1, as people
-    /// count) and the failing sample.
-    func load(_ indices: [Int], batch: Int, worker: Int?) -> Result<Source.Element.Collated, LoaderError> {
+    /// The batch of `indices` as epoch `epoch` sees it, or an error naming `worker`, the batch
+    /// (counted from 1, as people count) and the failing sample.
+    func load(_ indices: [Int], epoch: Int, batch: Int, worker: Int?) -> Result<Source.Element.Collated, LoaderError> {
         let samples: [Source.Element]
         do {
-            samples = try dataset.samples(at: indices)
+            samples = try dataset.samples(at: indices, epoch: epoch)
         } catch {
-            let index = Self.sampleIndex(in: error) ?? firstFailingIndex(in: indices)
+            let index = Self.sampleIndex(in: error) ?? firstFailingIndex(in: indices, epoch: epoch)
             return .failure(.loading(
                 error, worker: worker, activity: "reading batch \(batch + 1)",
                 location: index.map(LoaderError.Location.sampleIndex)))
@@ -33,7 +33,7 @@ struct BatchFetcher<Source: Dataset>: Sendable where Source.Element: Collatable 
 
     /// Finds which sample a bulk read failed on by reading the batch's samples one at a time;
     /// runs only after a failure, so the normal path pays nothing for it.
-    private func firstFailingIndex(in indices: [Int]) -> Int? {
-        indices.first { index in (try? dataset.sample(at: index)) == nil }
+    private func firstFailingIndex(in indices: [Int], epoch: Int) -> Int? {
+        indices.first { index in (try? dataset.samples(at: [index], epoch: epoch)) == nil }
     }
 }

@@ -16,7 +16,7 @@ struct BatchPlan<Source: Dataset>: EpochPlan where Source.Element: Collatable {
     }
 
     func job(_ position: Int, worker: Int?) -> Job {
-        Job(fetcher: fetcher, indices: batches[position], batch: start.batches + position, worker: worker)
+        Job(fetcher: fetcher, indices: batches[position], epoch: start.epoch, batch: start.batches + position, worker: worker)
     }
 
     func makeAssembler() -> Assembler {
@@ -33,13 +33,15 @@ struct BatchPlan<Source: Dataset>: EpochPlan where Source.Element: Collatable {
     struct Job: EpochJob {
         let fetcher: BatchFetcher<Source>
         let indices: [Int]
+        let epoch: Int
         let batch: Int
         let worker: Int?
         private var done = false
 
-        init(fetcher: BatchFetcher<Source>, indices: [Int], batch: Int, worker: Int?) {
+        init(fetcher: BatchFetcher<Source>, indices: [Int], epoch: Int, batch: Int, worker: Int?) {
             self.fetcher = fetcher
             self.indices = indices
+            self.epoch = epoch
             self.batch = batch
             self.worker = worker
         }
@@ -47,7 +49,7 @@ struct BatchPlan<Source: Dataset>: EpochPlan where Source.Element: Collatable {
         mutating func next() -> Result<LoadedBatch, LoaderError>? {
             guard !done else { return nil }
             done = true
-            return fetcher.load(indices, batch: batch, worker: worker).map { LoadedBatch(batch: $0, samples: indices.count) }
+            return fetcher.load(indices, epoch: epoch, batch: batch, worker: worker).map { LoadedBatch(batch: $0, samples: indices.count) }
         }
     }
 

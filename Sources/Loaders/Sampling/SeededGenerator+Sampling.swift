@@ -8,8 +8,9 @@ extension SeededGenerator {
     /// A uniformly distributed integer in `0..<bound` (Lemire's nearly-divisionless method).
     ///
     /// Written out rather than using `Int.random(in:using:)` because the standard library does not
-    /// promise that method's algorithm, and orders must not change with the Swift version.
-    mutating func uniform(below bound: Int) -> Int {
+    /// promise that method's algorithm, and orders must not change with the Swift version. Random
+    /// transforms of your own draw with this and `uniform(_:)` for the same reason.
+    public mutating func uniform(below bound: Int) -> Int {
         precondition(bound > 0, "uniform(below:) needs a positive bound, got \(bound)")
         let range = UInt64(bound)
         var product = next().multipliedFullWidth(by: range)
@@ -23,8 +24,13 @@ extension SeededGenerator {
     }
 
     /// A uniformly distributed `Double` in `[0, 1)` with 53 random bits.
-    mutating func unitDouble() -> Double {
+    public mutating func unitDouble() -> Double {
         Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A uniformly distributed `Double` in `range` (`lower + (upper - lower) · u`, u in `[0, 1)`).
+    public mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+        range.lowerBound + (range.upperBound - range.lowerBound) * unitDouble()
     }
 
     /// Shuffles `elements` in place (Fisher–Yates), reproducibly for a given generator state.
