@@ -89,6 +89,26 @@ def training_case(args, name):
             "load_average": [min(loads), statistics.median(loads), max(loads)], "torch": reference["system"]}
 
 
+AUGMENT_SPEC = "affine(degrees=10,translate=0.1,scale=0.9:1.1),erasing(p=0.25)"
+
+
+def augment_case(args):
+    """One epoch of MNIST through RandomAffine(degrees=10, translate=(0.1, 0.1), scale=(0.9, 1.1))
+    and RandomErasing(p=0.25), normalised, batches of 64: ours with 2 workers against
+    torchvision.transforms.v2 in PyTorch's DataLoader at its faster of 0 and 2 workers."""
+    ours, theirs, their_workers = [], [], []
+    for _ in range(args.repeats):
+        result = run_json([args.loaders, "bench", "--train", args.mnist, "--workers", "2", "--augment", AUGMENT_SPEC, "--json"])[0]
+        ours.append(result["open_seconds"] + result["epoch_seconds"])
+        references = run_json([args.python, f"{args.reference}/pytorch_augment.py", args.mnist, "--workers", "0,2"])
+        reference = min(references, key=lambda r: r["setup_s"] + r["epoch_s"])
+        theirs.append(reference["setup_s"] + reference["epoch_s"])
+        their_workers.append(reference["workers"])
+    return {"case": "augment", "what": "one epoch through affine + erasing vs torchvision.transforms.v2", "workers": 2,
+            "ours_s": statistics.median(ours), "pytorch_s": statistics.median(theirs),
+            "pytorch_workers": sorted(set(their_workers)), "peak_rss_mb": result["peak_rss_mb"], "torch": "torchvision"}
+
+
 def resume_case(args):
     """Resuming a shuffled MNIST epoch at batch 900 of 938: ours (`loaders bench --resume-at`, 2
     workers) against torchdata's StatefulDataLoader at its faster of 0 and 2 workers, each from
@@ -124,7 +144,7 @@ def main():
     rows = []
     for name in args.cases.split(","):
         row = (training_case(args, name) if name in TRAINING_CASES else resume_case(args) if name == "resume"
-               else loader_case(args, name, workers=2))
+               else augment_case(args) if name == "augment" else loader_case(args, name, workers=2))
         rows.append(row)
         print(json.dumps(row), flush=True)
     lines = ["| case | compared | SwiftLoaders (s) | PyTorch (s) | ratio | notes |", "|---|---|---|---|---|---|"]

@@ -26,7 +26,11 @@ import Testing
         let images = try TrainModelSpecTests.subset(count: 1024, in: directory)
         let data = ["--train", images, "--test", images]
         let uninterrupted = directory.appendingPathComponent("uninterrupted.bin").path
+        let start = ContinuousClock.now
         let whole = try await Self.train(data + Self.arguments + ["--workers", "2", "--save", uninterrupted])
+        // Kill moments are fractions of how long the whole run takes here (a debug build, a
+        // sanitizer, a busy machine), so that they land before, between and during checkpoints.
+        let wholeMilliseconds = Double((ContinuousClock.now - start) / .milliseconds(1))
         #expect(whole.reason == .exit && whole.status == 0, "\(whole.standardError)")
 
         let checkpoints = directory.appendingPathComponent("checkpoints").path
@@ -35,8 +39,11 @@ import Testing
         var random = SeededGenerator(seed: 2026)
         var (kills, damaged, damageSkipped, finished) = (0, false, false, false)
         for round in 0...10 where !finished {
-            // Ten rounds cut short at random moments, longer and longer; the last runs to the end.
-            let deadline: Duration = round < 10 ? .milliseconds(60 + Int.random(in: 0..<500, using: &random) + 60 * round) : .seconds(600)
+            // Ten rounds cut short at random moments, between a twentieth and three tenths of the
+            // whole run's time (each resumed run goes on from the last checkpoint); the last runs
+            // to the end.
+            let fraction = 0.05 + 0.25 * random.unitDouble()
+            let deadline: Duration = round < 10 ? .milliseconds(Int(fraction * wholeMilliseconds)) : .seconds(600)
             let outcome = try await Self.train(
                 data + Self.arguments + ["--workers", "\(workers[round % workers.count])", "--save", resumed,
                                          "--checkpoint-dir", checkpoints, "--checkpoint-every", "1", "--keep-checkpoints", "2", "--resume"],

@@ -83,7 +83,7 @@ final class ThreadRecorder: Sendable {
 
 /// Polls `condition` every 10 ms until it holds or `seconds` pass (a generous bound that catches
 /// what never happens, not a timing assertion); returns whether it held.
-func eventually(within seconds: Double = 60, _ condition: () -> Bool) async -> Bool {
+func eventually(within seconds: Double = 180, _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while !condition() {
         guard ContinuousClock.now < deadline else { return false }
@@ -93,7 +93,7 @@ func eventually(within seconds: Double = 60, _ condition: () -> Bool) async -> B
 }
 
 /// The synchronous form of `eventually`, for tests that consume on a thread.
-func eventuallySync(within seconds: Double = 60, _ condition: () -> Bool) -> Bool {
+func eventuallySync(within seconds: Double = 180, _ condition: () -> Bool) -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while !condition() {
         guard ContinuousClock.now < deadline else { return false }
