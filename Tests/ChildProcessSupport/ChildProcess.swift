@@ -19,10 +19,12 @@ public enum ChildProcess {
     }
 
     /// Runs `executable` with `arguments` and `environment`, killing it with `SIGKILL` if it is
-    /// still running after `deadline`, and returns once it has ended.
+    /// still running after `deadline`, or as soon as `killWhen` (asked every 2 ms) says so, and
+    /// returns once it has ended.
     /// - Throws: when the child cannot be started or its output not captured.
     public static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String], deadline: Duration
+        _ executable: String, _ arguments: [String], environment: [String: String], deadline: Duration,
+        killWhen: (@Sendable () -> Bool)? = nil
     ) async throws -> Outcome {
         // Output goes to files rather than pipes, so a chatty child never blocks on a full pipe
         // while nobody reads it.
@@ -60,10 +62,21 @@ public enum ChildProcess {
                 killed.set()
                 kill(pid, SIGKILL)
             }
+            if let killWhen { watch(pid, ended: ended, killed: killed, killWhen) }
         }
         return Outcome(
             reason: reason, status: status, timedOut: killed.isSet,
             standardOutput: try contents(of: outputURL), standardError: try contents(of: errorURL))
+    }
+
+    /// Asks `condition` every 2 ms while the child runs, and kills it once the answer is yes.
+    private static func watch(_ pid: Int32, ended: Flag, killed: Flag, _ condition: @escaping @Sendable () -> Bool) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(2)) {
+            guard !ended.isSet, !killed.isSet else { return }
+            guard condition() else { return watch(pid, ended: ended, killed: killed, condition) }
+            killed.set()
+            kill(pid, SIGKILL)
+        }
     }
 
     /// The file's text. Read through a `FileHandle`: `Data(contentsOf:)` leaks a 4 KiB buffer for

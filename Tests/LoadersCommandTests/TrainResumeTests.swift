@@ -14,8 +14,18 @@ import Testing
         "--optimizer", "adam", "--schedule", "onecycle:0.01", "--epochs", "2", "--batch-size", "16", "--threads", "2", "--json",
     ]
 
-    private static func train(_ arguments: [String], killAfter deadline: Duration = .seconds(600)) async throws -> ChildProcess.Outcome {
-        try await ChildProcess.run(LoadersTool.executable, ["train"] + arguments, environment: LoadersTool.environment, deadline: deadline)
+    private static func train(
+        _ arguments: [String], killWhen: (@Sendable () -> Bool)? = nil
+    ) async throws -> ChildProcess.Outcome {
+        try await ChildProcess.run(LoadersTool.executable, ["train"] + arguments, environment: LoadersTool.environment,
+                                   deadline: .seconds(600), killWhen: killWhen)
+    }
+
+    /// The global step of the newest checkpoint in `folder`, 0 when there is none.
+    private static func newestStep(in folder: String) -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .compactMap { name in name.hasPrefix("checkpoint-") && name.hasSuffix(".ckpt") ? Int(name.dropFirst(11).dropLast(5)) : nil }
+            .max() ?? 0
     }
 
     @Test func aRunKilledAtRandomMomentsAndResumedSavesTheUninterruptedModel() async throws {
@@ -26,11 +36,7 @@ import Testing
         let images = try TrainModelSpecTests.subset(count: 1024, in: directory)
         let data = ["--train", images, "--test", images]
         let uninterrupted = directory.appendingPathComponent("uninterrupted.bin").path
-        let start = ContinuousClock.now
         let whole = try await Self.train(data + Self.arguments + ["--workers", "2", "--save", uninterrupted])
-        // Kill moments are fractions of how long the whole run takes here (a debug build, a
-        // sanitizer, a busy machine), so that they land before, between and during checkpoints.
-        let wholeMilliseconds = Double((ContinuousClock.now - start) / .milliseconds(1))
         #expect(whole.reason == .exit && whole.status == 0, "\(whole.standardError)")
 
         let checkpoints = directory.appendingPathComponent("checkpoints").path
@@ -38,16 +44,25 @@ import Testing
         let workers = [0, 3, 1, 2, 16]
         var random = SeededGenerator(seed: 2026)
         var (kills, damaged, damageSkipped, finished) = (0, false, false, false)
-        for round in 0...10 where !finished {
-            // Ten rounds cut short at random moments, between a twentieth and three tenths of the
-            // whole run's time (each resumed run goes on from the last checkpoint); the last runs
-            // to the end.
-            let fraction = 0.05 + 0.25 * random.unitDouble()
-            let deadline: Duration = round < 10 ? .milliseconds(Int(fraction * wholeMilliseconds)) : .seconds(600)
+        for round in 0...9 where !finished {
+            // Round 0 is killed at once, before any checkpoint; rounds 1 to 8 a few steps after
+            // they resumed, a random 0-3 ms after a checkpoint appeared, so often while the next
+            // is being written; round 9 runs to the end.
+            let target = Self.newestStep(in: checkpoints) + 1 + random.uniform(below: 6)
+            let pause = UInt32(random.uniform(below: 3000))
+            let killWhen: (@Sendable () -> Bool)? = switch round {
+            case 0: { true }
+            case 9: nil
+            default: {
+                guard Self.newestStep(in: checkpoints) >= target else { return false }
+                usleep(pause)
+                return true
+            }
+            }
             let outcome = try await Self.train(
                 data + Self.arguments + ["--workers", "\(workers[round % workers.count])", "--save", resumed,
                                          "--checkpoint-dir", checkpoints, "--checkpoint-every", "1", "--keep-checkpoints", "2", "--resume"],
-                killAfter: deadline)
+                killWhen: killWhen)
             if outcome.timedOut {
                 kills += 1
             } else {
@@ -69,7 +84,7 @@ import Testing
             }
         }
         #expect(finished && damageSkipped)
-        #expect(kills >= 3)
+        #expect(kills == 9)
         #expect(try Data(contentsOf: URL(fileURLWithPath: resumed)) == Data(contentsOf: URL(fileURLWithPath: uninterrupted)))
     }
 
