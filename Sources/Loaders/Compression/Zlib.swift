@@ -1,6 +1,7 @@
 import CZlib
 
-/// One zlib inflate stream decoding gzip members: the only place in SwiftLoaders that calls zlib.
+/// One zlib inflate stream decoding gzip members (and, below, one-shot compression): the only
+/// place in SwiftLoaders that calls zlib.
 ///
 /// The `z_stream` lives on the heap (zlib keeps pointers into it, so it must not move) and is
 /// released in `deinit`. Return codes become `LoaderError`s; the caller adds the file and offset.
@@ -87,6 +88,18 @@ final class InflateStream {
             throw Failure(code: .io, message: "zlib inflate failed (status \(status))", consumed: progress.consumed)
         }
     }
+}
+
+/// `bytes` compressed as one zlib stream (RFC 1950), the form of PNG's image data.
+/// - Throws: `LoaderError` `.io` when zlib fails (it ran out of memory).
+package func zlibCompressed(_ bytes: [UInt8]) throws -> [UInt8] {
+    var size = compressBound(uLong(bytes.count))
+    var output = [UInt8](repeating: 0, count: Int(size))
+    let status = output.withUnsafeMutableBufferPointer { output in
+        bytes.withUnsafeBufferPointer { input in compress2(output.baseAddress, &size, input.baseAddress, uLong(input.count), Z_DEFAULT_COMPRESSION) }
+    }
+    guard status == Z_OK else { throw LoaderError(.io, "zlib compress failed (status \(status))") }
+    return Array(output.prefix(Int(size)))
 }
 
 extension LoaderError.Code {
