@@ -45,6 +45,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Fail when a batch is not ready after this many seconds (with workers).", valueName: "seconds"))
     var timeout: Double?
 
+    @Option(help: ArgumentHelp("Augment each sample on the workers before normalising, e.g. \"affine(degrees=10,translate=0.1,scale=0.9:1.1),erasing(p=0.25)\" (Docs/Augmentation.md).",
+                               valueName: "spec"))
+    var augment: String?
+
     @Option(help: ArgumentHelp("Also time resuming the loader at these batches of an epoch (comma-separated): from decoding the saved state to the first batch, median of 5.",
                                valueName: "batches"))
     var resumeAt: String?
@@ -65,6 +69,10 @@ struct BenchCommand: ParsableCommand {
         guard shuffleBuffer >= 0 else { throw ValidationError("--shuffle-buffer must not be negative") }
         _ = try Self.loaderTimeout(seconds: timeout)
         _ = try resumePositions()
+        if let augment {
+            guard !streaming else { throw ValidationError("--augment reads by random access; leave out --streaming") }
+            _ = try Augmentation(spec: augment)
+        }
     }
 
     /// `--resume-at`, parsed.
@@ -117,8 +125,10 @@ struct BenchCommand: ParsableCommand {
         of dataset: Source, sampleShape: [Int]
     ) throws -> ([Duration], [BenchReport.Resume]) {
         let timeout = try Self.loaderTimeout(seconds: timeout)
-        func makeLoader() -> DataLoader<NormalizedDataset<Source>> {
-            DataLoader(normalization.apply(to: dataset, sampleShape: sampleShape), batchSize: batchSize, shuffle: true, workers: workers,
+        // Augmented on the workers before normalising, as torchvision's pipelines do.
+        let augmented = try augment.map { AnyDataset(dataset.augmented(by: try Augmentation(spec: $0), seed: seed)) } ?? AnyDataset(dataset)
+        func makeLoader() -> DataLoader<NormalizedDataset<AnyDataset<Example>>> {
+            DataLoader(normalization.apply(to: augmented, sampleShape: sampleShape), batchSize: batchSize, shuffle: true, workers: workers,
                        seed: seed, timeout: timeout)
         }
         let loader = makeLoader()

@@ -55,6 +55,10 @@ struct TrainCommand: AsyncParsableCommand {
                                valueName: "loss"))
     var loss: String?
 
+    @Option(help: ArgumentHelp("Augment each training sample on the workers before normalising, e.g. \"affine(degrees=10,translate=0.1,scale=0.9:1.1),erasing(p=0.25)\"; its randomness follows from --seed, the epoch and the sample (Docs/Augmentation.md).",
+                               valueName: "spec"))
+    var augment: String?
+
     @Flag(help: "Standardise each feature (each channel of images) with the mean and std of the training data, applied to every split alike.")
     var standardize = false
 
@@ -157,6 +161,7 @@ struct TrainCommand: AsyncParsableCommand {
         guard (classes ?? 2) > 1 else { throw ValidationError("--classes must be at least 2") }
         guard classes == nil || task == .classification else { throw ValidationError("--classes is for classification") }
         guard (try? hiddenSizes()) != nil else { throw ValidationError("--hidden must be positive integers separated by commas") }
+        if let augment { _ = try Augmentation(spec: augment) }
         if case .oneCycle = try schedule.map(ScheduleChoice.init(parsing:)), optimizer == .adadelta {
             throw ValidationError("--schedule onecycle cycles the momentum, which adadelta does not have")
         }
@@ -381,7 +386,8 @@ struct TrainCommand: AsyncParsableCommand {
 
         // Normalisation runs on the loader's workers, overlapped with training.
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
-        let trainLoader = DataLoader(data.normalized(data.train), batchSize: batchSize, shuffle: true,
+        let augmented = try augment.map { AnyDataset(data.train.augmented(by: try Augmentation(spec: $0), seed: seed)) } ?? data.train
+        let trainLoader = DataLoader(data.normalized(augmented), batchSize: batchSize, shuffle: true,
                                      dropLast: false, workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
         func loader(_ split: PreparedData.Split?) -> DataLoader<AnyDataset<Example>>? {
             split.map {
@@ -402,7 +408,7 @@ struct TrainCommand: AsyncParsableCommand {
             print("\(prefix)training \(data.modelName) (\(network.parameterCount) parameters, \(lossChoice.name) loss) on \(data.train.count) samples"
                   + measured
                   + "; \(optimizer.rawValue) lr \(rate)\(schedule.map { " (\($0))" } ?? ""), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers"
-                  + (standardize ? ", standardised features" : ""))
+                  + (standardize ? ", standardised features" : "") + (augment.map { ", augmented by \($0)" } ?? ""))
         }
         if epochs == 0 {
             guard let heldOutLoader, let split = data.heldOut else {

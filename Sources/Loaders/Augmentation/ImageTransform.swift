@@ -10,7 +10,7 @@
 /// struct Invert: ImageTransform {
 ///     var probability: Float = 0.5
 ///     func apply(_ image: Tensor<Float>, using random: inout SeededGenerator) throws -> Tensor<Float> {
-///         guard Float.random(in: 0..<1, using: &random) < probability else { return image }
+///         guard random.unitDouble() < Double(probability) else { return image }
 ///         return Tensor(shape: image.shape, scalars: image.scalars.map { 1 - $0 })
 ///     }
 /// }
