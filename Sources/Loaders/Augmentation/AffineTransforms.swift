@@ -49,18 +49,25 @@ public struct RandomAffine: ImageTransform {
 
     public func apply(_ image: Tensor<Float>, using random: inout SeededGenerator) throws -> Tensor<Float> {
         let layout = try ImagePlanes(image, for: "RandomAffine")
+        let drawn = parameters(height: layout.height, width: layout.width, using: &random)
+        return try affine(image, angle: drawn.angle, translate: drawn.translate, scale: drawn.scale, shear: drawn.shear,
+                          interpolation: interpolation, fill: fill, center: center)
+    }
+
+    /// torchvision's `make_params` for an image of `height × width`.
+    func parameters(height: Int, width: Int, using random: inout SeededGenerator)
+        -> (angle: Double, translate: (Double, Double), scale: Double, shear: (Double, Double)) {
         let angle = random.uniform(degrees)
         var shift = (0.0, 0.0)
         if let translate {
-            let (maxX, maxY) = (translate.x * Double(layout.width), translate.y * Double(layout.height))
+            let (maxX, maxY) = (translate.x * Double(width), translate.y * Double(height))
             shift.0 = Double(random.uniform(-maxX...maxX).roundedLikePython)
             shift.1 = Double(random.uniform(-maxY...maxY).roundedLikePython)
         }
         let factor = scale.map { random.uniform($0) } ?? 1
         let shearX = shear.map { random.uniform($0) } ?? 0
         let shearY = shearY.map { random.uniform($0) } ?? 0
-        return try affine(image, angle: angle, translate: shift, scale: factor, shear: (shearX, shearY),
-                          interpolation: interpolation, fill: fill, center: center)
+        return (angle, shift, factor, (shearX, shearY))
     }
 }
 

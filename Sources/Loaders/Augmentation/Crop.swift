@@ -68,9 +68,16 @@ public struct RandomCrop: ImageTransform {
     /// - Throws: `LoaderError` `.mismatch` for an image (with its padding) smaller than the crop.
     public func apply(_ image: Tensor<Float>, using random: inout SeededGenerator) throws -> Tensor<Float> {
         let layout = try ImagePlanes(image, for: "RandomCrop")
-        var (left, top) = (padding.left, padding.top)
-        var paddedHeight = layout.height + padding.top + padding.bottom
-        var paddedWidth = layout.width + padding.left + padding.right
+        let (top, left) = try corner(height: layout.height, width: layout.width, using: &random)
+        return window(image, layout, top: top, left: left, height: height, width: width, fill: fill)
+    }
+
+    /// torchvision's `make_params` for an image of `height × width`: the crop's top-left pixel in
+    /// the image's coordinates (negative inside the padding).
+    func corner(height imageHeight: Int, width imageWidth: Int, using random: inout SeededGenerator) throws -> (top: Int, left: Int) {
+        var (top, left) = (padding.top, padding.left)
+        var paddedHeight = imageHeight + padding.top + padding.bottom
+        var paddedWidth = imageWidth + padding.left + padding.right
         if padIfNeeded && paddedHeight < height {
             top += height - paddedHeight
             paddedHeight += 2 * (height - paddedHeight)
@@ -80,11 +87,11 @@ public struct RandomCrop: ImageTransform {
             paddedWidth += 2 * (width - paddedWidth)
         }
         guard paddedHeight >= height && paddedWidth >= width else {
-            throw LoaderError(.mismatch, "RandomCrop of \(height) × \(width) needs a larger image, got \(layout.height) × \(layout.width) padded to \(paddedHeight) × \(paddedWidth)")
+            throw LoaderError(.mismatch, "RandomCrop of \(height) × \(width) needs a larger image, got \(imageHeight) × \(imageWidth) padded to \(paddedHeight) × \(paddedWidth)")
         }
         let cropTop = paddedHeight > height ? random.uniform(below: paddedHeight - height + 1) : 0
         let cropLeft = paddedWidth > width ? random.uniform(below: paddedWidth - width + 1) : 0
-        return window(image, layout, top: cropTop - top, left: cropLeft - left, height: height, width: width, fill: fill)
+        return (cropTop - top, cropLeft - left)
     }
 }
 
