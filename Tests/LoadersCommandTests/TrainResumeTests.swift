@@ -6,12 +6,13 @@ import Testing
 /// The checkpointing promise: `loaders train` killed with SIGKILL at random moments (often while
 /// a checkpoint is being written, since one is written after every batch) and continued with
 /// `--resume` each time, with another worker count, saves exactly the model of the run that was
-/// never interrupted. A damaged newest checkpoint is skipped with a message, and the run goes on
+/// never interrupted, augmentation included. A damaged newest checkpoint is skipped with a message, and the run goes on
 /// from the one before.
 @Suite struct TrainResumeTests {
     static let arguments = [
         "--model", "conv(4,3) batchnorm relu maxpool(2) dropout(0.25) flatten linear(16) relu dropout(0.5) linear(10)",
         "--optimizer", "adam", "--schedule", "onecycle:0.01", "--epochs", "2", "--batch-size", "16", "--threads", "2", "--json",
+        "--augment", "affine(degrees=10,translate=0.1,scale=0.9:1.1),erasing(p=0.25)",
     ]
 
     private static func train(

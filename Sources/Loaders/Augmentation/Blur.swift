@@ -48,7 +48,7 @@ public struct GaussianBlur: ImageTransform {
 public func gaussianBlur(_ image: Tensor<Float>, kernelSize: (width: Int, height: Int), sigma: (x: Double, y: Double)) throws -> Tensor<Float> {
     checkKernelSize(kernelSize)
     require(sigma.x > 0 && sigma.y > 0 && sigma.x.isFinite && sigma.y.isFinite, "gaussianBlur sigma must be positive and finite, got \(sigma)")
-    let layout = try image.imageLayout(for: "gaussianBlur")
+    let layout = try ImagePlanes(image, for: "gaussianBlur")
     let reach = (x: kernelSize.width / 2, y: kernelSize.height / 2)
     guard layout.planeSize == 0 || (reach.x < layout.width && reach.y < layout.height) else {
         throw LoaderError(.mismatch, "gaussianBlur's \(kernelSize.width)×\(kernelSize.height) kernel reflects beyond an image of \(layout.height)×\(layout.width) (shape \(image.shape))")
@@ -67,7 +67,7 @@ public func gaussianBlur(_ image: Tensor<Float>, kernelSize: (width: Int, height
     image.scalars.withUnsafeBufferPointer { source in
         output.withUnsafeMutableBufferPointer { output in
             rowPass.withUnsafeMutableBufferPointer { rowPass in
-                for channel in 0..<layout.channels {
+                for channel in 0..<layout.planes {
                     let plane = channel * layout.planeSize
                     for (paddedRow, row) in rowsFrom.enumerated() {
                         for x in 0..<width {

@@ -71,7 +71,7 @@ public func adjustContrast(_ image: Tensor<Float>, factor: Double) throws -> Ten
     require(factor >= 0 && factor.isFinite, "adjustContrast factor must be non-negative, got \(factor)")
     let layout = try colorLayout(of: image, for: "adjustContrast")
     var total: Double = 0
-    if layout.channels == 1 {
+    if layout.planes == 1 {
         for value in image.scalars { total += Double(value) }
     } else {
         let pixels = image.scalars
@@ -86,9 +86,9 @@ public func adjustContrast(_ image: Tensor<Float>, factor: Double) throws -> Ten
 }
 
 /// The layout of an image the color adjustments take: 1 or 3 channels, as torchvision's.
-private func colorLayout(of image: Tensor<Float>, for function: String) throws -> ImageLayout {
-    let layout = try image.imageLayout(for: function)
-    guard layout.channels == 1 || layout.channels == 3 else {
+private func colorLayout(of image: Tensor<Float>, for function: String) throws -> ImagePlanes {
+    let layout = try ImagePlanes(image, for: function)
+    guard layout.planes == 1 || layout.planes == 3 else {
         throw LoaderError(.mismatch, "\(function) takes images of 1 or 3 channels, got shape \(image.shape)")
     }
     return layout

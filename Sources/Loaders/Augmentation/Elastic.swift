@@ -91,36 +91,6 @@ public struct ElasticTransform: ImageTransform {
         guard size / 2 < height && size / 2 < width else {
             throw LoaderError(.mismatch, "ElasticTransform with sigma \(kernelSigma) blurs with a kernel of \(size), too large for an image of \(height) × \(width)")
         }
-        let across = gaussianKernel(size: size, sigma: sigma.x)
-        let down = gaussianKernel(size: size, sigma: sigma.y)
-        let half = size / 2
-        // Reflection without repeating the edge pixel, as torch's "reflect" padding.
-        func reflect(_ i: Int, _ count: Int) -> Int { i < 0 ? -i : i >= count ? 2 * (count - 1) - i : i }
-        var rows = [Float](repeating: 0, count: field.count)
-        for y in 0..<height {
-            for x in 0..<width {
-                var sum: Float = 0
-                for k in 0..<size { sum += across[k] * field[y * width + reflect(x + k - half, width)] }
-                rows[y * width + x] = sum
-            }
-        }
-        var result = [Float](repeating: 0, count: field.count)
-        for y in 0..<height {
-            for x in 0..<width {
-                var sum: Float = 0
-                for k in 0..<size { sum += down[k] * rows[reflect(y + k - half, height) * width + x] }
-                result[y * width + x] = sum
-            }
-        }
-        return result
+        return try gaussianBlur(Tensor(shape: [1, height, width], scalars: field), kernelSize: (size, size), sigma: (sigma.x, sigma.y)).scalars
     }
-}
-
-/// torchvision's `_get_gaussian_kernel1d`: `size` weights of exp(−x²/(2σ²)) at x = −size/2 … size/2,
-/// summing to 1.
-private func gaussianKernel(size: Int, sigma: Double) -> [Float] {
-    let half = Double(size - 1) / 2
-    let weights = (0..<size).map { i in exp(-0.5 * ((Double(i) - half) / sigma) * ((Double(i) - half) / sigma)) }
-    let total = weights.reduce(0, +)
-    return weights.map { Float($0 / total) }
 }

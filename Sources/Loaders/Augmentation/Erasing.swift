@@ -48,9 +48,9 @@ public struct RandomErasing: ImageTransform {
     ///   value whose count is neither 1 nor the image's channel count.
     public func apply(_ image: Tensor<Float>, using random: inout SeededGenerator) throws -> Tensor<Float> {
         guard random.unitDouble() < probability else { return image }
-        let layout = try image.imageLayout(for: "RandomErasing")
-        if case .perChannel(let values) = value, values.count != 1, values.count != layout.channels {
-            throw LoaderError(.mismatch, "RandomErasing has \(values.count) values for an image of \(layout.channels) channels (shape \(image.shape))")
+        let layout = try ImagePlanes(image, for: "RandomErasing")
+        if case .perChannel(let values) = value, values.count != 1, values.count != layout.planes {
+            throw LoaderError(.mismatch, "RandomErasing has \(values.count) values for an image of \(layout.planes) channels (shape \(image.shape))")
         }
         let area = Double(layout.height * layout.width)
         let logRatio = log(ratio.lowerBound)...log(ratio.upperBound)
@@ -66,8 +66,8 @@ public struct RandomErasing: ImageTransform {
             case .constant(let value): fill = Tensor(shape: [1, 1, 1], scalars: [value])
             case .perChannel(let values): fill = Tensor(shape: [values.count, 1, 1], scalars: values)
             case .random:
-                let count = layout.channels * height * width
-                fill = Tensor(shape: [layout.channels, height, width], scalars: (0..<count).map { _ in random.nextNormal() })
+                let count = layout.planes * height * width
+                fill = Tensor(shape: [layout.planes, height, width], scalars: (0..<count).map { _ in random.nextNormal() })
             }
             let top = random.uniform(below: layout.height - height + 1)
             let left = random.uniform(below: layout.width - width + 1)
@@ -98,17 +98,17 @@ public func erase(_ image: Tensor<Float>, top: Int, left: Int, height: Int, widt
 public func erase(_ image: Tensor<Float>, top: Int, left: Int, height: Int, width: Int, values: Tensor<Float>) throws -> Tensor<Float> {
     require(top >= 0 && left >= 0 && height >= 0 && width >= 0,
             "erase needs a non-negative top, left, height and width, got \(top), \(left), \(height), \(width)")
-    let layout = try image.imageLayout(for: "erase")
+    let layout = try ImagePlanes(image, for: "erase")
     let rows = min(top, layout.height)..<min(top + height, layout.height)
     let columns = min(left, layout.width)..<min(left + width, layout.width)
-    let needed = [layout.channels, rows.count, columns.count]
+    let needed = [layout.planes, rows.count, columns.count]
     guard values.rank == 3, zip(values.shape, needed).allSatisfy({ $0 == 1 || $0 == $1 }) else {
         throw LoaderError(.mismatch, "erase values of shape \(values.shape) do not broadcast over the erased \(needed)")
     }
     let strides = (values.shape[0] == 1 ? 0 : values.shape[1] * values.shape[2], values.shape[1] == 1 ? 0 : values.shape[2],
                    values.shape[2] == 1 ? 0 : 1)
     var scalars = image.scalars
-    for channel in 0..<layout.channels {
+    for channel in 0..<layout.planes {
         for (row, y) in rows.enumerated() {
             let start = channel * layout.planeSize + y * layout.width
             for (column, x) in columns.enumerated() {

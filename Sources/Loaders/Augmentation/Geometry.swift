@@ -1,6 +1,6 @@
-/// The planes of an image as the geometric transforms see it: `[…, height, width]`, every leading
-/// dimension (channels, or none for `[height, width]`) folded into `planes`, as torchvision folds
-/// them into one batch dimension before it samples.
+/// The planes of an image as the transforms see it: `[…, height, width]`, every leading dimension
+/// (channels, or none for `[height, width]`) folded into `planes`, as torchvision folds them into
+/// one batch dimension.
 struct ImagePlanes {
     let leading: [Int]
     let height: Int
@@ -16,7 +16,13 @@ struct ImagePlanes {
         width = image.shape[image.rank - 1]
     }
 
+    /// The number of planes: the channels of `[channels, height, width]`, 1 for `[height, width]`.
     var planes: Int { leading.reduce(1, *) }
+
+    var planeSize: Int { height * width }
+
+    /// The indices of plane `plane`'s pixels in the row-major scalars.
+    func plane(_ plane: Int) -> Range<Int> { plane * planeSize..<(plane + 1) * planeSize }
 
     /// The shape of an image with the same leading dimensions and `height` × `width` planes.
     func shape(height: Int, width: Int) -> [Int] {

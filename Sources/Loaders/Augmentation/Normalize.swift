@@ -32,41 +32,16 @@ public struct Normalize: ImageTransform {
 /// - Precondition: every `std` is non-zero.
 public func normalize(_ image: Tensor<Float>, mean: [Float], std: [Float]) throws -> Tensor<Float> {
     require(std.allSatisfy { $0 != 0 }, "normalize std must be non-zero, got \(std)")
-    let layout = try image.imageLayout(for: "normalize")
-    for (name, values) in [("mean", mean), ("std", std)] where values.count != 1 && values.count != layout.channels {
-        throw LoaderError(.mismatch, "normalize has \(values.count) \(name) values for an image of \(layout.channels) channels (shape \(image.shape))")
+    let layout = try ImagePlanes(image, for: "normalize")
+    for (name, values) in [("mean", mean), ("std", std)] where values.count != 1 && values.count != layout.planes {
+        throw LoaderError(.mismatch, "normalize has \(values.count) \(name) values for an image of \(layout.planes) channels (shape \(image.shape))")
     }
     var scalars = image.scalars
     scalars.withUnsafeMutableBufferPointer { pixels in
-        for channel in 0..<layout.channels {
+        for channel in 0..<layout.planes {
             let (m, s) = (mean[mean.count == 1 ? 0 : channel], std[std.count == 1 ? 0 : channel])
             for index in layout.plane(channel) { pixels[index] = (pixels[index] - m) / s }
         }
     }
     return Tensor(shape: image.shape, scalars: scalars)
-}
-
-/// The channels and size of an image tensor, `[channels, height, width]` or `[height, width]`
-/// (one channel), as the pixel transforms read it.
-struct ImageLayout {
-    var channels: Int
-    var height: Int
-    var width: Int
-
-    var planeSize: Int { height * width }
-
-    /// The indices of channel `channel`'s pixels in the row-major scalars.
-    func plane(_ channel: Int) -> Range<Int> { channel * planeSize..<(channel + 1) * planeSize }
-}
-
-extension Tensor where Scalar == Float {
-    /// The image layout of this tensor.
-    /// - Throws: `LoaderError` `.mismatch` naming `transform` when the rank is neither 2 nor 3.
-    func imageLayout(for transform: String) throws -> ImageLayout {
-        switch rank {
-        case 2: return ImageLayout(channels: 1, height: shape[0], width: shape[1])
-        case 3: return ImageLayout(channels: shape[0], height: shape[1], width: shape[2])
-        default: throw LoaderError(.mismatch, "\(transform) needs an image of shape [height, width] or [channels, height, width], got \(shape)")
-        }
-    }
 }
