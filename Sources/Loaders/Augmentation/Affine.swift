@@ -11,6 +11,7 @@ import Foundation
 /// let tilted = try affine(digit, angle: 12.5, translate: (2, -3), scale: 1.1, shear: (8, -4))
 /// ```
 /// - Parameters:
+///   - image: `[…, height, width]`.
 ///   - angle: degrees, clockwise on screen (torchvision's sign).
 ///   - translate: pixels right and down.
 ///   - scale: the zoom factor, positive.
@@ -41,10 +42,13 @@ public func affine(
 /// path does (90° and 270° only when the result keeps the image's shape, a square or `expand`).
 ///
 /// - Parameters:
+///   - image: `[…, height, width]`.
+///   - angle: degrees, counter-clockwise.
+///   - interpolation: `.nearest` (torchvision's default) or `.bilinear`.
 ///   - expand: make the output large enough for the whole rotated image (its size worked out as
 ///     torchvision's `_compute_affine_output_size`); otherwise the output keeps the image's size.
+///   - fill: the value of pixels that come from outside the image, as in `affine`.
 ///   - center: the pivot in pixels from the top-left corner; the image's centre by default.
-///   - Others as in `affine`.
 /// - Throws: `LoaderError` `.mismatch` for an image of rank below 2.
 public func rotate(
     _ image: Tensor<Float>, angle: Double, interpolation: Interpolation = .nearest, expand: Bool = false,

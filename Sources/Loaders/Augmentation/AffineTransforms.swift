@@ -19,11 +19,15 @@ public struct RandomAffine: ImageTransform {
     public let center: (Double, Double)?
 
     /// - Parameters:
+    ///   - degrees: the range of the angle, in degrees.
     ///   - translate: the largest shift as a fraction of the width and of the height, each in 0...1.
     ///   - scale: positive factors.
     ///   - shear: x shear in degrees; `shearY` (which needs `shear`) adds a y shear, as
     ///     torchvision's four-value `shear` does.
+    ///   - shearY: the range of the y shear, in degrees.
+    ///   - interpolation: `.nearest` (torchvision's default) or `.bilinear`.
     ///   - fill: the value of pixels from outside the image (torchvision's default 0).
+    ///   - center: the pivot in pixels from the top-left corner; the image's centre by default.
     public init(
         degrees: ClosedRange<Double>, translate: (x: Double, y: Double)? = nil, scale: ClosedRange<Double>? = nil,
         shear: ClosedRange<Double>? = nil, shearY: ClosedRange<Double>? = nil,
@@ -84,7 +88,12 @@ public struct RandomRotation: ImageTransform {
     public let fill: Float?
     public let center: (Double, Double)?
 
-    /// - Parameter fill: the value of pixels from outside the image (torchvision's default 0).
+    /// - Parameters:
+    ///   - degrees: the range of the angle, in degrees.
+    ///   - interpolation: `.nearest` (torchvision's default) or `.bilinear`.
+    ///   - expand: make the output large enough for the whole rotated image.
+    ///   - fill: the value of pixels from outside the image (torchvision's default 0).
+    ///   - center: the pivot in pixels from the top-left corner; the image's centre by default.
     public init(degrees: ClosedRange<Double>, interpolation: Interpolation = .nearest, expand: Bool = false,
                 fill: Float? = 0, center: (Double, Double)? = nil) {
         self.degrees = degrees

@@ -40,6 +40,7 @@ public struct GaussianBlur: ImageTransform {
 /// The kernel is separable, so it is applied as a row pass then a column pass: `width + height`
 /// multiplications per pixel rather than `width · height`.
 /// - Parameters:
+///   - image: `[channels, height, width]` or `[height, width]`.
 ///   - kernelSize: the kernel's width and height, odd (torchvision's `kernel_size` `[x, y]`).
 ///   - sigma: the standard deviation along x and along y.
 /// - Throws: `LoaderError` `.mismatch` when `image` is not an image, or is not larger than half

@@ -1,8 +1,11 @@
 /// `image` with `fill` added around it: torchvision's `transforms.v2.functional.pad` with
 /// `padding_mode="constant"`.
 ///
-/// - Parameter padding: pixels to add, as torchvision takes them: one value for every side, two
-///   for `[left and right, top and bottom]`, four for `[left, top, right, bottom]`; non-negative.
+/// - Parameters:
+///   - image: `[…, height, width]`.
+///   - padding: pixels to add, as torchvision takes them: one value for every side, two for
+///     `[left and right, top and bottom]`, four for `[left, top, right, bottom]`; non-negative.
+///   - fill: the value of the added pixels.
 /// - Throws: `LoaderError` `.mismatch` for an image of rank below 2.
 public func pad(_ image: Tensor<Float>, padding: [Int], fill: Float = 0) throws -> Tensor<Float> {
     let layout = try ImagePlanes(image, for: "pad")
@@ -22,7 +25,9 @@ public func crop(_ image: Tensor<Float>, top: Int, left: Int, height: Int, width
 /// The middle `size` of `image`, padded with 0 where `size` is larger: torchvision's
 /// `transforms.v2.functional.center_crop` (an odd margin leaves the extra pixel where
 /// torchvision does).
-/// - Parameter size: `[side]` or `[height, width]`.
+/// - Parameters:
+///   - image: `[…, height, width]`.
+///   - size: `[side]` or `[height, width]`.
 /// - Throws: `LoaderError` `.mismatch` for an image of rank below 2.
 public func centerCrop(_ image: Tensor<Float>, size: [Int]) throws -> Tensor<Float> {
     let layout = try ImagePlanes(image, for: "centerCrop")
@@ -58,6 +63,8 @@ public struct RandomCrop: ImageTransform {
     /// - Parameters:
     ///   - size: `[side]` or `[height, width]`.
     ///   - padding: as `pad(_:padding:fill:)` takes it.
+    ///   - fill: the value of the padding.
+    ///   - padIfNeeded: pad an image smaller than the crop to its size first.
     public init(size: [Int], padding: [Int] = [0], fill: Float = 0, padIfNeeded: Bool = false) {
         (height, width) = squareOrPair(size, for: "RandomCrop size")
         self.padding = sides(of: padding)

@@ -5,9 +5,11 @@ import Foundation
 /// then `_apply_grid_transform`).
 ///
 /// - Parameters:
+///   - image: `[…, height, width]`.
 ///   - displacement: `[height, width, 2]` (or torchvision's `[1, height, width, 2]`): the x and y
 ///     shift of each pixel in `grid_sample`'s normalised units, where 2 is the image's width
 ///     (height).
+///   - interpolation: `.bilinear` (torchvision's default) or `.nearest`.
 ///   - fill: the value of pixels from outside the image; `nil` is torchvision's `None`.
 /// - Throws: `LoaderError` `.mismatch` for an image of rank below 2 or a displacement of another size.
 public func elastic(_ image: Tensor<Float>, displacement: Tensor<Float>, interpolation: Interpolation = .bilinear, fill: Float? = nil) throws -> Tensor<Float> {
@@ -42,6 +44,7 @@ public struct ElasticTransform: ImageTransform {
     /// - Parameters:
     ///   - alpha: the strength of the displacement, non-negative.
     ///   - sigma: the smoothness (the blur's σ in pixels), non-negative; 0 leaves the noise unblurred.
+    ///   - interpolation: `.bilinear` (torchvision's default) or `.nearest`.
     ///   - fill: the value of pixels from outside the image (torchvision's default 0).
     public init(alpha: Double = 50, sigma: Double = 5, interpolation: Interpolation = .bilinear, fill: Float? = 0) {
         self.init(alpha: (alpha, alpha), sigma: (sigma, sigma), interpolation: interpolation, fill: fill)

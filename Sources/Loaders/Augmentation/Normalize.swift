@@ -27,7 +27,9 @@ public struct Normalize: ImageTransform {
 /// `image` with channel `c` mapped to `(x - mean[c]) / std[c]`, as torchvision's
 /// `v2.functional.normalize` (a subtraction, then a division, in `Float`).
 /// - Parameters:
-///   - mean, std: one value per channel, or one for every channel (broadcast, as torch does).
+///   - image: `[channels, height, width]` or `[height, width]`.
+///   - mean: one value per channel, or one for every channel (broadcast, as torch does).
+///   - std: as `mean`.
 /// - Throws: `LoaderError` `.mismatch` when `image` is not an image or has another channel count.
 /// - Precondition: every `std` is non-zero.
 public func normalize(_ image: Tensor<Float>, mean: [Float], std: [Float]) throws -> Tensor<Float> {

@@ -12,8 +12,10 @@ import Foundation
 /// let small = try resize(digit, size: [20, 20])    // [1, 20, 20]
 /// ```
 /// - Parameters:
+///   - image: `[…, height, width]`.
 ///   - size: `[height, width]`, or `[side]` for the smaller edge, the other edge keeping the
 ///     aspect ratio (truncated, as torchvision's `int(side · long / short)`).
+///   - interpolation: `.bilinear` (torchvision's default) or `.nearest`.
 ///   - antialias: ignored by `.nearest`, as torchvision ignores it.
 /// - Throws: `LoaderError` `.mismatch` for an image of rank below 2.
 /// - Complexity: O(planes × (input height × output width + output height × output width) × taps),
@@ -143,7 +145,10 @@ public struct Resize: ImageTransform {
     public let interpolation: Interpolation
     public let antialias: Bool
 
-    /// - Parameter size: `[height, width]`, or `[side]` for the smaller edge.
+    /// - Parameters:
+    ///   - size: `[height, width]`, or `[side]` for the smaller edge.
+    ///   - interpolation: `.bilinear` (torchvision's default) or `.nearest`.
+    ///   - antialias: average what a downscaled pixel covers, as torchvision's default.
     public init(size: [Int], interpolation: Interpolation = .bilinear, antialias: Bool = true) {
         require(size.count == 1 || size.count == 2, "Resize size must have one value (the smaller edge) or two ([height, width]), got \(size)")
         require(size.allSatisfy { $0 > 0 }, "Resize size must be positive, got \(size)")
@@ -179,6 +184,8 @@ public struct RandomResizedCrop: ImageTransform {
     ///   - size: the output, `[side]` or `[height, width]`.
     ///   - scale: the crop's area as a fraction of the image's.
     ///   - ratio: the crop's width / height, positive.
+    ///   - interpolation: `.bilinear` (torchvision's default) or `.nearest`.
+    ///   - antialias: average what a downscaled pixel covers, as torchvision's default.
     public init(size: [Int], scale: ClosedRange<Double> = 0.08...1, ratio: ClosedRange<Double> = (3.0 / 4)...(4.0 / 3),
                 interpolation: Interpolation = .bilinear, antialias: Bool = true) {
         (height, width) = squareOrPair(size, for: "RandomResizedCrop size")
