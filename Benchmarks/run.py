@@ -138,7 +138,7 @@ def main():
     parser.add_argument("loaders"); parser.add_argument("mnist"); parser.add_argument("formats"); parser.add_argument("python")
     parser.add_argument("--reference", required=True, help="the folder of pytorch_loader.py and pytorch_train.py")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--cases", default="idx,idx-torchvision,csv,h5,h5gzip,resume,train,train-examples,train-lenet")
+    parser.add_argument("--cases", default="idx,idx-torchvision,csv,h5,h5gzip,resume,augment,train,train-examples,train-lenet")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     rows = []
