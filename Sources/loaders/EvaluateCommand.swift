@@ -33,11 +33,19 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write each sample's target and the model's prediction to this CSV file.", valueName: "path"))
     var predictions: String?
 
+    @Option(help: ArgumentHelp("Measure on the samples transformed, e.g. \"shift(pixels=2:3)\" to see how a model copes with shifted digits (Docs/Augmentation.md).",
+                               valueName: "spec"))
+    var augment: String?
+
+    @Option(help: "The seed of --augment's random choices.")
+    var seed: UInt64 = 0
+
     @Flag(help: "Print one JSON object instead of readable lines.")
     var json = false
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if let augment { _ = try Augmentation(spec: augment) }
         guard (0...BenchCommand.maximumWorkers).contains(workers) else {
             throw ValidationError("--workers must be between 0 and \(BenchCommand.maximumWorkers)")
         }
@@ -59,6 +67,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             } else if saved.spec.takesImages ? shape != saved.sampleShape : shape.reduce(1, *) != saved.sampleShape.reduce(1, *) {
                 throw LoaderError(.mismatch, "samples are \(shape), and the model takes \(saved.sampleShape)", path: test)
             }
+            if let augment { data = AnyDataset(data.augmented(by: try Augmentation(spec: augment), seed: seed)) }
             let loader = DataLoader(PreparedData.normalized(data, by: saved.normalization), batchSize: batchSize, shuffle: false, dropLast: false, workers: workers)
             let trainer = Trainer(model: saved.model, optimizer: SGD([], learningRate: 0), loss: saved.loss.makeLoss())
             var table = Predictions(task: saved.task, outputs: saved.outputs)

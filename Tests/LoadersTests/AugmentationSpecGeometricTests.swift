@@ -25,6 +25,30 @@ import Testing
         #expect(try !sameOutput("affine(degrees=10)", RandomAffine(degrees: -20...20)))
     }
 
+    /// `shift(pixels=2:3)` moves every pixel by the same whole distance, 2 or 3 along each axis,
+    /// either way, and the uncovered pixels are 0; over many draws every such shift occurs.
+    @Test func shiftMovesTheImageByWholePixelsInTheRange() throws {
+        let image = try MNIST(directory: "Fixtures/mnist", split: .test).sample(at: 0).features
+        let shift = try Augmentation(spec: "shift(pixels=2:3)")
+        var seen = Set<[Int]>()
+        for seed in 0..<200 {
+            var random = SeededGenerator(seed: UInt64(seed))
+            let moved = try shift.apply(image, using: &random).scalars
+            let matches = [-3, -2, 2, 3].flatMap { dx in [-3, -2, 2, 3].map { dy in [dx, dy] } }.filter { offset in
+                (0..<28).allSatisfy { y in
+                    (0..<28).allSatisfy { x in
+                        let (sx, sy) = (x - offset[0], y - offset[1])
+                        let expected = (0..<28).contains(sx) && (0..<28).contains(sy) ? image.scalars[sy * 28 + sx] : 0
+                        return moved[y * 28 + x] == expected
+                    }
+                }
+            }
+            #expect(matches.count == 1, "seed \(seed)")
+            seen.formUnion(matches)
+        }
+        #expect(seen.count == 16)
+    }
+
     @Test(arguments: [
         ("affine(shear=1:2:3)", "affine shear takes 1 or 2 or 4 numbers, got 1:2:3"),
         ("rotate(interpolation=nearest)", "rotate needs degrees=… (d: angles in -d...d, or a range a:b)"),

@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("hflip,blurr", AugmentationSpecError.Kind.unknownTransform, 7, "unknown transform \"blurr\"; known: hflip, vflip, affine, rotate, crop, centercrop, resize, resizedcrop, elastic, erasing, blur, jitter, noise, normalize"),
+        ("hflip,blurr", AugmentationSpecError.Kind.unknownTransform, 7, "unknown transform \"blurr\"; known: hflip, vflip, affine, rotate, crop, centercrop, resize, resizedcrop, elastic, shift, erasing, blur, jitter, noise, normalize"),
         ("blur(size=3)", .unknownParameter, 6, "blur has no parameter \"size\"; its parameters: kernel, sigma"),
         ("erasing(p=abc1)", .badValue, 11, "erasing p must be a number, numbers a:b or a word, got \"abc1\""),
         ("erasing(p=1.5)", .outOfRange, 11, "erasing p must be a number in 0.0...1.0, got 1.5"),
@@ -74,8 +74,8 @@ import Testing
         ("normalize(mean=0.1)", .missingParameter, 1, "normalize needs std=… (the standard deviation, or one per channel a:b:c)"),
         ("normalize(mean=0.1,std=0)", .outOfRange, 24, "normalize std must not be 0"),
         ("hflip(p=0.5,p=0.2)", .duplicateParameter, 13, "hflip p is given twice"),
-        ("hflip,,vflip", .syntax, 7, "expected a transform name (one of hflip, vflip, affine, rotate, crop, centercrop, resize, resizedcrop, elastic, erasing, blur, jitter, noise, normalize)"),
-        ("", .syntax, 1, "expected a transform name (one of hflip, vflip, affine, rotate, crop, centercrop, resize, resizedcrop, elastic, erasing, blur, jitter, noise, normalize)"),
+        ("hflip,,vflip", .syntax, 7, "expected a transform name (one of hflip, vflip, affine, rotate, crop, centercrop, resize, resizedcrop, elastic, shift, erasing, blur, jitter, noise, normalize)"),
+        ("", .syntax, 1, "expected a transform name (one of hflip, vflip, affine, rotate, crop, centercrop, resize, resizedcrop, elastic, shift, erasing, blur, jitter, noise, normalize)"),
         ("hflip(p)", .syntax, 7, "expected name=value in hflip(…) (parameters: p)"),
         ("hflip(p=0.5) vflip", .syntax, 14, "unexpected \"v\" after hflip(…); transforms are separated by \",\""),
         ("jitter(brightness=-1)", .outOfRange, 19, "jitter brightness must be a number in 0.0...1000000.0, got -1.0"),

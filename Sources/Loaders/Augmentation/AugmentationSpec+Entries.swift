@@ -80,6 +80,16 @@ extension AugmentationSpec {
             ElasticTransform(alpha: try arguments.number("alpha", within: 0...1e6), sigma: try arguments.number("sigma", within: 0...1e3),
                              interpolation: try arguments.interpolation(), fill: Float(try arguments.number("fill")))
         },
+        Entry("shift", "RandomShift: move by whole pixels, each axis's distance in a range, either way", parameters: [
+            Parameter("pixels", nil, "the distance: n, or a range a:b"),
+            Parameter("fill", .number(0), "the value of uncovered pixels"),
+        ]) { arguments throws(AugmentationSpecError) in
+            let pixels = try arguments.range("pixels", within: 0...65536)
+            guard pixels.lowerBound == pixels.lowerBound.rounded(), pixels.upperBound == pixels.upperBound.rounded() else {
+                throw arguments.error(.outOfRange, "pixels", "must be whole numbers, got \(arguments.value("pixels"))")
+            }
+            return RandomShift(pixels: Int(pixels.lowerBound)...Int(pixels.upperBound), fill: Float(try arguments.number("fill")))
+        },
         Entry("erasing", "RandomErasing: set a random rectangle to a value", parameters: [
             Parameter("p", .number(0.5), "probability"),
             Parameter("scale", .numbers([0.02, 0.33]), "range of the erased fraction of the area"),
