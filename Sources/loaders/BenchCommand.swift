@@ -126,7 +126,7 @@ struct BenchCommand: ParsableCommand {
     ) throws -> ([Duration], [BenchReport.Resume]) {
         let timeout = try Self.loaderTimeout(seconds: timeout)
         // Augmented on the workers before normalising, as torchvision's pipelines do.
-        let augmented = try augment.map { AnyDataset(dataset.augmented(by: try Augmentation(spec: $0), seed: seed)) } ?? AnyDataset(dataset)
+        let augmented = try PreparedData.augmented(AnyDataset(dataset), bySpec: augment, seed: seed)
         func makeLoader() -> DataLoader<NormalizedDataset<AnyDataset<Example>>> {
             DataLoader(normalization.apply(to: augmented, sampleShape: sampleShape), batchSize: batchSize, shuffle: true, workers: workers,
                        seed: seed, timeout: timeout)

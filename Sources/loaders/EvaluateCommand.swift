@@ -67,7 +67,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             } else if saved.spec.takesImages ? shape != saved.sampleShape : shape.reduce(1, *) != saved.sampleShape.reduce(1, *) {
                 throw LoaderError(.mismatch, "samples are \(shape), and the model takes \(saved.sampleShape)", path: test)
             }
-            if let augment { data = AnyDataset(data.augmented(by: try Augmentation(spec: augment), seed: seed)) }
+            data = try PreparedData.augmented(data, bySpec: augment, seed: seed)
             let loader = DataLoader(PreparedData.normalized(data, by: saved.normalization), batchSize: batchSize, shuffle: false, dropLast: false, workers: workers)
             let trainer = Trainer(model: saved.model, optimizer: SGD([], learningRate: 0), loss: saved.loss.makeLoss())
             var table = Predictions(task: saved.task, outputs: saved.outputs)

@@ -29,6 +29,14 @@ struct PreparedData {
         statistics.map { AnyDataset(dataset.normalized(by: $0)) } ?? dataset
     }
 
+    /// `dataset` augmented on the loader's workers by the `--augment` spec, its random choices
+    /// drawn from (seed, epoch, index); as it is without a spec.
+    /// - Throws: `AugmentationSpecError` naming the part of the spec that is wrong.
+    static func augmented(_ dataset: AnyDataset<Example>, bySpec spec: String?, seed: UInt64) throws -> AnyDataset<Example> {
+        guard let spec else { return dataset }
+        return AnyDataset(dataset.augmented(by: try Augmentation(spec: spec), seed: seed))
+    }
+
     /// Single-channel images `[H, W]` as `[1, H, W]`, as Conv2d takes them.
     static func addingChannel(to dataset: AnyDataset<Example>) -> AnyDataset<Example> {
         AnyDataset(dataset.map { Example(features: $0.features.reshaped(to: [1] + $0.features.shape), target: $0.target) })

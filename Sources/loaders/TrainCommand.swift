@@ -386,8 +386,7 @@ struct TrainCommand: AsyncParsableCommand {
 
         // Normalisation runs on the loader's workers, overlapped with training.
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
-        let augmented = try augment.map { AnyDataset(data.train.augmented(by: try Augmentation(spec: $0), seed: seed)) } ?? data.train
-        let trainLoader = DataLoader(data.normalized(augmented), batchSize: batchSize, shuffle: true,
+        let trainLoader = DataLoader(data.normalized(try PreparedData.augmented(data.train, bySpec: augment, seed: seed)), batchSize: batchSize, shuffle: true,
                                      dropLast: false, workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
         func loader(_ split: PreparedData.Split?) -> DataLoader<AnyDataset<Example>>? {
             split.map {
