@@ -30,8 +30,8 @@ public func affine(
     let layout = try ImagePlanes(image, for: "affine")
     let matrix = inverseAffineMatrix(
         center: centerFromMiddle(center, layout), angle: angle, translate: translate, scale: scale, shear: shear)
-    let grid = SamplingGrid(affine: matrix, sourceHeight: layout.height, sourceWidth: layout.width,
-                            height: layout.height, width: layout.width)
+    let grid = AffineGrid(matrix, sourceHeight: layout.height, sourceWidth: layout.width,
+                          height: layout.height, width: layout.width)
     return gridSample(image, layout, grid: grid, interpolation: interpolation, fill: fill)
 }
 
@@ -63,7 +63,7 @@ public func rotate(
     // rotate turns the other way from affine.
     let matrix = inverseAffineMatrix(center: centerFromMiddle(center, layout), angle: -angle, translate: (0, 0), scale: 1, shear: (0, 0))
     let (height, width) = expand ? expandedSize(matrix, height: layout.height, width: layout.width) : (layout.height, layout.width)
-    let grid = SamplingGrid(affine: matrix, sourceHeight: layout.height, sourceWidth: layout.width, height: height, width: width)
+    let grid = AffineGrid(matrix, sourceHeight: layout.height, sourceWidth: layout.width, height: height, width: width)
     return gridSample(image, layout, grid: grid, interpolation: interpolation, fill: fill)
 }
 

@@ -17,11 +17,7 @@ public func elastic(_ image: Tensor<Float>, displacement: Tensor<Float>, interpo
     guard displacement.shape == [layout.height, layout.width, 2] || displacement.shape == [1, layout.height, layout.width, 2] else {
         throw LoaderError(.mismatch, "elastic needs a displacement of [\(layout.height), \(layout.width), 2] for an image of \(image.shape), got \(displacement.shape)")
     }
-    var grid = SamplingGrid(identityHeight: layout.height, width: layout.width)
-    for point in 0..<(layout.height * layout.width) {
-        grid.x[point] += displacement.scalars[2 * point]
-        grid.y[point] += displacement.scalars[2 * point + 1]
-    }
+    let grid = DisplacedGrid(height: layout.height, width: layout.width, displacement: displacement.scalars)
     return gridSample(image, layout, grid: grid, interpolation: interpolation, fill: fill)
 }
 
