@@ -69,10 +69,7 @@ struct BenchCommand: ParsableCommand {
         guard shuffleBuffer >= 0 else { throw ValidationError("--shuffle-buffer must not be negative") }
         _ = try Self.loaderTimeout(seconds: timeout)
         _ = try resumePositions()
-        if let augment {
-            guard !streaming else { throw ValidationError("--augment reads by random access; leave out --streaming") }
-            _ = try Augmentation(spec: augment)
-        }
+        if let augment { _ = try Augmentation(spec: augment) }
     }
 
     /// `--resume-at`, parsed.
@@ -104,7 +101,7 @@ struct BenchCommand: ParsableCommand {
             let opened = try source.openStreaming(source.train, shards: shards)
             try opened.checkMemory(batchSize: batchSize, shuffleBuffer: shuffleBuffer, workers: workers, prefetch: 2, path: source.train)
             let openTime = clock.now - start
-            let (samples, epochTimes, resumes) = try timeStreamingEpochs(of: opened.dataset)
+            let (samples, epochTimes, resumes) = try timeStreamingEpochs(of: augmentedStreams(opened.dataset))
             return BenchReport(
                 format: opened.format, mode: "streaming", samples: samples, workers: workers,
                 openSeconds: openTime.seconds, epochSeconds: epochTimes.map(\.seconds), resumes: resumes,
@@ -144,6 +141,12 @@ struct BenchCommand: ParsableCommand {
             return clock.now - start
         }
         return (times, try timeResumes(makeLoader))
+    }
+
+    /// `dataset` with each sample augmented by `--augment` as it is read, if given.
+    private func augmentedStreams<Source: StreamingDataset<Example>>(_ dataset: Source) throws -> any StreamingDataset<Example> {
+        guard let augment else { return dataset }
+        return AugmentedStreamingDataset(dataset, transform: try Augmentation(spec: augment), seed: seed)
     }
 
     /// Runs `epochs` streamed epochs (features as read, not normalised) and returns the sample

@@ -48,3 +48,15 @@ extension BenchTests {
         #expect(report.epochSeconds.count == 2)
     }
 }
+
+extension BenchTests {
+    /// Streamed samples are augmented as they are read; a bad spec is refused before any is.
+    @Test func streamingBenchAugmentsEverySample() throws {
+        let images = InspectTests.fixture("mnist/t10k-images-idx3-ubyte.gz")
+        let command = try BenchCommand.parse(["--train", images, "--streaming", "--shards", "4", "--workers", "2",
+                                              "--augment", "affine(degrees=10),erasing(p=0.25)"])
+        let report = try command.measure()
+        #expect(report.mode == "streaming" && report.samples == 10_000)
+        #expect(throws: (any Error).self) { try BenchCommand.parse(["--streaming", "--augment", "affine(degrees=ten)"]) }
+    }
+}

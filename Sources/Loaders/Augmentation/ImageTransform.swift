@@ -41,4 +41,13 @@ public struct Augmentation: ImageTransform {
         key = (key ^ (key >> 32)) &* 0x9E37_79B9_7F4A_7C15
         return SeededGenerator(seed: seed ^ 0x4155_474D_454E_5400, stream: key ^ (key >> 29))
     }
+
+    /// The generator of the sample at `position` of shard `shard` in epoch `epoch`, for streamed
+    /// data, whose samples have no index in the whole dataset: sample `position`'s generator with
+    /// the shard mixed into the seed.
+    public static func generator(seed: UInt64, epoch: Int, shard: Int, position: Int) -> SeededGenerator {
+        var shardKey = (UInt64(truncatingIfNeeded: shard) ^ 0x5348_4152_4400_0000) &* 0xBF58_476D_1CE4_E5B9
+        shardKey ^= shardKey >> 31
+        return generator(seed: seed ^ shardKey, epoch: epoch, index: position)
+    }
 }

@@ -14,6 +14,20 @@ public protocol StreamingDataset<Element>: Sendable {
     /// - Precondition: `0 <= shard < shardCount`.
     /// - Throws: a `LoaderError` when the shard's file cannot be opened.
     func stream(shard: Int) throws -> Stream
+
+    /// Opens shard `shard` for reading in epoch `epoch` (counted from 1): what the streaming loader
+    /// calls. The default is `stream(shard:)`, since most data is the same in every epoch; an
+    /// `AugmentedStreamingDataset` draws each sample's random transform from (seed, epoch, shard,
+    /// position).
+    /// - Precondition: `0 <= shard < shardCount`.
+    /// - Throws: a `LoaderError` when the shard's file cannot be opened.
+    func stream(shard: Int, epoch: Int) throws -> Stream
+}
+
+extension StreamingDataset {
+    public func stream(shard: Int, epoch: Int) throws -> Stream {
+        try stream(shard: shard)
+    }
 }
 
 /// Reads one shard of a `StreamingDataset` in order.

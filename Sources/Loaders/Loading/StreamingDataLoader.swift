@@ -144,7 +144,7 @@ where Source.Element: Collatable {
         // first epoch as 0).
         let stream = UInt64(truncatingIfNeeded: epoch &- 1) << 32 ^ UInt64(truncatingIfNeeded: shard) ^ 0x5348_4152_0000_0000
         return ShardReader(
-            try dataset.stream(shard: shard), shuffleBuffer: shuffleBuffer,
+            try dataset.stream(shard: shard, epoch: epoch), shuffleBuffer: shuffleBuffer,
             random: SeededGenerator(seed: seed, stream: stream))
     }
 }
