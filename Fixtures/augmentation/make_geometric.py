@@ -62,7 +62,7 @@ cases["rotate_bilinear_expand"] = (
     dict(op="rotate", angle=-50.0, interpolation="bilinear", fill=0.5, expand=True),
     lambda x: F.rotate(x, -50.0, interpolation=BILINEAR, expand=True, fill=0.5))
 cases["pad_crop"] = (
-    dict(op="pad_crop", padding=4, fill=0.0, top=3, left=6, height=28, width=28),
+    dict(op="pad_crop", padding=[4], fill=0.0, top=3, left=6, height=28, width=28),
     lambda x: F.crop(F.pad(x, [4], fill=0.0), 3, 6, 28, 28))
 cases["crop_outside"] = (
     dict(op="crop", top=-2, left=5, height=20, width=15),
@@ -79,6 +79,10 @@ cases["resized_crop"] = (dict(op="resized_crop", top=4, left=3, height=9, width=
                          lambda x: F.resized_crop(x, 4, 3, 9, 12, [28, 28], interpolation=BILINEAR))
 cases["center_crop_larger"] = (dict(op="center_crop", size=[30, 15]),
                                lambda x: F.center_crop(x, [30, 15]))
+# The padding modes; reflect and symmetric at their largest padding for the 13-pixel height.
+for mode, padding in (("edge", [9, 1, 2, 15]), ("reflect", [3, 12, 5, 2]), ("symmetric", [13, 4, 2, 13])):
+    cases[f"pad_{mode}"] = (dict(op="pad", padding=padding, mode=mode),
+                            lambda x, m=mode, p=padding: F.pad(x, p, padding_mode=m))
 
 out = {"torch": torch.__version__.split("+")[0], "torchvision": torchvision.__version__.split("+")[0],
        "images": {}, "cases": {}}

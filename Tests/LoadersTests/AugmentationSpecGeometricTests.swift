@@ -17,6 +17,7 @@ import Testing
                                RandomAffine(degrees: -5...15, shear: 2...4, shearY: -3...1, interpolation: .bilinear, fill: 0.5)))
         #expect(try sameOutput("rotate(degrees=30,interpolation=bilinear)", RandomRotation(degrees: -30...30, interpolation: .bilinear)))
         #expect(try sameOutput("crop(size=28,padding=4)", RandomCrop(size: [28], padding: [4])))
+        #expect(try sameOutput("crop(size=28,padding=4,mode=reflect)", RandomCrop(size: [28], padding: [4], mode: .reflect)))
         #expect(try sameOutput("centercrop(size=20:24)", CenterCrop(size: [20, 24])))
         #expect(try sameOutput("resize(size=14)", Resize(size: [14])))
         #expect(try sameOutput("resizedcrop(size=28,scale=0.6:1)", RandomResizedCrop(size: [28], scale: 0.6...1)))

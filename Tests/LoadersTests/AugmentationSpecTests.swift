@@ -81,6 +81,7 @@ import Testing
         ("jitter(brightness=-1)", .outOfRange, 19, "jitter brightness must be a number in 0.0...1000000.0, got -1.0"),
         ("noise(clip=maybe)", .badValue, 12, "noise clip must be true or false, got maybe"),
         ("erasing(value=zero)", .badValue, 15, "erasing value must be a number, numbers a:b:c or random, got zero"),
+        ("crop(size=28,mode=mirror)", .badValue, 19, "crop mode must be constant, edge, reflect or symmetric, got mirror"),
     ])
     func aBadSpecNamesThePartThatIsWrong(spec: String, kind: AugmentationSpecError.Kind, position: Int, message: String) {
         #expect(throws: AugmentationSpecError(kind, message, spec: spec, position: position)) { try AugmentationSpec.parse(spec) }

@@ -19,7 +19,7 @@ import Testing
         let translate: [Double]?, shear: [Double]?, center: [Double]?
         let interpolation: String?
         let expand: Bool?, antialias: Bool?
-        let padding: Int?, top: Int?, left: Int?, height: Int?, width: Int?
+        let padding: [Int]?, mode: String?, top: Int?, left: Int?, height: Int?, width: Int?
         let size: [Int]?
         let outputs: [String: Entry]
         let displacements: [String: Entry]?
@@ -55,9 +55,9 @@ import Testing
     static let caseNames = fixture.cases.keys.sorted()
 
     @Test func theFixtureHoldsEveryCase() {
-        #expect(Self.caseNames.count == 20)
+        #expect(Self.caseNames.count == 23)
         #expect(Set(Self.fixture.images.keys) == ["mnist0", "mnist7", "synthetic"])
-        #expect(Self.floats.count == 70_234)
+        #expect(Self.floats.count == 87_901)
     }
 
     @Test(arguments: caseNames)
@@ -86,8 +86,10 @@ import Testing
         case "rotate":
             return try rotate(image, angle: p.angle!, interpolation: interpolation, expand: p.expand ?? false, fill: fill)
         case "pad_crop":
-            let padded = try pad(image, padding: [p.padding!], fill: fill!)
+            let padded = try pad(image, padding: p.padding!, fill: fill!)
             return try crop(padded, top: p.top!, left: p.left!, height: p.height!, width: p.width!)
+        case "pad":
+            return try pad(image, padding: p.padding!, mode: PaddingMode(rawValue: p.mode!)!)
         case "crop":
             return try crop(image, top: p.top!, left: p.left!, height: p.height!, width: p.width!)
         case "center_crop":

@@ -111,6 +111,29 @@ import Testing
         #expect(throws: LoaderError.self) { try RandomCrop(size: [32]).apply(Self.image, using: &random) }
     }
 
+    /// With a padding mode the crop is the window of the image padded in that mode (whose pixels
+    /// the parity fixture checks), and padding the mode cannot make is refused with the sizes.
+    @Test func randomCropPadsInItsMode() throws {
+        for mode in PaddingMode.allCases {
+            let transform = RandomCrop(size: [28], padding: [4, 2], mode: mode)
+            var generator = SeededGenerator(seed: 10)
+            var copy = generator
+            let corner = try transform.corner(height: 28, width: 28, using: &copy)
+            let padded = try pad(Self.image, padding: [4, 2], mode: mode)
+            #expect(try transform.apply(Self.image, using: &generator) == crop(padded, top: corner.top + 2, left: corner.left + 4, height: 28, width: 28), "\(mode)")
+        }
+        var random = SeededGenerator(seed: 1)
+        let small = Tensor(shape: [1, 3, 5], scalars: (0..<15).map(Float.init))
+        #expect(try pad(small, padding: [4, 2], mode: .reflect).shape == [1, 7, 13])
+        #expect(try pad(small, padding: [5, 3], mode: .symmetric).shape == [1, 9, 15])
+        let tooMuch = try #require(throws: LoaderError.self) { try pad(small, padding: [0, 3], mode: .reflect) }
+        #expect(tooMuch.code == .mismatch && tooMuch.message.contains("at most 2 pixels to a height of 3"), "\(tooMuch)")
+        #expect(throws: LoaderError.self) { try pad(small, padding: [6, 0], mode: .symmetric) }
+        #expect(throws: LoaderError.self) { try RandomCrop(size: [3, 12], padding: [5, 0], mode: .reflect).apply(small, using: &random) }
+        #expect(throws: LoaderError.self) { try pad(Tensor(shape: [1, 0, 5], scalars: []), padding: [0, 1], mode: .edge) }
+        #expect(try pad(small, padding: [9, 7], mode: .edge).shape == [1, 17, 23])
+    }
+
     @Test func randomResizedCropDrawsRegionsOfTheGivenAreaAndRatio() {
         let transform = RandomResizedCrop(size: [28], scale: 0.3...0.7, ratio: 0.5...2)
         var random = SeededGenerator(seed: 4)

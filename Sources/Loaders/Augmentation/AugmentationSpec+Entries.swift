@@ -44,11 +44,12 @@ extension AugmentationSpec {
         Entry("crop", "RandomCrop: pad, then cut a window of the size at a random place", parameters: [
             Parameter("size", nil, "side, or height:width"),
             Parameter("padding", .number(0), "pixels added first: one for every side, left-right:top-bottom, or left:top:right:bottom"),
-            Parameter("fill", .number(0), "the value of the padding"),
+            Parameter("fill", .number(0), "the value of the padding, with mode constant"),
+            Parameter("mode", .word("constant"), "how the padding is made: constant, edge, reflect or symmetric"),
         ]) { arguments throws(AugmentationSpecError) in
             RandomCrop(size: try arguments.size("size"),
                        padding: try arguments.wholeNumbers("padding", counts: [1, 2, 4], within: 0...1e6),
-                       fill: Float(try arguments.number("fill")))
+                       fill: Float(try arguments.number("fill")), mode: try arguments.paddingMode())
         },
         Entry("centercrop", "CenterCrop: cut the middle window of the size", parameters: [
             Parameter("size", nil, "side, or height:width"),
@@ -188,6 +189,13 @@ extension AugmentationSpec.Arguments {
     }
 
     /// `interpolation`: nearest or bilinear.
+    func paddingMode() throws(AugmentationSpecError) -> PaddingMode {
+        guard case .word(let word) = value("mode"), let mode = PaddingMode(rawValue: word) else {
+            throw error(.badValue, "mode", "must be constant, edge, reflect or symmetric, got \(value("mode"))")
+        }
+        return mode
+    }
+
     func interpolation() throws(AugmentationSpecError) -> Interpolation {
         guard case .word(let word) = value("interpolation"), let mode = Interpolation(rawValue: word) else {
             throw error(.badValue, "interpolation", "must be nearest or bilinear, got \(value("interpolation"))")
