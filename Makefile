@@ -1,6 +1,6 @@
 # Each target installs the Debian packages the build needs before building.
 SWIFT ?= swift
-APT_PACKAGES := pkg-config zlib1g-dev libdeflate-dev libopenblas-dev libhdf5-dev openmpi-bin libopenmpi-dev
+APT_PACKAGES := pkg-config zlib1g-dev libdeflate-dev libopenblas-dev libhdf5-dev openmpi-bin libopenmpi-dev iproute2
 RELEASE := $(SWIFT) build -c release --product loaders
 LOADERS := .build/release/loaders
 
@@ -95,7 +95,7 @@ SANITIZE_STRESS_SCALE ?= 3
 # from misreading Synchronization's lock hand-over are linked into the test binary only, never into
 # the tool, so TSan runs skip these (AddressSanitizer runs them).
 # The MPI suites start `mpirun`, whose ranks run Open MPI's uninstrumented runtime and threads.
-SANITIZE_MPI_SKIP := MPIEquivalenceTests
+SANITIZE_MPI_SKIP := MPIEquivalenceTests|TwoNamespacesTests
 SANITIZE_THREAD_SKIP ?= ResourceLimitTests|TrainDeterminismTests|TrainResumeTests|PlotCommandTests|TrainTaskCommandTests|TrainRegressionCommandTests|ConvertFolderTests|HostileInputCommandTests|IDXSourceCommandTests|SizesFromMetadataTests|TrainModelSpecTests|InspectExactStatisticsTests|HDF5ListingCommandTests|$(SANITIZE_MPI_SKIP)
 # The ASan run skips the MPI suites too: Open MPI keeps allocations past MPI_Finalize, which
 # LeakSanitizer would report in every rank (Docs/Sanitizers.md).

@@ -77,7 +77,8 @@ let package = Package(
         .testTarget(
             name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5", "ChildProcessSupport", "PlotSVGSupport"]),
         // Starts mpirun; depends on the program only, so the test bundle itself never links MPI.
-        .testTarget(name: "LoadersMPITests", dependencies: ["mpi-equivalence", "ChildProcessSupport"]),
+        // netns-agent.sh is run from its place in the tree (TwoNamespacesTests).
+        .testTarget(name: "LoadersMPITests", dependencies: ["mpi-equivalence", "ChildProcessSupport"], exclude: ["netns-agent.sh"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders", "PlotSVGSupport"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders", "hdf5-probe"]),
         .testTarget(
