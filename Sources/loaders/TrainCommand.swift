@@ -418,13 +418,13 @@ struct TrainCommand: AsyncParsableCommand {
         let trainLoader = DataLoader(data.normalized(try PreparedData.augmented(data.train, bySpec: augment, seed: seed)),
                                      batchSampler: trainBatches, workers: workers, prefetch: 2, timeout: loaderTimeout)
         // A classifier's measurements add up over ranks, so each rank measures its slice.
-        let shardedMeasurement = distributed != nil && task == .classification
+        let measuringRank = task == .classification ? distributed?.group.processRank : nil
         func loader(_ split: PreparedData.Split?) -> DataLoader<AnyDataset<Example>>? {
             split.map {
                 let samples = SequentialSampler(count: $0.data.count)
-                let batches: any BatchSampling = shardedMeasurement
-                    ? DistributedBatchSampler(samples, batchSize: batchSize, dropLast: false, process: distributed!.group.processRank)
-                    : BatchSampler(samples, batchSize: batchSize, dropLast: false)
+                let batches: any BatchSampling = measuringRank.map {
+                    DistributedBatchSampler(samples, batchSize: batchSize, dropLast: false, process: $0)
+                } ?? BatchSampler(samples, batchSize: batchSize, dropLast: false)
                 return DataLoader(data.normalized($0.data), batchSampler: batches, workers: workers, prefetch: 2, timeout: loaderTimeout)
             }
         }

@@ -53,9 +53,11 @@ extension MPIEquivalenceTests {
         }
 
         /// Two ranks with batches of 32 train, measure and save what one process with batches of
-        /// 64 does, through the command line; only rank 0 prints.
+        /// 64 does, through the command line; only rank 0 prints. 1,025 training and 257 test
+        /// samples end each pass with a global batch of one sample, which leaves rank 1 an empty
+        /// batch to step and an empty slice to measure.
         @Test func twoRanksTrainAsOneProcessWithTheGlobalBatch() async throws {
-            let data = try TrainingData(train: 1000, test: 300)
+            let data = try TrainingData(train: 1025, test: 257)
             defer { data.remove() }
             let common = Self.options(data) + ["--epochs", "2"]
             let distributedModel = data.folder.appendingPathComponent("distributed.bin").path
@@ -72,9 +74,9 @@ extension MPIEquivalenceTests {
                 let (lossA, lossB) = (try #require(a["train_loss"] as? Double), try #require(b["train_loss"] as? Double))
                 #expect(abs(lossA - lossB) <= 1e-5 * abs(lossB), "epoch \(epoch + 1): train loss \(lossA) against \(lossB)")
                 let (accuracyA, accuracyB) = (try #require(a["test_accuracy"] as? Double), try #require(b["test_accuracy"] as? Double))
-                #expect(abs(accuracyA - accuracyB) * 300 <= 1.000001, "epoch \(epoch + 1): accuracy \(accuracyA) against \(accuracyB)")
-                // 16 steps of 32 per rank: the gradients of 10·26·26·32 + 10 + 32·9 + 32 parameters and the sample count.
-                #expect(a["allreduce_steps"] as? Int == 16 && a["allreduce_bytes"] as? Int == (216_320 + 10 + 288 + 32 + 1) * 4, "\(a)")
+                #expect(abs(accuracyA - accuracyB) * 257 <= 1.000001, "epoch \(epoch + 1): accuracy \(accuracyA) against \(accuracyB)")
+                // 17 steps per rank: the gradients of 10·26·26·32 + 10 + 32·9 + 32 parameters and the sample count.
+                #expect(a["allreduce_steps"] as? Int == 17 && a["allreduce_bytes"] as? Int == (216_320 + 10 + 288 + 32 + 1) * 4, "\(a)")
                 #expect(b["allreduce_steps"] == nil)
             }
             let (mine, reference) = (try Self.tensors(distributedModel), try Self.tensors(singleModel))
