@@ -447,7 +447,7 @@ struct TrainCommand: AsyncParsableCommand {
             print("\(prefix)training \(data.modelName) (\(network.parameterCount) parameters, \(lossChoice.name) loss) on \(data.train.count) samples"
                   + measured
                   + "; \(optimizer.rawValue) lr \(rate)\(schedule.map { " (\($0))" } ?? ""), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers"
-                  + (distributed.map { " on each of \($0.group.worldSize) ranks (global batch \(batchSize * $0.group.worldSize))" } ?? "")
+                  + (distributed.map { $0.group.worldSize == 1 ? " on 1 rank" : " on each of \($0.group.worldSize) ranks (global batch \(batchSize * $0.group.worldSize))" } ?? "")
                   + (standardize ? ", standardised features" : "") + (augment.map { ", augmented by \($0)" } ?? ""))
         }
         if epochs == 0 {
