@@ -94,8 +94,9 @@ SANITIZE_STRESS_SCALE ?= 3
 # Tests that run the `loaders` binary in a child process. The Mutex annotations that keep TSan
 # from misreading Synchronization's lock hand-over are linked into the test binary only, never into
 # the tool, so TSan runs skip these (AddressSanitizer runs them).
-# The MPI suites start `mpirun`, whose ranks run Open MPI's uninstrumented runtime and threads.
-SANITIZE_MPI_SKIP := MPIEquivalenceTests|TwoNamespacesTests
+# The MPI suites start `mpirun` (TrainDistributedTests runs `loaders train --distributed`), whose
+# ranks run Open MPI's uninstrumented runtime and threads.
+SANITIZE_MPI_SKIP := MPIEquivalenceTests|TwoNamespacesTests|TrainDistributedTests
 SANITIZE_THREAD_SKIP ?= ResourceLimitTests|TrainDeterminismTests|TrainResumeTests|PlotCommandTests|TrainTaskCommandTests|TrainRegressionCommandTests|ConvertFolderTests|HostileInputCommandTests|IDXSourceCommandTests|SizesFromMetadataTests|TrainModelSpecTests|InspectExactStatisticsTests|HDF5ListingCommandTests|$(SANITIZE_MPI_SKIP)
 # The ASan run skips the MPI suites too: Open MPI keeps allocations past MPI_Finalize, which
 # LeakSanitizer would report in every rank (Docs/Sanitizers.md).

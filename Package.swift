@@ -51,6 +51,8 @@ let package = Package(
                 "Loaders",
                 "Training",
                 "LoadersHDF5",
+                // MPI starts only for `loaders train --distributed`.
+                "LoadersMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,9 +78,10 @@ let package = Package(
         .testTarget(name: "LoadersTests", dependencies: ["Loaders", "TSanMutexAnnotations", "ChildProcessSupport"]),
         .testTarget(
             name: "LoadersCommandTests", dependencies: ["loaders", "Loaders", "Training", "LoadersHDF5", "ChildProcessSupport", "PlotSVGSupport"]),
-        // Starts mpirun; depends on the program only, so the test bundle itself never links MPI.
-        // netns-agent.sh is run from its place in the tree (TwoNamespacesTests).
-        .testTarget(name: "LoadersMPITests", dependencies: ["mpi-equivalence", "ChildProcessSupport"], exclude: ["netns-agent.sh"]),
+        // Starts mpirun with the programs it depends on; netns-agent.sh is run from its place in the
+        // tree (TwoNamespacesTests).
+        .testTarget(name: "LoadersMPITests", dependencies: ["mpi-equivalence", "loaders", "Loaders", "ChildProcessSupport"],
+                    exclude: ["netns-agent.sh"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Loaders", "PlotSVGSupport"]),
         .testTarget(name: "LoadersHDF5Tests", dependencies: ["LoadersHDF5", "Loaders", "hdf5-probe"]),
         .testTarget(

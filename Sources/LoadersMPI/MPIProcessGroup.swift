@@ -159,7 +159,7 @@ public final class MPIProcessGroup {
         if ownsMPI { try MPICalls.check("MPI_Finalize") { MPI_Finalize() } }
     }
 
-    private func requireRunning() throws {
+    func requireRunning() throws {
         guard !isFinalized else {
             throw LoaderError(.communication, "the MPI process group of rank \(rank) has been finalized")
         }

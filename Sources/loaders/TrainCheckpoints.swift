@@ -7,10 +7,11 @@ import Training
 /// training goes, and a run continued from the newest good one with the settings it was started
 /// with.
 extension TrainCommand {
-    /// The options a resumed run may change: how it loads, reports and saves, never what it computes.
+    /// The options a resumed run may change: how it loads, reports and saves, never what it computes;
+    /// and the processes it runs on, since the epoch continues at the same sample on any world size.
     static let optionsAResumeMayChange: Set<String> = [
         "workers", "timeout", "json", "plot", "save", "memory-limit", "checkpoint-dir", "checkpoint-every", "keep-checkpoints",
-        "resume",
+        "resume", "distributed", "trace-batches",
     ]
 
     /// The arguments after `train` this process was started with.
@@ -24,8 +25,10 @@ extension TrainCommand {
     /// command from the start.
     /// - Throws: `ValidationError` when this invocation gives an option that changes what the
     ///   checkpointed run computes; `LoaderError` when the folder cannot be listed.
-    func resumedRun() throws -> (TrainCommand, TrainingCheckpoint?) {
+    func resumedRun(distributed: DistributedTraining?) throws -> (TrainCommand, TrainingCheckpoint?) {
         guard resume, let checkpointDir else { return (self, nil) }
+        // Every rank reads the checkpoint (on a shared folder); rank 0 says which.
+        let note = { (message: String) in if distributed?.isLeader ?? true { self.note(message) } }
         let search = try CheckpointDirectory(checkpointDir).newestGood()
         guard let checkpoint = search.checkpoint else {
             note(search.skipped.isEmpty ? "no checkpoint in \(checkpointDir) yet; starting from the beginning"
@@ -44,7 +47,8 @@ extension TrainCommand {
                                       + "leave out \(values.joined(separator: " ")) or start a new run")
             }
         }
-        let resumed = try TrainCommand.parse(saved + Self.changeableOptions(in: given))
+        // Whether to run distributed is this invocation's to say.
+        let resumed = try TrainCommand.parse(saved.filter { $0 != "--distributed" } + Self.changeableOptions(in: given))
         let position = checkpoint.epochInProgress.map { "epoch \($0.epoch), after batch \($0.batches)" }
             ?? "the start of epoch \(checkpoint.epoch)"
         note((search.skipped.isEmpty ? "resuming from \(checkpoint.path ?? "")" : search.report) + " at \(position)")
@@ -112,6 +116,9 @@ final class CheckpointWriter: @unchecked Sendable {
     let trainer: Trainer
     let loader: DataLoader<AnyDataset<Example>>
     let metadata: [String: String]
+    /// Distributed, every rank joins in summing the epoch's progress for each checkpoint, and
+    /// rank 0 writes it.
+    let distributed: DistributedTraining?
     private let queue = DispatchQueue(label: "checkpoint writer")
     /// The first failed write since `finish()`, and the time spent writing: touched only on `queue`.
     private var failure: (any Error)?
@@ -126,7 +133,9 @@ final class CheckpointWriter: @unchecked Sendable {
         var writeSeconds = 0.0
     }
 
-    init(directory: CheckpointDirectory, every: Int?, trainer: Trainer, loader: DataLoader<AnyDataset<Example>>, metadata: [String: String]) {
+    init(directory: CheckpointDirectory, every: Int?, trainer: Trainer, loader: DataLoader<AnyDataset<Example>>, metadata: [String: String],
+         distributed: DistributedTraining? = nil) {
+        self.distributed = distributed
         self.directory = directory
         self.every = every
         self.trainer = trainer
@@ -144,8 +153,15 @@ final class CheckpointWriter: @unchecked Sendable {
     func write(completedEpochs: [EpochReport]) throws {
         let start = ContinuousClock.now
         try finish()
-        let checkpoint = trainer.checkpoint(
+        // Every rank delivers the same number of batches, all full but an epoch's last, so rank 0's
+        // loader state places every rank (`LoaderState.continued(by:)`).
+        var snapshot = trainer.checkpoint(
             completedEpochs: completedEpochs, loaderState: try JSONEncoder().encode(loader.state), metadata: metadata)
+        if let distributed {
+            snapshot.epochInProgress = try snapshot.epochInProgress.map { try distributed.global($0) }
+            guard distributed.isLeader else { return }
+        }
+        let checkpoint = snapshot
         queue.async { [self] in
             let writeStart = ContinuousClock.now
             do {

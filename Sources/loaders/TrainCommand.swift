@@ -127,10 +127,17 @@ struct TrainCommand: AsyncParsableCommand {
     @Flag(help: "Continue from the newest good checkpoint in --checkpoint-dir, with the settings the run was started with (start from the beginning when there is none).")
     var resume = false
 
+    @Flag(help: "Train data-parallel over MPI, one process per rank started by mpirun or srun; --batch-size is per rank, and rank 0 prints and writes (Docs/Scaling.md).")
+    var distributed = false
+
+    @Option(help: .hidden)
+    var traceBatches: String?
+
     func validate() throws {
         let sizes = try batchSizes()
         guard sizes.count == 1 || save == nil else { throw ValidationError("--save keeps one model; give one --batch-size") }
         guard sizes.count == 1 || checkpointDir == nil else { throw ValidationError("--checkpoint-dir follows one run; give one --batch-size") }
+        guard sizes.count == 1 || !distributed else { throw ValidationError("--distributed trains one run; give one --batch-size") }
         guard checkpointDir != nil || (checkpointEvery == nil && !resume) else {
             throw ValidationError("--checkpoint-every and --resume need --checkpoint-dir")
         }
@@ -255,16 +262,29 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // MPI starts only for a distributed run, so the tool runs anywhere without mpirun.
+        let distributed: DistributedTraining?
         do {
-            let (command, checkpoint) = try resumedRun()
-            try await command.execute(resumingFrom: checkpoint)
+            distributed = self.distributed ? try DistributedTraining() : nil
         } catch {
+            throw reportFailure(of: "train", error)
+        }
+        do {
+            let (command, checkpoint) = try resumedRun(distributed: distributed)
+            try await command.execute(resumingFrom: checkpoint, distributed: distributed)
+            try distributed?.group.finalize()
+        } catch let stop as DistributedTraining.StoppedTogether {
+            // Every rank found the same fault, and stops on its own.
+            try? distributed?.group.finalize()
+            throw reportFailure(of: "train", stop.error)
+        } catch {
+            if let distributed { distributed.abort(error) }
             throw reportFailure(of: "train", error)
         }
     }
 
     /// Prepares the data and trains each run, from `checkpoint` if given.
-    private func execute(resumingFrom checkpoint: TrainingCheckpoint?) async throws {
+    private func execute(resumingFrom checkpoint: TrainingCheckpoint?, distributed: DistributedTraining?) async throws {
         do {
             if let threads { ComputeThreads.count = threads }
             // A spec that does not parse fails before any data is read.
@@ -276,9 +296,9 @@ struct TrainCommand: AsyncParsableCommand {
                                 xLabel: "samples seen", yLabel: "training loss")
             for size in sizes {
                 try await train(data, outputs: outputs, batchSize: size, run: sizes.count > 1 ? "batch \(size)" : nil, plot: &plot,
-                                resumingFrom: checkpoint)
+                                resumingFrom: checkpoint, distributed: distributed)
             }
-            if let path = self.plot {
+            if let path = self.plot, distributed?.isLeader ?? true {
                 try plot.write(to: path)
                 if !json { print("loss plot written to \(path)") }
             }
@@ -370,9 +390,12 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     /// Trains one run: a model made from `seed` with batches of `batchSize`, printing a line (or
-    /// JSON) per epoch, and adding the run's losses to `plot`.
+    /// JSON) per epoch, and adding the run's losses to `plot`. Distributed, `batchSize` is each
+    /// rank's, the ranks start from rank 0's parameters and average their gradients, and only
+    /// rank 0 prints, plots, saves and writes checkpoints.
     private func train(
-        _ data: PreparedData, outputs: Int, batchSize: Int, run: String?, plot: inout LossPlot, resumingFrom checkpoint: TrainingCheckpoint?
+        _ data: PreparedData, outputs: Int, batchSize: Int, run: String?, plot: inout LossPlot, resumingFrom checkpoint: TrainingCheckpoint?,
+        distributed: DistributedTraining?
     ) async throws {
         let network = try makeModel(data.modelName, sampleShape: data.sampleShape, outputs: outputs)
         let rate = learningRate ?? optimizer.defaultLearningRate
@@ -383,15 +406,26 @@ struct TrainCommand: AsyncParsableCommand {
         case .adadelta: Adadelta(network.parameters, learningRate: rate)
         }
         if let load { try ModelFile.load(into: network.state, from: load) }
+        let leader = distributed?.isLeader ?? true
 
-        // Normalisation runs on the loader's workers, overlapped with training.
+        // Normalisation runs on the loader's workers, overlapped with training. Distributed, each
+        // rank takes its slice of the global batches of the order one process draws.
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
-        let trainLoader = DataLoader(data.normalized(try PreparedData.augmented(data.train, bySpec: augment, seed: seed)), batchSize: batchSize, shuffle: true,
-                                     dropLast: false, workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
+        let order = RandomSampler(count: data.train.count, seed: seed)
+        let trainBatches: any BatchSampling = distributed.map {
+            DistributedBatchSampler(order, batchSize: batchSize, dropLast: false, process: $0.group.processRank)
+        } ?? BatchSampler(order, batchSize: batchSize, dropLast: false)
+        let trainLoader = DataLoader(data.normalized(try PreparedData.augmented(data.train, bySpec: augment, seed: seed)),
+                                     batchSampler: trainBatches, workers: workers, prefetch: 2, timeout: loaderTimeout)
+        // A classifier's measurements add up over ranks, so each rank measures its slice.
+        let measuringRank = task == .classification ? distributed?.group.processRank : nil
         func loader(_ split: PreparedData.Split?) -> DataLoader<AnyDataset<Example>>? {
             split.map {
-                DataLoader(data.normalized($0.data), batchSize: batchSize, shuffle: false, dropLast: false,
-                           workers: workers, prefetch: 2, seed: seed, timeout: loaderTimeout)
+                let samples = SequentialSampler(count: $0.data.count)
+                let batches: any BatchSampling = measuringRank.map {
+                    DistributedBatchSampler(samples, batchSize: batchSize, dropLast: false, process: $0)
+                } ?? BatchSampler(samples, batchSize: batchSize, dropLast: false)
+                return DataLoader(data.normalized($0.data), batchSampler: batches, workers: workers, prefetch: 2, timeout: loaderTimeout)
             }
         }
         let (heldOutLoader, finalTestLoader) = (loader(data.heldOut), loader(data.finalTest))
@@ -400,61 +434,117 @@ struct TrainCommand: AsyncParsableCommand {
         }
         let lossChoice = try loss.map(LossChoice.init(parsing:)) ?? .standard(for: task)
         let trainer = Trainer(model: network, optimizer: update, loss: lossChoice.makeLoss(), scheduler: scheduler)
+        if let distributed {
+            try distributed.requireSameSettings(distributedSettings(data, model: network, loader: trainLoader, loss: lossChoice,
+                                                                    resumingFrom: checkpoint))
+            try distributed.group.broadcastState(of: network)
+            trainer.gradientSynchronizer = distributed.exchange
+        }
         let prefix = run.map { "\($0), " } ?? ""
-        if !json && epochs > 0 {
+        if !json && epochs > 0 && leader {
             let measured = data.heldOut.map { ", measuring on \($0.data.count) \($0.role) samples" }
                 ?? "; no test set (--test) or --validation-split, so nothing is measured"
             print("\(prefix)training \(data.modelName) (\(network.parameterCount) parameters, \(lossChoice.name) loss) on \(data.train.count) samples"
                   + measured
                   + "; \(optimizer.rawValue) lr \(rate)\(schedule.map { " (\($0))" } ?? ""), batch \(batchSize), \(ComputeThreads.count) compute threads, \(workers) workers"
+                  + (distributed.map { $0.group.worldSize == 1 ? " on 1 rank" : " on each of \($0.group.worldSize) ranks (global batch \(batchSize * $0.group.worldSize))" } ?? "")
                   + (standardize ? ", standardised features" : "") + (augment.map { ", augmented by \($0)" } ?? ""))
         }
         if epochs == 0 {
             guard let heldOutLoader, let split = data.heldOut else {
                 throw ValidationError("--epochs 0 tests the loaded model, but there is no test set (--test) or --validation-split")
             }
-            let evaluation = try await trainer.evaluate(on: heldOutLoader)
-            print(json ? JSON.object(EvaluationText.json(evaluation, on: split.role, task: task)).text
-                       : EvaluationText.readable(evaluation, on: split.role))
+            let evaluation = try await measure(trainer, on: heldOutLoader, distributed: distributed)
+            if leader {
+                print(json ? JSON.object(EvaluationText.json(evaluation, on: split.role, task: task)).text
+                           : EvaluationText.readable(evaluation, on: split.role))
+            }
             return
         }
         var curve = LossCurve()
         var completed: [EpochReport] = []
+        var resumedProgress: EpochProgress?
         if let checkpoint {
             try trainer.restore(from: checkpoint)
-            try trainLoader.restore(JSONDecoder().decode(LoaderState.self, from: checkpoint.loaderState))
+            let saved = try JSONDecoder().decode(LoaderState.self, from: checkpoint.loaderState)
+            // Another rank, world size or batch size continues the epoch at the same sample.
+            let state = try saved.continued(by: trainLoader.settings)
+            try trainLoader.restore(state)
             completed = checkpoint.completedEpochs
             for report in completed { curve.record(report) }
+            resumedProgress = checkpoint.epochInProgress.map { progress in
+                var progress = distributed?.share(of: progress) ?? progress
+                if progress.epoch == state.epoch { progress.batches = state.batches }
+                return progress
+            }
         }
         let checkpoints = checkpointDir.map {
             CheckpointWriter(directory: CheckpointDirectory($0, keep: keepCheckpoints), every: checkpointEvery, trainer: trainer,
-                             loader: trainLoader, metadata: ["arguments": recordedArguments(resumedFrom: checkpoint)])
+                             loader: trainLoader, metadata: ["arguments": recordedArguments(resumedFrom: checkpoint)],
+                             distributed: distributed)
         }
+        let trace = try traceBatches.map { try BatchTrace(path: $0, rank: distributed?.group.rank, batches: trainBatches) }
         for epoch in stride(from: completed.count + 1, through: epochs, by: 1) {
-            var bar = ProgressLine(epoch: epoch, epochs: epochs, total: data.train.count)
-            let resuming = checkpoint?.epochInProgress.flatMap { $0.epoch == epoch ? $0 : nil }
-            let report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: heldOutLoader, resuming: resuming) { progress in
-                if !json { bar.update(progress) }
+            var bar = ProgressLine(epoch: epoch, epochs: epochs, total: distributed?.leaderShare(of: data.train.count) ?? data.train.count)
+            let resuming = resumedProgress.flatMap { $0.epoch == epoch ? $0 : nil }
+            var report = try await trainer.trainEpoch(trainLoader, epoch: epoch, test: heldOutLoader, resuming: resuming) { progress in
+                if !json && leader { bar.update(progress) }
                 if self.plot != nil { curve.record(progress) }
+                try trace?.record(epoch: epoch, batch: progress.batch)
                 try checkpoints?.afterStep(completedEpochs: completed)
             }
-            if !json { bar.finish() }
+            if !json && leader { bar.finish() }
+            let exchange = distributed?.exchange.take()
+            if let distributed { report = try distributed.global(report) }
             completed.append(report)
             try checkpoints?.write(completedEpochs: completed)
             curve.record(report)
             let written = try checkpoints?.takeTotals()
-            print(json ? jsonLine(report, run: run, batchSize: batchSize, heldOut: data.heldOut?.role, checkpoints: written)
-                       : prefix + readableLine(report, heldOut: data.heldOut?.role, checkpoints: written))
+            if leader {
+                print(json ? jsonLine(report, run: run, batchSize: batchSize, heldOut: data.heldOut?.role, checkpoints: written,
+                                      exchange: exchange)
+                           : prefix + readableLine(report, heldOut: data.heldOut?.role, checkpoints: written,
+                                                   exchange: exchange))
+            }
         }
         plot.addCurve(curve, name: run ?? "batch \(batchSize)")
         if let finalTestLoader, let split = data.finalTest {
-            let evaluation = try await trainer.evaluate(on: finalTestLoader)
-            print(json ? JSON.object([("run", run.map { .string($0) } ?? .null)] + EvaluationText.json(evaluation, on: split.role, task: task)).text
-                       : prefix + EvaluationText.readable(evaluation, on: split.role))
+            let evaluation = try await measure(trainer, on: finalTestLoader, distributed: distributed)
+            if leader {
+                print(json ? JSON.object([("run", run.map { .string($0) } ?? .null)] + EvaluationText.json(evaluation, on: split.role, task: task)).text
+                           : prefix + EvaluationText.readable(evaluation, on: split.role))
+            }
         }
-        if let save {
+        if let save, leader {
             try ModelFile.save(network.state, metadata: try modelMetadata(data, outputs: outputs, loss: lossChoice), to: save)
         }
+    }
+
+    /// The model measured on `batches`, over every rank's slice when distributed.
+    private func measure(_ trainer: Trainer, on batches: DataLoader<AnyDataset<Example>>, distributed: DistributedTraining?) async throws -> Evaluation {
+        let evaluation = try await trainer.evaluate(on: batches)
+        return try distributed?.global(evaluation) ?? evaluation
+    }
+
+    /// What every rank of a distributed run must share, by name: the options that change what is
+    /// computed, the data's sizes, the model's parameter shapes and the training order.
+    private func distributedSettings(
+        _ data: PreparedData, model: Sequential, loader: DataLoader<AnyDataset<Example>>, loss: LossChoice, resumingFrom checkpoint: TrainingCheckpoint?
+    ) throws -> [String: String] {
+        var settings: [String: String] = [
+            "--seed": "\(seed)", "--model": data.modelName, "--loss": loss.name, "--optimizer": optimizer.rawValue,
+            "--learning-rate": "\(learningRate ?? optimizer.defaultLearningRate)", "--momentum": "\(momentum)",
+            "--schedule": schedule ?? "none", "--batch-size": batchSize, "--epochs": "\(epochs)", "--task": task.rawValue,
+            "--augment": augment ?? "none", "--standardize": "\(standardize)", "--classes": classes.map(String.init) ?? "from the labels",
+            "--validation-split": validationSplit.map { "\($0)" } ?? "none", "--load": load ?? "none",
+            "training samples": "\(data.train.count)", "sample shape": "\(data.sampleShape)",
+            "parameter shapes": model.parameters.map { "\($0.value.shape)" }.joined(separator: " "),
+            "normalization": data.normalization.map { "mean \($0.mean), std \($0.std)" } ?? "none",
+            "resumed from": checkpoint.map { "step \($0.globalStep) of \($0.path ?? "a checkpoint")" } ?? "the start",
+        ]
+        for split in [data.heldOut, data.finalTest].compactMap({ $0 }) { settings["\(split.role) samples"] = "\(split.data.count)" }
+        for (name, value) in loader.settings where name != "rank" { settings["training order \(name)"] = value }
+        return settings
     }
 
     /// What `loaders evaluate` needs to rebuild and feed the model.
@@ -546,18 +636,25 @@ struct TrainCommand: AsyncParsableCommand {
     /// - Parameter checkpoints: the checkpoints written during and at the end of the epoch: the
     ///   training thread's time on them (part of the epoch's time for those during it), and the
     ///   background writes' time.
-    private func readableLine(_ report: EpochReport, heldOut role: String?, checkpoints: CheckpointWriter.Totals?) -> String {
+    /// - Parameter exchange: distributed, the epoch's gradient exchanges on this rank: their time,
+    ///   their number and the bytes each sends.
+    private func readableLine(_ report: EpochReport, heldOut role: String?, checkpoints: CheckpointWriter.Totals?,
+                              exchange: GradientExchangeTotals?) -> String {
         var measured = ""
         if let role, let test = report.test { measured = ", " + EvaluationText.readable(test, on: role) }
         let written = checkpoints.map {
             ", \($0.count) checkpoints (\(Self.readable(seconds: $0.blockedSeconds)) of training, \(Self.readable(seconds: $0.writeSeconds)) writing)"
         } ?? ""
-        return String(format: "epoch %d: loss %.4f%@, %@ (%.0f samples/s)%@",
-                      report.epoch, report.trainLoss, measured, Self.readable(seconds: report.trainSeconds), report.samplesPerSecond, written)
+        let exchanged = exchange.map {
+            ", allreduce \(Self.readable(seconds: $0.seconds)) over \($0.steps) steps of \($0.bytesPerStep) bytes"
+        } ?? ""
+        return String(format: "epoch %d: loss %.4f%@, %@ (%.0f samples/s)%@%@",
+                      report.epoch, report.trainLoss, measured, Self.readable(seconds: report.trainSeconds), report.samplesPerSecond, written,
+                      exchanged)
     }
 
     private func jsonLine(_ report: EpochReport, run: String?, batchSize: Int, heldOut role: String?,
-                          checkpoints: CheckpointWriter.Totals?) -> String {
+                          checkpoints: CheckpointWriter.Totals?, exchange: GradientExchangeTotals?) -> String {
         JSON.object(
             (run.map { [("run", JSON.string($0))] } ?? [])
             + [("batch_size", .integer(Int128(batchSize))), ("epoch", .integer(Int128(report.epoch))), ("train_loss", .double(report.trainLoss))]
@@ -566,6 +663,10 @@ struct TrainCommand: AsyncParsableCommand {
             + (checkpoints.map {
                 [("checkpoints", .integer(Int128($0.count))), ("checkpoint_seconds", .double($0.blockedSeconds)),
                  ("checkpoint_write_seconds", .double($0.writeSeconds))]
+            } ?? [])
+            + (exchange.map {
+                [("allreduce_seconds", .double($0.seconds)), ("allreduce_steps", .integer(Int128($0.steps))),
+                 ("allreduce_bytes", .integer(Int128($0.bytesPerStep)))]
             } ?? [])
         ).text
     }

@@ -134,7 +134,8 @@ public final class Trainer {
         on batches: Batches, onOutput: (Batch, Tensor<Float>) throws -> Void = { _, _ in }
     ) async throws -> Evaluation where Batches.Element == Batch {
         var sums = EvaluationAccumulator()
-        for try await batch in batches {
+        // A data-parallel rank's share of a last batch smaller than the world is empty.
+        for try await batch in batches where batch.count > 0 {
             let output = predict(batch.features)
             sums.add(output: output, targets: batch.targets, loss: try loss.forward(output, targets: batch.targets))
             try onOutput(batch, output)
