@@ -31,11 +31,11 @@ extension MPIEquivalenceTests {
 
         /// Runs `loaders` on `np` ranks, one MPI job at a time across the target's suites (`MPIJobs`).
         static func mpirun(_ arguments: [String], np: Int = 2, killWhen: (@Sendable () -> Bool)? = nil) async throws -> ChildProcess.Outcome {
-            try await mpirun(["-np", "\(np)", tool] + arguments, killWhen: killWhen)
+            try await mpirunJob(["-np", "\(np)", tool] + arguments, killWhen: killWhen)
         }
 
         /// Runs mpirun with `arguments` after the options every run takes.
-        static func mpirun(_ arguments: [String], killWhen: (@Sendable () -> Bool)? = nil) async throws -> ChildProcess.Outcome {
+        static func mpirunJob(_ arguments: [String], killWhen: (@Sendable () -> Bool)? = nil) async throws -> ChildProcess.Outcome {
             try await MPIJobs.oneAtATime {
                 try await ChildProcess.run(MPIRun.path!, ["--allow-run-as-root", "--oversubscribe"] + arguments,
                                            environment: Self.environment, deadline: .seconds(120), killWhen: killWhen)
@@ -115,7 +115,7 @@ extension MPIEquivalenceTests {
             let rank0 = Self.options(data) + ["--distributed", "--batch-size", "32"]
             let rank1 = rank0 + change.map { $0 == "SMALLER" ? smaller : $0 }
             let started = ContinuousClock.now
-            let outcome = try await Self.mpirun(["-np", "1", Self.tool] + rank0 + [":", "-np", "1", Self.tool] + rank1)
+            let outcome = try await Self.mpirunJob(["-np", "1", Self.tool] + rank0 + [":", "-np", "1", Self.tool] + rank1)
             let text = outcome.standardOutput + outcome.standardError
             #expect(outcome.status != 0 && !outcome.timedOut, "\(text)")
             #expect(text.contains(message), "\(text)")
