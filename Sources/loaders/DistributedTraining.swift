@@ -188,12 +188,26 @@ extension LoaderState {
         else { return self }
         // Every batch before a position is a full global batch: only an epoch's last may be short.
         let position = batches * savedGlobal
+        if let count = settings["count"].flatMap({ Int($0) }), position >= count {
+            return endOfEpoch(count: count, globalBatch: global, settings: settings)
+        }
         guard position % global == 0 else {
             throw LoaderError(.unsupported, "the checkpoint is at sample \(position) of epoch \(epoch) (\(batches) global batches of \(savedGlobal) "
                 + "on world size \(self.settings["world size"] ?? "1")); global batches of \(global) on world size \(settings["world size"] ?? "1") "
                 + "cannot continue from there: resume on world size \(self.settings["world size"] ?? "1"), or on one whose global batch divides \(position)")
         }
         return LoaderState(epoch: epoch, batches: position / global, samples: position / global * perRank, settings: settings)
+    }
+
+    /// The state after the last batch of this epoch of `count` samples, batched by `settings`: a
+    /// checkpoint written once the epoch's every batch was delivered, whatever the batching.
+    private func endOfEpoch(count: Int, globalBatch global: Int, settings: [String: String]) -> LoaderState {
+        let (full, rest) = count.quotientAndRemainder(dividingBy: global)
+        let dropLast = settings["drop last"] == "true"
+        let (rank, worldSize) = (settings["rank"].flatMap { Int($0) } ?? 0, settings["world size"].flatMap { Int($0) } ?? 1)
+        let lastShare = dropLast ? 0 : DistributedBatchSampler<SequentialSampler>.share(of: rest, rank: rank, worldSize: worldSize).count
+        return LoaderState(epoch: epoch, batches: full + (rest > 0 && !dropLast ? 1 : 0), samples: full * (global / worldSize) + lastShare,
+                           settings: settings)
     }
 
     /// Samples in a full global batch: a distributed loader's "global batch size", a single
