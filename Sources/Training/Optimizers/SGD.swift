@@ -59,10 +59,14 @@ public final class SGD: Optimizer {
                     momentumBuffers[index].withUnsafeMutableBufferPointer { b in
                         let b = b.baseAddress!
                         ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                            // Every value read before anything is written, so that the compiler
+                            // need not reload p[i] after the store to b[i] and can vectorise.
                             for i in range {
-                                let d = g[i] + decay * p[i]
-                                b[i] = first ? d : mu * b[i] + (1 - damp) * d
-                                p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
+                                let (value, gradient, buffer) = (p[i], g[i], b[i])
+                                let d = gradient + decay * value
+                                let velocity = first ? d : mu * buffer + (1 - damp) * d
+                                b[i] = velocity
+                                p[i] = value - lr * (nesterov ? d + mu * velocity : velocity)
                             }
                         }
                     }
