@@ -169,34 +169,74 @@ final class BatchTrace {
     }
 }
 
+/// Where a resumed run's training loader starts.
+enum ResumePlacement {
+    /// At a position of the loader as it is.
+    case state(LoaderState)
+    /// Between two of its batches: epoch `epoch` continues from sample `start` of the epoch's order
+    /// (`ContinuedEpochBatches`).
+    case between(epoch: Int, start: Int)
+}
+
+/// The training batches of a run resumed mid-epoch on a batching whose global batches do not start
+/// at the checkpoint's sample: that epoch continues from sample `start` of its order, cut into
+/// global batches from there (each rank taking its share of each, as `DistributedBatchSampler`
+/// does); every other epoch is `base`'s.
+struct ContinuedEpochBatches: BatchSampling {
+    let base: any BatchSampling
+    let order: RandomSampler
+    let globalBatchSize: Int
+    /// This rank, when distributed.
+    let process: ProcessRank?
+    let epoch: Int
+    let start: Int
+
+    /// `base`'s count: the continued epoch has no more batches than a whole one.
+    var count: Int { base.count }
+
+    func batches(epoch: Int) -> [[Int]] {
+        guard epoch == self.epoch else { return base.batches(epoch: epoch) }
+        let rest = order.indices(epoch: epoch).dropFirst(start)
+        return stride(from: rest.startIndex, to: rest.endIndex, by: globalBatchSize).map { from in
+            let global = rest[from..<min(from + globalBatchSize, rest.endIndex)]
+            guard let process else { return Array(global) }
+            let share = DistributedBatchSampler<SequentialSampler>.share(of: global.count, rank: process.rank, worldSize: process.worldSize)
+            return Array(global.dropFirst(share.lowerBound).prefix(share.count))
+        }
+    }
+
+    var orderSettings: [String: String] {
+        base.orderSettings.merging(["continued epoch": "\(epoch)", "continued from sample": "\(start)"]) { $1 }
+    }
+}
+
 extension LoaderState {
     /// The settings that batch an epoch's order, which another world size or batch size changes;
     /// the rest (the sampler, its seed, the dataset's size) must stay for a resume.
-    static let batchingSettings: Set<String> = ["batch sampler", "batch size", "global batch size", "rank", "world size"]
+    static let batchingSettings: Set<String> = [
+        "batch sampler", "batch size", "global batch size", "rank", "world size", "continued epoch", "continued from sample",
+    ]
 
-    /// This state moved to a loader with `settings` that draws the same order but batches it
-    /// differently (another rank, world size or batch size): at the same global sample position,
-    /// the samples of the epoch's order delivered over all ranks, so that none is repeated or
-    /// skipped. A state of another order is returned as it is, for `restore` to name what differs.
-    /// - Throws: `LoaderError(.unsupported)` when the position falls inside one of the new global
-    ///   batches, naming both world sizes.
-    func continued(by settings: [String: String]) throws -> LoaderState {
+    /// Where a loader with `settings`, which draws the same order but may batch it differently
+    /// (another rank, world size or batch size), continues this state: at the same global sample
+    /// position, the samples of the epoch's order delivered over all ranks, so that none is
+    /// repeated or skipped. A state of another order is placed as it is, for `restore` to name
+    /// what differs.
+    func placed(on settings: [String: String]) -> ResumePlacement {
         let order = self.settings.filter { !Self.batchingSettings.contains($0.key) }
         guard order == settings.filter({ !Self.batchingSettings.contains($0.key) }),
               let savedGlobal = Self.globalBatchSize(self.settings), let global = Self.globalBatchSize(settings),
               let perRank = settings["batch size"].flatMap({ Int($0) })
-        else { return self }
-        // Every batch before a position is a full global batch: only an epoch's last may be short.
-        let position = batches * savedGlobal
+        else { return .state(self) }
+        // Every batch before a position is a full global batch (only an epoch's last may be
+        // short), counted from where a continued epoch started.
+        let continuedFrom = self.settings["continued epoch"] == "\(epoch)" ? self.settings["continued from sample"].flatMap { Int($0) } ?? 0 : 0
+        let position = continuedFrom + batches * savedGlobal
         if let count = settings["count"].flatMap({ Int($0) }), position >= count {
-            return endOfEpoch(count: count, globalBatch: global, settings: settings)
+            return .state(endOfEpoch(count: count, globalBatch: global, settings: settings))
         }
-        guard position % global == 0 else {
-            throw LoaderError(.unsupported, "the checkpoint is at sample \(position) of epoch \(epoch) (\(batches) global batches of \(savedGlobal) "
-                + "on world size \(self.settings["world size"] ?? "1")); global batches of \(global) on world size \(settings["world size"] ?? "1") "
-                + "cannot continue from there: resume on world size \(self.settings["world size"] ?? "1"), or on one whose global batch divides \(position)")
-        }
-        return LoaderState(epoch: epoch, batches: position / global, samples: position / global * perRank, settings: settings)
+        guard position % global == 0 else { return .between(epoch: epoch, start: position) }
+        return .state(LoaderState(epoch: epoch, batches: position / global, samples: position / global * perRank, settings: settings))
     }
 
     /// The state after the last batch of this epoch of `count` samples, batched by `settings`: a

@@ -154,7 +154,7 @@ final class CheckpointWriter: @unchecked Sendable {
         let start = ContinuousClock.now
         try finish()
         // Every rank delivers the same number of batches, all full but an epoch's last, so rank 0's
-        // loader state places every rank (`LoaderState.continued(by:)`).
+        // loader state places every rank (`LoaderState.placed(on:)`).
         var snapshot = trainer.checkpoint(
             completedEpochs: completedEpochs, loaderState: try JSONEncoder().encode(loader.state), metadata: metadata)
         if let distributed {

@@ -412,11 +412,29 @@ struct TrainCommand: AsyncParsableCommand {
         // rank takes its slice of the global batches of the order one process draws.
         let loaderTimeout = try BenchCommand.loaderTimeout(seconds: timeout)
         let order = RandomSampler(count: data.train.count, seed: seed)
-        let trainBatches: any BatchSampling = distributed.map {
-            DistributedBatchSampler(order, batchSize: batchSize, dropLast: false, process: $0.group.processRank)
+        let process = distributed?.group.processRank
+        var trainBatches: any BatchSampling = process.map {
+            DistributedBatchSampler(order, batchSize: batchSize, dropLast: false, process: $0)
         } ?? BatchSampler(order, batchSize: batchSize, dropLast: false)
-        let trainLoader = DataLoader(data.normalized(try PreparedData.augmented(data.train, bySpec: augment, seed: seed)),
-                                     batchSampler: trainBatches, workers: workers, prefetch: 2, timeout: loaderTimeout)
+        let augmented = data.normalized(try PreparedData.augmented(data.train, bySpec: augment, seed: seed))
+        func makeTrainLoader(_ batches: any BatchSampling) -> DataLoader<AnyDataset<Example>> {
+            DataLoader(augmented, batchSampler: batches, workers: workers, prefetch: 2, timeout: loaderTimeout)
+        }
+        var trainLoader = makeTrainLoader(trainBatches)
+        // Resumed with another world size or batch size, the checkpoint's epoch continues at the
+        // same sample of its order, between two of the new batches if need be.
+        var resumedState: LoaderState?
+        if let checkpoint {
+            switch try JSONDecoder().decode(LoaderState.self, from: checkpoint.loaderState).placed(on: trainLoader.settings) {
+            case .state(let state):
+                resumedState = state
+            case .between(let epoch, let start):
+                trainBatches = ContinuedEpochBatches(base: trainBatches, order: order, globalBatchSize: batchSize * (process?.worldSize ?? 1),
+                                                     process: process, epoch: epoch, start: start)
+                trainLoader = makeTrainLoader(trainBatches)
+                resumedState = LoaderState(epoch: epoch, batches: 0, samples: 0, settings: trainLoader.settings)
+            }
+        }
         // A classifier's measurements add up over ranks, so each rank measures its slice.
         let measuringRank = task == .classification ? distributed?.group.processRank : nil
         func loader(_ split: PreparedData.Split?) -> DataLoader<AnyDataset<Example>>? {
@@ -464,11 +482,8 @@ struct TrainCommand: AsyncParsableCommand {
         var curve = LossCurve()
         var completed: [EpochReport] = []
         var resumedProgress: EpochProgress?
-        if let checkpoint {
+        if let checkpoint, let state = resumedState {
             try trainer.restore(from: checkpoint)
-            let saved = try JSONDecoder().decode(LoaderState.self, from: checkpoint.loaderState)
-            // Another rank, world size or batch size continues the epoch at the same sample.
-            let state = try saved.continued(by: trainLoader.settings)
             try trainLoader.restore(state)
             completed = checkpoint.completedEpochs
             for report in completed { curve.record(report) }
