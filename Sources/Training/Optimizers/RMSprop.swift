@@ -49,28 +49,37 @@ public final class RMSprop: Optimizer {
     }
 
     public func step() {
-        let (lr, alpha, eps, decay, mu) = (learningRate, alpha, epsilon, weightDecay, momentum)
+        let (lr, alpha, eps, decay, mu, centered) = (learningRate, alpha, epsilon, weightDecay, momentum, centered)
         if mu > 0 && momentumBuffers.isEmpty { momentumBuffers = parameters.map { [Float](repeating: 0, count: $0.value.count) } }
+        // A buffer the settings leave unused is an empty array, never read.
+        func buffer(_ buffers: inout [[Float]], _ index: Int, _ body: (UnsafeMutablePointer<Float>?) -> Void) {
+            guard index < buffers.count else { return body(nil) }
+            buffers[index].withUnsafeMutableBufferPointer { body($0.baseAddress) }
+        }
         for (index, parameter) in parameters.enumerated() {
             parameter.gradient.scalars.withUnsafeBufferPointer { g in
                 parameter.value.scalars.withUnsafeMutableBufferPointer { p in
                     squareAverages[index].withUnsafeMutableBufferPointer { s in
-                        for i in 0..<p.count {
-                            // Fused multiply-adds where PyTorch's kernels use them: with weight decay
-                            // the sum may cancel, and the rounding then shows.
-                            let gradient = g[i].addingProduct(decay, p[i])
-                            s[i] = alpha * s[i] + (1 - alpha) * gradient * gradient
-                            var meanSquare = s[i]
-                            if centered {
-                                gradientAverages[index][i] += (gradient - gradientAverages[index][i]) * (1 - alpha)
-                                meanSquare -= gradientAverages[index][i] * gradientAverages[index][i]
-                            }
-                            let denominator = meanSquare.squareRoot() + eps
-                            if mu > 0 {
-                                momentumBuffers[index][i] = mu * momentumBuffers[index][i] + gradient / denominator
-                                p[i] = p[i].addingProduct(-lr, momentumBuffers[index][i])
-                            } else {
-                                p[i] -= lr * (gradient / denominator)
+                        buffer(&gradientAverages, index) { averages in
+                            buffer(&momentumBuffers, index) { velocities in
+                                for i in 0..<p.count {
+                                    // Fused multiply-adds where PyTorch's kernels use them: with weight
+                                    // decay the sum may cancel, and the rounding then shows.
+                                    let gradient = g[i].addingProduct(decay, p[i])
+                                    s[i] = alpha * s[i] + (1 - alpha) * gradient * gradient
+                                    var meanSquare = s[i]
+                                    if centered, let averages {
+                                        averages[i] += (gradient - averages[i]) * (1 - alpha)
+                                        meanSquare -= averages[i] * averages[i]
+                                    }
+                                    let denominator = meanSquare.squareRoot() + eps
+                                    if mu > 0, let velocities {
+                                        velocities[i] = mu * velocities[i] + gradient / denominator
+                                        p[i] = p[i].addingProduct(-lr, velocities[i])
+                                    } else {
+                                        p[i] -= lr * (gradient / denominator)
+                                    }
+                                }
                             }
                         }
                     }
