@@ -62,22 +62,25 @@ public final class RMSprop: Optimizer {
                     squareAverages[index].withUnsafeMutableBufferPointer { s in
                         buffer(&gradientAverages, index) { averages in
                             buffer(&momentumBuffers, index) { velocities in
-                                for i in 0..<p.count {
-                                    // Fused multiply-adds where PyTorch's kernels use them: with weight
-                                    // decay the sum may cancel, and the rounding then shows.
-                                    let gradient = g[i].addingProduct(decay, p[i])
-                                    s[i] = alpha * s[i] + (1 - alpha) * gradient * gradient
-                                    var meanSquare = s[i]
-                                    if centered, let averages {
-                                        averages[i] += (gradient - averages[i]) * (1 - alpha)
-                                        meanSquare -= averages[i] * averages[i]
-                                    }
-                                    let denominator = meanSquare.squareRoot() + eps
-                                    if mu > 0, let velocities {
-                                        velocities[i] = mu * velocities[i] + gradient / denominator
-                                        p[i] = p[i].addingProduct(-lr, velocities[i])
-                                    } else {
-                                        p[i] -= lr * (gradient / denominator)
+                                let (p, g, s, count) = (p.baseAddress!, g.baseAddress!, s.baseAddress!, p.count)
+                                ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                                    for i in range {
+                                        // Fused multiply-adds where PyTorch's kernels use them: with
+                                        // weight decay the sum may cancel, and the rounding then shows.
+                                        let gradient = g[i].addingProduct(decay, p[i])
+                                        s[i] = alpha * s[i] + (1 - alpha) * gradient * gradient
+                                        var meanSquare = s[i]
+                                        if centered, let averages {
+                                            averages[i] += (gradient - averages[i]) * (1 - alpha)
+                                            meanSquare -= averages[i] * averages[i]
+                                        }
+                                        let denominator = meanSquare.squareRoot() + eps
+                                        if mu > 0, let velocities {
+                                            velocities[i] = mu * velocities[i] + gradient / denominator
+                                            p[i] = p[i].addingProduct(-lr, velocities[i])
+                                        } else {
+                                            p[i] -= lr * (gradient / denominator)
+                                        }
                                     }
                                 }
                             }
