@@ -50,12 +50,15 @@ public final class Adadelta: Optimizer {
                 parameter.value.scalars.withUnsafeMutableBufferPointer { p in
                     squareAverages[index].withUnsafeMutableBufferPointer { s in
                         updateAverages[index].withUnsafeMutableBufferPointer { u in
-                            for i in 0..<p.count {
-                                let gradient = g[i] + decay * p[i]
-                                s[i] = rho * s[i] + (1 - rho) * gradient * gradient
-                                let delta = (u[i] + eps).squareRoot() / (s[i] + eps).squareRoot() * gradient
-                                u[i] = rho * u[i] + (1 - rho) * delta * delta
-                                p[i] -= lr * delta
+                            let (p, g, s, u, count) = (p.baseAddress!, g.baseAddress!, s.baseAddress!, u.baseAddress!, p.count)
+                            ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                                for i in range {
+                                    let gradient = g[i] + decay * p[i]
+                                    s[i] = rho * s[i] + (1 - rho) * gradient * gradient
+                                    let delta = (u[i] + eps).squareRoot() / (s[i] + eps).squareRoot() * gradient
+                                    u[i] = rho * u[i] + (1 - rho) * delta * delta
+                                    p[i] -= lr * delta
+                                }
                             }
                         }
                     }
