@@ -274,9 +274,12 @@ struct TrainCommand: AsyncParsableCommand {
             try await command.execute(resumingFrom: checkpoint, distributed: distributed)
             try distributed?.group.finalize()
         } catch let stop as DistributedTraining.StoppedTogether {
-            // Every rank found the same fault, and stops on its own.
+            // Every rank found the same fault, and stops on its own: each says why, then waits
+            // for the others to have said it, since mpirun ends the job at the first exit.
+            let failure = reportFailure(of: "train", stop.error)
+            try? distributed?.group.barrier()
             try? distributed?.group.finalize()
-            throw reportFailure(of: "train", stop.error)
+            throw failure
         } catch {
             if let distributed { distributed.abort(error) }
             throw reportFailure(of: "train", error)
