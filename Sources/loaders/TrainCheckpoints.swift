@@ -153,14 +153,14 @@ final class CheckpointWriter: @unchecked Sendable {
     func write(completedEpochs: [EpochReport]) throws {
         let start = ContinuousClock.now
         try finish()
-        // Every rank delivers the same number of batches, all full but an epoch's last, so rank 0's
+        // Every rank joins in summing the epoch's progress; only rank 0 snapshots and writes, since
+        // every rank delivers the same number of batches, all full but an epoch's last, so rank 0's
         // loader state places every rank (`LoaderState.placed(on:)`).
+        let progress = try trainer.epochInProgress.map { try distributed?.global($0) ?? $0 }
+        guard distributed?.isLeader ?? true else { return }
         var snapshot = trainer.checkpoint(
             completedEpochs: completedEpochs, loaderState: try JSONEncoder().encode(loader.state), metadata: metadata)
-        if let distributed {
-            snapshot.epochInProgress = try snapshot.epochInProgress.map { try distributed.global($0) }
-            guard distributed.isLeader else { return }
-        }
+        snapshot.epochInProgress = progress
         let checkpoint = snapshot
         queue.async { [self] in
             let writeStart = ContinuousClock.now
