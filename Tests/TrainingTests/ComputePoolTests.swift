@@ -18,6 +18,18 @@ import Testing
         #expect(counts == [2_000, 2_000])
     }
 
+    /// `parallelTasks` runs every task exactly once, for counts that do and do not divide among
+    /// the threads' home ranges.
+    @Test func everyTaskRunsOnce() {
+        for tasks in [0, 1, 2, 3, 7, 64, 1_001] {
+            let runs = Mutex([Int](repeating: 0, count: tasks))
+            for _ in 0..<50 {
+                ComputeThreads.parallelTasks(tasks) { _, task in runs.withLock { $0[task] += 1 } }
+            }
+            #expect(runs.withLock { $0 } == [Int](repeating: 50, count: tasks), "\(tasks) tasks")
+        }
+    }
+
     /// Fewer parts than threads leave the extra helper idle.
     @Test func fewerPartsThanThreads() {
         let pool = ComputePool(helpers: 3)

@@ -27,6 +27,8 @@ public final class Linear: Layer {
     private var inputGradient = Tensor<Float>.empty
     private var ownGradient = Tensor<Float>.empty
     private var savedInput: Tensor<Float>?
+    /// The weight-gradient sums of all threads but the first, when the backward pass splits rows.
+    private var partials: [Float] = []
 
     /// A layer with PyTorch's default initialisation drawn from `generator`.
     /// - Precondition: both sizes are positive.
@@ -78,7 +80,7 @@ public final class Linear: Layer {
         guard let input = savedInput else { preconditionFailure("Linear.backward needs a training-mode forward first") }
         require(outputGradient.shape == output.shape, "Linear gradient \(outputGradient.shape) for output \(output.shape)")
         let batch = input.shape[0]
-        let (n, k) = (outputFeatures, inputFeatures)
+        let n = outputFeatures
         // The gradient is kept in the layer's own buffer (masked when ReLU is fused), small at
         // [batch, out], so `writeInputGradient` can use it after this pass returns.
         ownGradient.reuse(shape: output.shape)
@@ -105,18 +107,12 @@ public final class Linear: Layer {
                 weight.value.scalars.withUnsafeBufferPointer { w in
                     weight.gradient.scalars.withUnsafeMutableBufferPointer { dw in
                         inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
-                            ComputeThreads.parallelChunks(k, minimumChunk: 256) { _, columns in
-                                let c0 = columns.lowerBound
-                                BLAS.gemm(.transposed, .plain, m: n, n: columns.count, k: batch,
-                                          a: dy.baseAddress!, lda: n, b: x.baseAddress! + c0, ldb: k,
-                                          beta: 1, c: dw.baseAddress! + c0, ldc: k)
-                                if wantsInput {
-                                    // Zeroing first and accumulating (beta 1) is faster than OpenBLAS's own beta-0 pass.
-                                    for row in 0..<batch { (dx.baseAddress! + row * k + c0).update(repeating: 0, count: columns.count) }
-                                    BLAS.gemm(.plain, .plain, m: batch, n: columns.count, k: n,
-                                              a: dy.baseAddress!, lda: n, b: w.baseAddress! + c0, ldb: k,
-                                              beta: 1, c: dx.baseAddress! + c0, ldc: k)
-                                }
+                            if splitsRows(batch: batch) {
+                                backwardByRows(batch: batch, dy: dy.baseAddress!, x: x.baseAddress!, w: w.baseAddress!,
+                                               dw: dw.baseAddress!, dx: wantsInput ? dx.baseAddress! : nil)
+                            } else {
+                                backwardByColumns(batch: batch, dy: dy.baseAddress!, x: x.baseAddress!, w: w.baseAddress!,
+                                                  dw: dw.baseAddress!, dx: wantsInput ? dx.baseAddress! : nil)
                             }
                         }
                     }
@@ -125,6 +121,74 @@ public final class Linear: Layer {
         }
         savedInput = nil
         return wantsInput ? inputGradient : .empty
+    }
+
+    /// Whether the backward pass splits the batch rather than the weight's columns across the
+    /// threads: when the input outweighs the weight (fewer outputs than samples) and the layer is
+    /// wide. Each thread then reads only the samples it produced in the forward pass, which on a
+    /// machine whose cores share data slowly costs far less than reading every sample's columns,
+    /// at the price of one weight-sized partial sum per extra thread.
+    private func splitsRows(batch: Int) -> Bool {
+        outputFeatures < batch && inputFeatures >= 1024 && ComputeThreads.partCount(batch, minimumChunk: Self.rowChunk) > 1
+    }
+
+    /// The fewest samples a thread takes in a split by rows.
+    private static let rowChunk = 8
+
+    /// The weight gradient summed over each thread's samples: the first thread's straight into
+    /// `dw`, the others' into `partials`, then added in thread order, each thread adding the
+    /// range the optimizer's step will give it.
+    private func backwardByRows(
+        batch: Int, dy: UnsafePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+        dw: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
+    ) {
+        let (n, k) = (outputFeatures, inputFeatures)
+        let parts = ComputeThreads.partCount(batch, minimumChunk: Self.rowChunk)
+        if partials.count < (parts - 1) * n * k { partials = [Float](repeating: 0, count: (parts - 1) * n * k) }
+        partials.withUnsafeMutableBufferPointer { partials in
+            ComputeThreads.parallelChunks(batch, minimumChunk: Self.rowChunk) { part, rows in
+                let sum = part == 0 ? dw : partials.baseAddress! + (part - 1) * n * k
+                // Zeroing first and accumulating (beta 1) is faster than OpenBLAS's own beta-0 pass.
+                if part > 0 { sum.update(repeating: 0, count: n * k) }
+                BLAS.gemm(.transposed, .plain, m: n, n: k, k: rows.count,
+                          a: dy + rows.lowerBound * n, lda: n, b: x + rows.lowerBound * k, ldb: k,
+                          beta: 1, c: sum, ldc: k)
+                if let dx {
+                    let target = dx + rows.lowerBound * k
+                    target.update(repeating: 0, count: rows.count * k)
+                    BLAS.gemm(.plain, .plain, m: rows.count, n: k, k: n, a: dy + rows.lowerBound * n, lda: n,
+                              b: w, ldb: k, beta: 1, c: target, ldc: k)
+                }
+            }
+            ComputeThreads.parallelChunks(n * k, minimumChunk: ComputeThreads.parameterChunk) { _, range in
+                for part in 1..<parts {
+                    Kernels.add(partials.baseAddress! + (part - 1) * n * k + range.lowerBound,
+                                to: dw + range.lowerBound, count: range.count)
+                }
+            }
+        }
+    }
+
+    /// The weight gradient and input gradient, each thread taking a range of the weight's columns
+    /// over the whole batch.
+    private func backwardByColumns(
+        batch: Int, dy: UnsafePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+        dw: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
+    ) {
+        let (n, k) = (outputFeatures, inputFeatures)
+        ComputeThreads.parallelChunks(k, minimumChunk: 256) { _, columns in
+            let c0 = columns.lowerBound
+            BLAS.gemm(.transposed, .plain, m: n, n: columns.count, k: batch,
+                      a: dy, lda: n, b: x + c0, ldb: k,
+                      beta: 1, c: dw + c0, ldc: k)
+            if let dx {
+                // Zeroing first and accumulating (beta 1) is faster than OpenBLAS's own beta-0 pass.
+                for row in 0..<batch { (dx + row * k + c0).update(repeating: 0, count: columns.count) }
+                BLAS.gemm(.plain, .plain, m: batch, n: columns.count, k: n,
+                          a: dy, lda: n, b: w + c0, ldb: k,
+                          beta: 1, c: dx + c0, ldc: k)
+            }
+        }
     }
 
     /// Writes rows `rows` of the input gradient (`gradient · weight`, for the latest `backward`)

@@ -51,7 +51,7 @@ public final class Adadelta: Optimizer {
                     squareAverages[index].withUnsafeMutableBufferPointer { s in
                         updateAverages[index].withUnsafeMutableBufferPointer { u in
                             let (p, g, s, u, count) = (p.baseAddress!, g.baseAddress!, s.baseAddress!, u.baseAddress!, p.count)
-                            ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                            ComputeThreads.parallelChunks(count, minimumChunk: ComputeThreads.parameterChunk) { _, range in
                                 for i in range {
                                     let gradient = g[i] + decay * p[i]
                                     s[i] = rho * s[i] + (1 - rho) * gradient * gradient

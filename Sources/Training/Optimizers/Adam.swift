@@ -69,7 +69,7 @@ public final class Adam: Optimizer {
                 parameter.value.scalars.withUnsafeMutableBufferPointer { p in
                     firstMoments[index].withUnsafeMutableBufferPointer { m in
                         secondMoments[index].withUnsafeMutableBufferPointer { v in
-                            ComputeThreads.parallelChunks(p.count, minimumChunk: 32_768) { _, range in
+                            ComputeThreads.parallelChunks(p.count, minimumChunk: ComputeThreads.parameterChunk) { _, range in
                                 Self.update(
                                     range, p: p.baseAddress!, g: g.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
                                     constants: (beta1, beta2, eps, stepSize, correction2Root, coupledDecay, shrink))

@@ -63,7 +63,7 @@ public final class RMSprop: Optimizer {
                         buffer(&gradientAverages, index) { averages in
                             buffer(&momentumBuffers, index) { velocities in
                                 let (p, g, s, count) = (p.baseAddress!, g.baseAddress!, s.baseAddress!, p.count)
-                                ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                                ComputeThreads.parallelChunks(count, minimumChunk: ComputeThreads.parameterChunk) { _, range in
                                     for i in range {
                                         // Fused multiply-adds where PyTorch's kernels use them: with
                                         // weight decay the sum may cancel, and the rounding then shows.

@@ -51,14 +51,14 @@ public final class SGD: Optimizer {
                 parameter.value.scalars.withUnsafeMutableBufferPointer { p in
                     let (p, g, count) = (p.baseAddress!, g.baseAddress!, p.count)
                     if mu == 0 {
-                        ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                        ComputeThreads.parallelChunks(count, minimumChunk: ComputeThreads.parameterChunk) { _, range in
                             for i in range { p[i] -= lr * (g[i] + decay * p[i]) }
                         }
                         return
                     }
                     momentumBuffers[index].withUnsafeMutableBufferPointer { b in
                         let b = b.baseAddress!
-                        ComputeThreads.parallelChunks(count, minimumChunk: 32_768) { _, range in
+                        ComputeThreads.parallelChunks(count, minimumChunk: ComputeThreads.parameterChunk) { _, range in
                             // Every value read before anything is written, so that the compiler
                             // need not reload p[i] after the store to b[i] and can vectorise.
                             for i in range {
