@@ -27,7 +27,7 @@ public final class Linear: Layer {
     private var inputGradient = Tensor<Float>.empty
     private var ownGradient = Tensor<Float>.empty
     private var savedInput: Tensor<Float>?
-    /// The weight-gradient sums of all threads but the first, when the backward pass splits rows.
+    /// Each thread's weight-gradient sum, when the backward pass splits rows.
     private var partials: [Float] = []
 
     /// A layer with PyTorch's default initialisation drawn from `generator`.
@@ -135,25 +135,24 @@ public final class Linear: Layer {
     /// The fewest samples a thread takes in a split by rows.
     private static let rowChunk = 8
 
-    /// The weight gradient summed over each thread's samples: the first thread's straight into
-    /// `dw`, the others' into `partials`, then added in thread order, each thread adding the
-    /// range the optimizer's step will give it.
+    /// The weight gradient summed over each thread's samples into its own partial sum, then the
+    /// partial sums added to `dw` in thread order, each thread adding the range that zeroing the
+    /// gradient and the optimizer's step give it, so that no thread writes what another just read.
     private func backwardByRows(
         batch: Int, dy: UnsafePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
         dw: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>?
     ) {
         let (n, k) = (outputFeatures, inputFeatures)
         let parts = ComputeThreads.partCount(batch, minimumChunk: Self.rowChunk)
-        if partials.count < (parts - 1) * n * k { partials = [Float](repeating: 0, count: (parts - 1) * n * k) }
+        if partials.count < parts * n * k { partials = [Float](repeating: 0, count: parts * n * k) }
         partials.withUnsafeMutableBufferPointer { partials in
             ComputeThreads.parallelChunks(batch, minimumChunk: Self.rowChunk) { part, rows in
-                let sum = part == 0 ? dw : partials.baseAddress! + (part - 1) * n * k
-                // Zeroing first and accumulating (beta 1) is faster than OpenBLAS's own beta-0 pass.
-                if part > 0 { sum.update(repeating: 0, count: n * k) }
+                let sum = partials.baseAddress! + part * n * k
                 BLAS.gemm(.transposed, .plain, m: n, n: k, k: rows.count,
                           a: dy + rows.lowerBound * n, lda: n, b: x + rows.lowerBound * k, ldb: k,
-                          beta: 1, c: sum, ldc: k)
+                          beta: 0, c: sum, ldc: k)
                 if let dx {
+                    // Zeroing first and accumulating (beta 1) is faster than OpenBLAS's own beta-0 pass.
                     let target = dx + rows.lowerBound * k
                     target.update(repeating: 0, count: rows.count * k)
                     BLAS.gemm(.plain, .plain, m: rows.count, n: k, k: n, a: dy + rows.lowerBound * n, lda: n,
@@ -161,8 +160,8 @@ public final class Linear: Layer {
                 }
             }
             ComputeThreads.parallelChunks(n * k, minimumChunk: ComputeThreads.parameterChunk) { _, range in
-                for part in 1..<parts {
-                    Kernels.add(partials.baseAddress! + (part - 1) * n * k + range.lowerBound,
+                for part in 0..<parts {
+                    Kernels.add(partials.baseAddress! + part * n * k + range.lowerBound,
                                 to: dw + range.lowerBound, count: range.count)
                 }
             }

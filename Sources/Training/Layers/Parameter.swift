@@ -24,7 +24,14 @@ public final class Parameter {
     public var shape: [Int] { value.shape }
 
     /// Sets every gradient element to zero, keeping the storage.
+    ///
+    /// Each compute thread zeroes the range an optimizer's step gives it, so no thread writes
+    /// memory another has just read (on some machines far slower than the writes themselves).
     public func zeroGradient() {
-        gradient.scalars.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        gradient.scalars.withUnsafeMutableBufferPointer { gradient in
+            ComputeThreads.parallelChunks(gradient.count, minimumChunk: ComputeThreads.parameterChunk) { _, range in
+                (gradient.baseAddress! + range.lowerBound).update(repeating: 0, count: range.count)
+            }
+        }
     }
 }
