@@ -48,6 +48,13 @@ static double product(const char *what, int ta, int tb, int m, int n, int k, int
 int main(void) {
     openblas_set_num_threads(1);
     double total;
+    printf("seed CNN, as trained (linear split by the batch across two threads)\n");
+    total = product("conv forward", 0, 0, 32, 676, 9, 64, 1)
+          + product("conv weight gradient", 0, 1, 32, 9, 676, 64, 1)
+          + product("linear forward, half batch", 0, 1, 32, 10, 21632, 2, 0)
+          + product("linear weight gradient, half batch", 1, 0, 10, 21632, 32, 2, 0)
+          + product("linear input gradient, 8 images", 0, 0, 8, 21632, 10, 8, 1);
+    printf("  step total %.2f ms on one thread\n", total);
     printf("examples net, per image (as trained)\n");
     total = product("conv1 forward", 0, 0, 32, 676, 9, 64, 1)
           + product("conv1 weight gradient", 0, 1, 32, 9, 676, 64, 1)

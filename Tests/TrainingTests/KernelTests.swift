@@ -8,6 +8,8 @@ import Testing
     static let geometries: [Im2col.Geometry] = [
         .init(channels: 1, height: 28, width: 28, kernelSize: 5, stride: 1, padding: 2),
         .init(channels: 3, height: 7, width: 9, kernelSize: 3, stride: 1, padding: 0),
+        .init(channels: 6, height: 14, width: 14, kernelSize: 5, stride: 1, padding: 0),
+        .init(channels: 2, height: 12, width: 26, kernelSize: 3, stride: 1, padding: 0),
         .init(channels: 2, height: 11, width: 5, kernelSize: 3, stride: 2, padding: 1),
         .init(channels: 2, height: 9, width: 10, kernelSize: 4, stride: 3, padding: 2),
         .init(channels: 1, height: 3, width: 4, kernelSize: 5, stride: 1, padding: 3),
