@@ -3,8 +3,10 @@ import Loaders
 /// A fully connected layer `y = x · weightᵀ + bias` over `[batch, inputFeatures]`, like
 /// PyTorch's `nn.Linear` (weight stored `[outputFeatures, inputFeatures]`).
 ///
-/// The backward pass splits the weight's columns across `ComputeThreads`, so a wide layer's
-/// weight gradient and input gradient are each computed in one pass over the input. Inside a
+/// The forward pass splits the batch across `ComputeThreads`. The backward pass splits the batch
+/// too when the input outweighs the weight (a wide layer with fewer outputs than samples), so each
+/// thread reads only the samples it produced, and otherwise the weight's columns, so the weight
+/// gradient and input gradient are each computed in one pass over the input. Inside a
 /// `Sequential`, a following `ReLU` is fused.
 ///
 /// ```swift
@@ -127,7 +129,7 @@ public final class Linear: Layer {
     /// threads: when the input outweighs the weight (fewer outputs than samples) and the layer is
     /// wide. Each thread then reads only the samples it produced in the forward pass, which on a
     /// machine whose cores share data slowly costs far less than reading every sample's columns,
-    /// at the price of one weight-sized partial sum per extra thread.
+    /// at the price of a weight-sized partial sum per thread.
     private func splitsRows(batch: Int) -> Bool {
         outputFeatures < batch && inputFeatures >= 1024 && ComputeThreads.partCount(batch, minimumChunk: Self.rowChunk) > 1
     }
