@@ -2,8 +2,9 @@ import Loaders
 import Testing
 @testable import Training
 
-/// `Linear`'s backward pass gives the same gradients whichever way it splits the work: by the
-/// batch's rows (a wide layer with fewer outputs than samples) or by the weight's columns.
+/// `Linear` gives the same outputs and gradients whichever way it splits and orients the work: by
+/// the batch's rows (a wide layer with fewer outputs than samples) or by the weight's columns, and
+/// the forward product as x · Wᵀ or, for few outputs, W · xᵀ.
 @Suite struct LinearSplitTests {
     /// Gradients summed in double precision, one product at a time.
     static func reference(input x: Tensor<Float>, weight w: Tensor<Float>, outputGradient dy: Tensor<Float>)
@@ -38,16 +39,23 @@ import Testing
         let x = GradientCheck.random([batch, inputs], seed: 40)
         let dy = GradientCheck.random([batch, outputs], seed: 41)
         let expected = Self.reference(input: x, weight: layer.weight.value, outputGradient: dy)
-        var inputGradient = Tensor<Float>.empty
+        var output = Tensor<Float>.empty, inputGradient = Tensor<Float>.empty
         for _ in 0..<2 {
-            _ = layer.forward(x)
+            output = layer.forward(x)
             inputGradient = layer.backward(dy)
+        }
+        let expectedOutput = (0..<batch * outputs).map { index in
+            let (row, o) = (index / outputs, index % outputs)
+            return (0..<inputs).reduce(Double(layer.bias.value.scalars[o])) {
+                $0 + Double(x.scalars[row * inputs + $1]) * Double(layer.weight.value.scalars[o * inputs + $1])
+            }
         }
         /// The largest error relative to max(1, |expected|).
         func error(_ actual: [Float], _ expected: [Double], times: Double) -> Double {
             guard actual.count == expected.count else { return .infinity }
             return zip(actual, expected).map { abs(Double($0) - times * $1) / max(1, abs(times * $1)) }.max() ?? 0
         }
+        #expect(error(output.scalars, expectedOutput, times: 1) <= 1e-4)
         #expect(error(layer.weight.gradient.scalars, expected.weight, times: 2) <= 1e-4)
         #expect(error(layer.bias.gradient.scalars, expected.bias, times: 2) <= 1e-4)
         #expect(error(inputGradient.scalars, expected.input, times: 1) <= 1e-4)

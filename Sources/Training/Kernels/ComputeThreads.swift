@@ -93,7 +93,7 @@ public enum ComputeThreads {
 
     /// The fewest parameters a thread takes in an optimizer's step, and in the gradient sums that
     /// feed it, so both give each thread the same range of a parameter.
-    static let parameterChunk = 32_768
+    static let parameterChunk = 16_384
 
     /// The number of ranges `parallelChunks` uses for `count` elements.
     static func partCount(_ count: Int, minimumChunk: Int = 1) -> Int {

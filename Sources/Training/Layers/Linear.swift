@@ -65,9 +65,23 @@ public final class Linear: Layer {
                     output.scalars.withUnsafeMutableBufferPointer { y in
                         ComputeThreads.parallelChunks(batch, minimumChunk: 8) { _, rows in
                             let out = y.baseAddress! + rows.lowerBound * n
-                            BLAS.gemm(.plain, .transposed, m: rows.count, n: n, k: k,
-                                      a: x.baseAddress! + rows.lowerBound * k, lda: k, b: w.baseAddress!, ldb: k,
-                                      beta: 0, c: out, ldc: n)
+                            if n < rows.count {
+                                // Few outputs: OpenBLAS computes W · xᵀ faster than x · Wᵀ (0.61 against
+                                // 0.75 ms a step on one thread for the seed CNN's layer).
+                                withUnsafeTemporaryAllocation(of: Float.self, capacity: n * rows.count) { transposed in
+                                    let t = transposed.baseAddress!
+                                    BLAS.gemm(.plain, .transposed, m: n, n: rows.count, k: k,
+                                              a: w.baseAddress!, lda: k, b: x.baseAddress! + rows.lowerBound * k, ldb: k,
+                                              beta: 0, c: t, ldc: rows.count)
+                                    for row in 0..<rows.count {
+                                        for o in 0..<n { out[row * n + o] = t[o * rows.count + row] }
+                                    }
+                                }
+                            } else {
+                                BLAS.gemm(.plain, .transposed, m: rows.count, n: n, k: k,
+                                          a: x.baseAddress! + rows.lowerBound * k, lda: k, b: w.baseAddress!, ldb: k,
+                                          beta: 0, c: out, ldc: n)
+                            }
                             Kernels.addRowVector(b.baseAddress!, rows: rows.count, columns: n, to: out, relu: relu)
                         }
                     }
