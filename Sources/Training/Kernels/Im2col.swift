@@ -45,6 +45,23 @@ enum Im2col {
         }
     }
 
+    /// Calls `rows(image, column)` for every row of an unpadded stride-1 convolution's columns, in
+    /// order: line `oy` of the row, `outputWidth` floats at `column + oy · outputWidth`, is as many
+    /// consecutive floats of the image at `image + oy · width`.
+    @inline(__always)
+    private static func forEachRowOfWholeLines(_ g: Geometry, _ rows: (_ image: Int, _ column: Int) -> Void) {
+        let (k, h, w) = (g.kernelSize, g.height, g.width)
+        var column = 0
+        for c in 0..<g.channels {
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    rows((c * h + ky) * w + kx, column)
+                    column += g.outputPixels
+                }
+            }
+        }
+    }
+
     /// Writes `col[(c·k + ky)·k + kx][oy·Wo + ox] = image[c][oy·s − p + ky][ox·s − p + kx]`,
     /// zero where the patch overhangs the padded border.
     /// - Complexity: O(patchSize · outputPixels).
@@ -62,20 +79,13 @@ enum Im2col {
             }
             return
         }
-        var out = col
         if s == 1 && p == 0 {
-            // Every line lies inside the image: one copy each, with nothing to work out per line.
-            for c in 0..<g.channels {
-                for ky in 0..<k {
-                    for kx in 0..<k {
-                        let source = image + c * h * w + ky * w + kx
-                        for oy in 0..<oh { Kernels.copy(source + oy * w, to: out + oy * ow, count: ow) }
-                        out += oh * ow
-                    }
-                }
+            forEachRowOfWholeLines(g) { source, target in
+                for oy in 0..<oh { Kernels.copy(image + source + oy * w, to: col + target + oy * ow, count: ow) }
             }
             return
         }
+        var out = col
         for c in 0..<g.channels {
             let plane = image + c * h * w
             for ky in 0..<k {
@@ -118,20 +128,13 @@ enum Im2col {
             }
             return
         }
-        var source = col
         if s == 1 && p == 0 {
-            // As in `unfold`: every line lies inside the image.
-            for c in 0..<g.channels {
-                for ky in 0..<k {
-                    for kx in 0..<k {
-                        let target = image + c * h * w + ky * w + kx
-                        for oy in 0..<oh { Kernels.add(source + oy * ow, to: target + oy * w, count: ow) }
-                        source += oh * ow
-                    }
-                }
+            forEachRowOfWholeLines(g) { target, source in
+                for oy in 0..<oh { Kernels.add(col + source + oy * ow, to: image + target + oy * w, count: ow) }
             }
             return
         }
+        var source = col
         for c in 0..<g.channels {
             let plane = image + c * h * w
             for ky in 0..<k {
