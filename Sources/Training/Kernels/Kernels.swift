@@ -1,3 +1,7 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Element-wise loops of the training hot path, over raw pointers and 8-wide SIMD vectors.
 ///
 /// Floating-point sums are not reassociated by the compiler, so reductions keep eight running
@@ -13,6 +17,19 @@ enum Kernels {
     @inline(__always)
     static func store(_ vector: Vector, _ pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
+    }
+
+    /// The square root of each lane, correctly rounded like `Float.squareRoot()`.
+    ///
+    /// On Linux `Float.squareRoot()` keeps C's `errno` contract: a branch and a call to `sqrtf`
+    /// for negative input on every lane, which also stops the loop from being vectorised.
+    @inline(__always)
+    static func squareRoot(_ vector: Vector) -> Vector {
+        #if arch(x86_64)
+        Vector(lowHalf: SIMD4(_mm_sqrt_ps(vector.lowHalf)), highHalf: SIMD4(_mm_sqrt_ps(vector.highHalf)))
+        #else
+        vector.squareRoot()
+        #endif
     }
 
     /// `max(vector, 0)` lane by lane (the standard library's `pointwiseMax` is not inlined).

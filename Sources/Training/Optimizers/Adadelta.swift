@@ -52,18 +52,44 @@ public final class Adadelta: Optimizer {
                         updateAverages[index].withUnsafeMutableBufferPointer { u in
                             let (p, g, s, u, count) = (p.baseAddress!, g.baseAddress!, s.baseAddress!, u.baseAddress!, p.count)
                             ComputeThreads.parallelChunks(count, minimumChunk: ComputeThreads.parameterChunk) { _, range in
-                                for i in range {
-                                    let gradient = g[i] + decay * p[i]
-                                    s[i] = rho * s[i] + (1 - rho) * gradient * gradient
-                                    let delta = (u[i] + eps).squareRoot() / (s[i] + eps).squareRoot() * gradient
-                                    u[i] = rho * u[i] + (1 - rho) * delta * delta
-                                    p[i] -= lr * delta
-                                }
+                                Self.update(range, p: p, g: g, s: s, u: u, constants: (lr, rho, eps, decay))
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// One step over `range`, eight lanes at a time with the same operations in the same order
+    /// as the scalar tail, so the result does not depend on where a thread's range starts.
+    private static func update(
+        _ range: Range<Int>, p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+        s: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>,
+        constants: (learningRate: Float, rho: Float, epsilon: Float, decay: Float)
+    ) {
+        typealias Vector = Kernels.Vector
+        let (lr, rho, eps, decay) = constants
+        var i = range.lowerBound
+        let (r, fresh, e, d, l) = (Vector(repeating: rho), Vector(repeating: 1 - rho), Vector(repeating: eps), Vector(repeating: decay), Vector(repeating: lr))
+        while i + 8 <= range.upperBound {
+            let pv = Kernels.load(p + i)
+            let gradient = Kernels.load(g + i) + d * pv
+            let sv = r * Kernels.load(s + i) + fresh * gradient * gradient
+            let uv = Kernels.load(u + i)
+            let delta = Kernels.squareRoot(uv + e) / Kernels.squareRoot(sv + e) * gradient
+            Kernels.store(sv, s + i)
+            Kernels.store(r * uv + fresh * delta * delta, u + i)
+            Kernels.store(pv - l * delta, p + i)
+            i += 8
+        }
+        while i < range.upperBound {
+            let gradient = g[i] + decay * p[i]
+            s[i] = rho * s[i] + (1 - rho) * gradient * gradient
+            let delta = (u[i] + eps).squareRoot() / (s[i] + eps).squareRoot() * gradient
+            u[i] = rho * u[i] + (1 - rho) * delta * delta
+            p[i] -= lr * delta
+            i += 1
         }
     }
 

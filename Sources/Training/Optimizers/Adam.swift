@@ -109,7 +109,7 @@ public final class Adam: Optimizer {
             let vv = b2 * Kernels.load(v + i) + oneMinusBeta2 * gradient * gradient
             Kernels.store(mv, m + i)
             Kernels.store(vv, v + i)
-            Kernels.store(pv * k - s * (mv / (vv.squareRoot() * r + e)), p + i)
+            Kernels.store(pv * k - s * (mv / (Kernels.squareRoot(vv) * r + e)), p + i)
             i += 8
         }
         while i < range.upperBound { lane(i); i += 1 }
