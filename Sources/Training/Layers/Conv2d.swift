@@ -38,6 +38,10 @@ public final class Conv2d: Layer {
     private(set) var pool: MaxPool2d?
     /// With pooling fused, each pooled element's maximum as an index into its image's full output.
     private var argmax: [Int32] = []
+    /// The weights carried into Winograd's space for the latest pass that uses it, and each
+    /// thread's scratch for it.
+    private var winogradWeights: [Float] = []
+    private var winogradScratch: [Float] = []
 
     /// A convolution with PyTorch's default initialisation drawn from `generator`.
     /// - Precondition: every size is positive (padding may be zero).
@@ -87,6 +91,36 @@ public final class Conv2d: Layer {
         2 * g.patchSize * g.outputPixels + outputChannels * g.outputPixels * (1 + Self.group)
     }
 
+    /// The Winograd geometry of the forward pass (and of the weight gradient, which cuts the image
+    /// the same way), when it computes a 3×3 stride-1 convolution faster than unfolding: with
+    /// enough input channels to sum over (`Benchmarks/winograd.swift`).
+    private func winogradForward(_ g: Im2col.Geometry) -> Winograd.Geometry? {
+        guard kernelSize == 3 && stride == 1 && inputChannels >= Self.winogradChannels else { return nil }
+        return Winograd.Geometry(inputs: inputChannels, outputs: outputChannels, height: g.height, width: g.width, padding: padding)
+    }
+
+    /// The Winograd geometry of the input gradient (the output gradient convolved with the turned
+    /// filters), when that is faster: with enough output channels to sum over.
+    private func winogradBackward(_ g: Im2col.Geometry) -> Winograd.Geometry? {
+        guard kernelSize == 3 && stride == 1 && padding <= 2 && outputChannels >= Self.winogradChannels else { return nil }
+        return Winograd.Geometry(inputs: outputChannels, outputs: inputChannels,
+                                 height: g.outputHeight, width: g.outputWidth, padding: 2 - padding)
+    }
+
+    /// The fewest channels summed over for which Winograd's products beat the direct one.
+    static let winogradChannels = 32
+
+    /// Sizes the transformed weights and each of `parts` threads' Winograd scratch for the
+    /// geometries used, with `reserved` floats ahead of the work space, and returns the scratch stride.
+    private func prepareWinograd(_ geometries: [Winograd.Geometry?], reserving reserved: Int = 0, parts: Int) -> Int {
+        let used = geometries.compactMap { $0 }
+        guard !used.isEmpty else { return 0 }
+        let weights = used.map(\.weightCount).max()!, stride = reserved + used.map(\.scratchCount).max()!
+        if winogradWeights.count < weights { winogradWeights = [Float](repeating: 0, count: weights) }
+        if winogradScratch.count < parts * stride { winogradScratch = [Float](repeating: 0, count: parts * stride) }
+        return stride
+    }
+
     /// Each image's output size: its channels times the (pooled, if pooling is fused) plane.
     private func outputShape(_ g: Im2col.Geometry) -> [Int] {
         let plane = pool?.outputSize(height: g.outputHeight, width: g.outputWidth) ?? (height: g.outputHeight, width: g.outputWidth)
@@ -107,27 +141,44 @@ public final class Conv2d: Layer {
         if scratch.count < parts * stride { scratch = [Float](repeating: 0, count: parts * stride) }
         let relu = fusesReLU
         let unpooledOffset = g.patchSize * g.outputPixels
+        let winograd = winogradForward(g)
+        let winogradStride = prepareWinograd([winograd], parts: parts)
+        if winograd != nil {
+            weight.value.scalars.withUnsafeBufferPointer { w in
+                Winograd.transformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, transposed: false,
+                                          into: &winogradWeights)
+            }
+        }
         input.scalars.withUnsafeBufferPointer { x in
             weight.value.scalars.withUnsafeBufferPointer { w in
                 bias.value.scalars.withUnsafeBufferPointer { bias in
                     scratch.withUnsafeMutableBufferPointer { scratch in
                         output.scalars.withUnsafeMutableBufferPointer { y in
                             argmax.withUnsafeMutableBufferPointer { arg in
+                              winogradWeights.withUnsafeBufferPointer { transformed in
+                                winogradScratch.withUnsafeMutableBufferPointer { winogradScratch in
                                 ComputeThreads.parallelTasks(batch) { part, image in
                                     let col = scratch.baseAddress! + part * stride
                                     // With pooling, the full output lives only in this thread's scratch.
                                     let out = pool == nil ? y.baseAddress! + image * imageOutput : col + unpooledOffset
                                     let source = x.baseAddress! + image * g.channels * g.height * g.width
-                                    Im2col.unfold(source, g, into: col)
-                                    // Starting from the bias (beta 1) spares OpenBLAS a zeroing pass.
-                                    Kernels.fillRows(out, with: bias.baseAddress!, rows: channels, columns: pixels)
-                                    BLAS.gemm(.plain, .plain, m: channels, n: pixels, k: patch,
-                                              a: w.baseAddress!, lda: patch, b: col, ldb: pixels,
-                                              beta: 1, c: out, ldc: pixels)
+                                    if let winograd {
+                                        Winograd.convolve(source, winograd, weights: transformed.baseAddress!, bias: bias.baseAddress!,
+                                                          into: out, scratch: winogradScratch.baseAddress! + part * winogradStride)
+                                    } else {
+                                        Im2col.unfold(source, g, into: col)
+                                        // Starting from the bias (beta 1) spares OpenBLAS a zeroing pass.
+                                        Kernels.fillRows(out, with: bias.baseAddress!, rows: channels, columns: pixels)
+                                        BLAS.gemm(.plain, .plain, m: channels, n: pixels, k: patch,
+                                                  a: w.baseAddress!, lda: patch, b: col, ldb: pixels,
+                                                  beta: 1, c: out, ldc: pixels)
+                                    }
                                     if relu { Kernels.rectify(out, count: channels * pixels) }
                                     pool?.pool(out, planes: channels, height: g.outputHeight, width: g.outputWidth, offset: 0,
                                                into: y.baseAddress! + image * imageOutput, arg.baseAddress! + image * imageOutput)
                                 }
+                                }
+                              }
                             }
                         }
                     }
@@ -172,6 +223,17 @@ public final class Conv2d: Layer {
         // Offsets inside one thread's scratch.
         let gradOffset = patch * pixels, dcolOffset = gradOffset + channels * pixels
         let producedOffset = dcolOffset + patch * pixels
+        let winograd = wantsInput ? winogradBackward(g) : nil
+        // Each thread's scratch starts with its group's weight-gradient sums in Winograd's space.
+        let weightWinograd = winogradForward(g)
+        let sumsCount = weightWinograd?.weightCount ?? 0
+        let winogradStride = prepareWinograd([winograd, weightWinograd], reserving: sumsCount, parts: parts)
+        if winograd != nil {
+            weight.value.scalars.withUnsafeBufferPointer { w in
+                Winograd.transformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, transposed: true,
+                                          into: &winogradWeights)
+            }
+        }
         input.scalars.withUnsafeBufferPointer { x in
             output.scalars.withUnsafeBufferPointer { y in
                 weight.value.scalars.withUnsafeBufferPointer { w in
@@ -179,12 +241,18 @@ public final class Conv2d: Layer {
                         partials.withUnsafeMutableBufferPointer { partials in
                             argmax.withUnsafeBufferPointer { arg in
                               inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
+                                winogradWeights.withUnsafeBufferPointer { transformed in
+                                  winogradScratch.withUnsafeMutableBufferPointer { winogradScratch in
                                   ComputeThreads.parallelTasks(groups) { part, task in
                                       let base = scratch.baseAddress! + part * stride
                                       let col = base, dcol = base + dcolOffset, masked = base + gradOffset
                                       let produced = base + producedOffset
                                       let dw = partials.baseAddress! + task * partialStride, db = dw + channels * patch
                                       dw.update(repeating: 0, count: partialStride)
+                                      let winogradBase = winogradStride > 0 ? winogradScratch.baseAddress! + part * winogradStride : nil
+                                      let sums = weightWinograd == nil ? nil : winogradBase
+                                      let winogradWork = winogradBase.map { $0 + sumsCount }
+                                      sums?.update(repeating: 0, count: sumsCount)
                                       let members = task * Self.group..<min(batch, (task + 1) * Self.group)
                                       if case .produced(let produce) = source { produce(members, produced) }
                                       for image in members {
@@ -228,19 +296,35 @@ public final class Conv2d: Layer {
                                               }
                                               Kernels.addRowSums(grad, rows: channels, columns: pixels, to: db)
                                           }
-                                          Im2col.unfold(x.baseAddress! + image * imageSize, g, into: col)
-                                          BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
-                                                    a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
+                                          let source = x.baseAddress! + image * imageSize
+                                          if let weightWinograd {
+                                              Winograd.accumulateWeightGradient(source, weightWinograd, outputGradient: grad,
+                                                                                into: sums!, scratch: winogradWork!)
+                                          } else {
+                                              Im2col.unfold(source, g, into: col)
+                                              BLAS.gemm(.plain, .transposed, m: channels, n: patch, k: pixels,
+                                                        a: grad, lda: pixels, b: col, ldb: pixels, beta: 1, c: dw, ldc: patch)
+                                          }
                                           if wantsInput {
-                                              BLAS.gemm(.transposed, .plain, m: patch, n: pixels, k: channels,
-                                                        a: w.baseAddress!, lda: patch, b: grad, ldb: pixels,
-                                                        beta: 0, c: dcol, ldc: pixels)
                                               let target = dx.baseAddress! + image * imageSize
-                                              target.update(repeating: 0, count: imageSize)
-                                              Im2col.foldAdding(dcol, g, into: target)
+                                              if let winograd {
+                                                  Winograd.convolve(grad, winograd, weights: transformed.baseAddress!, bias: nil, into: target,
+                                                                    scratch: winogradWork!)
+                                              } else {
+                                                  BLAS.gemm(.transposed, .plain, m: patch, n: pixels, k: channels,
+                                                            a: w.baseAddress!, lda: patch, b: grad, ldb: pixels,
+                                                            beta: 0, c: dcol, ldc: pixels)
+                                                  target.update(repeating: 0, count: imageSize)
+                                                  Im2col.foldAdding(dcol, g, into: target)
+                                              }
                                           }
                                       }
+                                      if let sums {
+                                          Winograd.weightGradient(from: sums, outputs: channels, inputs: inputChannels, adding: dw)
+                                      }
                                   }
+                                  }
+                                }
                               }
                             }
                         }
