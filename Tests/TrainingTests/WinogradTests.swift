@@ -2,8 +2,9 @@ import Loaders
 import Testing
 @testable import Training
 
-/// Winograd's F(4×4, 3×3) gives the convolution summed directly in double precision, on its own
-/// and inside `Conv2d` (the forward pass, and the input gradient through the turned filters).
+/// Winograd's F(4×4, 3×3) gives the sums of the direct convolution, taken in double precision, on
+/// its own and inside `Conv2d`: the forward pass, the weight gradient, and the input gradient
+/// through the turned filters.
 @Suite struct WinogradTests {
     /// `out[o][y][x] = Σ image[i][y + dy − p][x + dx − p] · w[o][i][dy][dx]` in double precision,
     /// with the sum of the terms' magnitudes, against which single precision's error is measured.

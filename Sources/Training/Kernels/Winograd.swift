@@ -10,6 +10,7 @@
 /// The weight gradient uses the same algorithm turned around (the filter's 3×3 taps are now the
 /// outputs, a 4×4 tile of the output gradient `e` the filter): `dW = Gᵀ [Σ (A e Aᵀ) ⊙ (Bᵀ d B)] G`,
 /// the sum over tiles and images again one matrix product per point.
+///
 /// The transforms' constants are small integers and ratios of them; in single precision the
 /// result differs from the direct sum by a few units in the sixth digit.
 enum Winograd {
@@ -54,19 +55,28 @@ enum Winograd {
     static func transformWeights(
         _ weight: UnsafePointer<Float>, outputs: Int, inputs: Int, transposed: Bool, into u: UnsafeMutablePointer<Float>
     ) {
-        let g: [[Double]] = [[1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-                             [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1]]
+        /// `G g` for one column (or row) of three.
+        func spread(_ g0: Double, _ g1: Double, _ g2: Double) -> (Double, Double, Double, Double, Double, Double) {
+            (g0 / 4, -(g0 + g1 + g2) / 6, -(g0 - g1 + g2) / 6, g0 / 24 + g1 / 12 + g2 / 6, g0 / 24 - g1 / 12 + g2 / 6, g2)
+        }
         let (rows, columns) = transposed ? (inputs, outputs) : (outputs, inputs)
-        for o in 0..<outputs {
-            for i in 0..<inputs {
-                let filter = weight + (o * inputs + i) * 9
-                func tap(_ y: Int, _ x: Int) -> Double { Double(transposed ? filter[(2 - y) * 3 + 2 - x] : filter[y * 3 + x]) }
-                let (row, column) = transposed ? (i, o) : (o, i)
-                for a in 0..<6 {
-                    let left = (0..<3).map { x in (0..<3).reduce(0.0) { $0 + g[a][$1] * tap($1, x) } }
-                    for b in 0..<6 {
-                        let value = (0..<3).reduce(0.0) { $0 + left[$1] * g[b][$1] }
-                        u[((a * 6 + b) * rows + row) * columns + column] = Float(value)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 18) { buffer in
+            let down = buffer.baseAddress!
+            for o in 0..<outputs {
+                for i in 0..<inputs {
+                    let filter = weight + (o * inputs + i) * 9
+                    func tap(_ y: Int, _ x: Int) -> Double { Double(transposed ? filter[(2 - y) * 3 + 2 - x] : filter[y * 3 + x]) }
+                    // down[x·6 + a] = (G · column x)[a], then G along each row a.
+                    for x in 0..<3 {
+                        (down[6 * x], down[6 * x + 1], down[6 * x + 2], down[6 * x + 3], down[6 * x + 4], down[6 * x + 5]) =
+                            spread(tap(0, x), tap(1, x), tap(2, x))
+                    }
+                    let (target, plane) = (u + (transposed ? i * columns + o : o * columns + i), rows * columns)
+                    for a in 0..<6 {
+                        let r = spread(down[a], down[6 + a], down[12 + a])
+                        let point = target + 6 * a * plane
+                        (point[0], point[plane], point[2 * plane]) = (Float(r.0), Float(r.1), Float(r.2))
+                        (point[3 * plane], point[4 * plane], point[5 * plane]) = (Float(r.3), Float(r.4), Float(r.5))
                     }
                 }
             }
@@ -80,12 +90,7 @@ enum Winograd {
         _ image: UnsafePointer<Float>, _ g: Geometry, weights u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         into out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
     ) {
-        let bordered = scratch
-        let columnTransforms = bordered + g.borderedCount
-        let v = columnTransforms + 6 * g.lineWidth + 8
-        let m = v + 36 * g.inputPlane
-        border(image, g, into: bordered)
-        transformTiles(bordered, g, columnTransforms: columnTransforms, into: v)
+        let (v, m) = transformImage(image, g, scratch: scratch)
         for point in 0..<36 {
             BLAS.gemm(.plain, .plain, m: g.outputs, n: g.tiles, k: g.inputs,
                       a: u + point * g.outputs * g.inputs, lda: g.inputs,
@@ -103,12 +108,7 @@ enum Winograd {
         _ image: UnsafePointer<Float>, _ g: Geometry, outputGradient: UnsafePointer<Float>,
         into sums: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
     ) {
-        let bordered = scratch
-        let columnTransforms = bordered + g.borderedCount
-        let v = columnTransforms + 6 * g.lineWidth + 8
-        let e = v + 36 * g.inputPlane
-        border(image, g, into: bordered)
-        transformTiles(bordered, g, columnTransforms: columnTransforms, into: v)
+        let (v, e) = transformImage(image, g, scratch: scratch)
         transformGradientTiles(outputGradient, g, into: e)
         for point in 0..<36 {
             BLAS.gemm(.plain, .transposed, m: g.outputs, n: g.inputs, k: g.tiles,
@@ -116,6 +116,19 @@ enum Winograd {
                       b: v + point * g.inputPlane, ldb: g.tileStride,
                       beta: 1, c: sums + point * g.outputs * g.inputs, ldc: g.inputs)
         }
+    }
+
+    /// `V`, the image's tiles carried into Winograd's space, at the start of the scratch after the
+    /// bordered image and the column transforms; and the room after it for `M` (or `E`).
+    private static func transformImage(
+        _ image: UnsafePointer<Float>, _ g: Geometry, scratch: UnsafeMutablePointer<Float>
+    ) -> (v: UnsafeMutablePointer<Float>, rest: UnsafeMutablePointer<Float>) {
+        let bordered = scratch
+        let columnTransforms = bordered + g.borderedCount
+        let v = columnTransforms + 6 * g.lineWidth + 8
+        border(image, g, into: bordered)
+        transformTiles(bordered, g, columnTransforms: columnTransforms, into: v)
+        return (v, v + 36 * g.inputPlane)
     }
 
     /// `weight[o][i] += Gᵀ S G` for the `[36, outputs, inputs]` sums of `accumulateWeightGradient`,

@@ -6,9 +6,9 @@ import Loaders
 /// Each image is unfolded into columns (im2col) and multiplied by the `[out, in·k·k]` weight
 /// matrix, or, for a 3×3 stride-1 kernel over 32 channels or more, convolved by Winograd's
 /// F(4×4, 3×3) with a quarter of the multiplications (`Winograd`); images are shared out across
-/// `ComputeThreads` as the threads come free. Inside a
-/// `Sequential`, a following `ReLU` and `MaxPool2d` are fused into the output pass (applied to each
-/// image while it is in cache) and their gradients into the backward pass.
+/// `ComputeThreads` as the threads come free. Inside a `Sequential`, a following `ReLU` and
+/// `MaxPool2d` are fused into the output pass (applied to each image while it is in cache) and
+/// their gradients into the backward pass.
 ///
 /// ```swift
 /// let conv = Conv2d(inputChannels: 1, outputChannels: 32, kernelSize: 3, seed: 0)
