@@ -1,26 +1,9 @@
 // im2col's unfold and fold on the convolutions of the networks in Docs/Performance.md, per batch
 // of 64 images (the smallest of 60 repetitions), built with the training core's own kernels:
 //
-//   swiftc -O -wmo Sources/Training/Kernels/Kernels.swift Sources/Training/Kernels/Im2col.swift \
-//       Benchmarks/unfold.swift -o /tmp/unfold && /tmp/unfold
+//   swiftc -O -wmo -parse-as-library Sources/Training/Kernels/Kernels.swift Sources/Training/Kernels/Im2col.swift \
+//       Benchmarks/Fastest.swift Benchmarks/unfold.swift -o /tmp/unfold && /tmp/unfold
 import Foundation
-
-func seconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
-/// The smallest time of `body` over 60 runs, in milliseconds.
-func fastest(_ body: () -> Void) -> Double {
-    var best = Double.infinity
-    for _ in 0..<60 {
-        let start = seconds()
-        body()
-        best = min(best, seconds() - start)
-    }
-    return best * 1e3
-}
 
 @main
 enum UnfoldBenchmark {
@@ -38,8 +21,8 @@ enum UnfoldBenchmark {
             let input = UnsafeMutablePointer<Float>.allocate(capacity: imageSize * images)
             for i in 0..<imageSize * images { input[i] = Float(i % 13) }
             let col = UnsafeMutablePointer<Float>.allocate(capacity: g.patchSize * g.outputPixels)
-            let unfold = fastest { for image in 0..<images { Im2col.unfold(input + image * imageSize, g, into: col) } }
-            let fold = fastest { for image in 0..<images { Im2col.foldAdding(col, g, into: input + image * imageSize) } }
+            let unfold = fastest(runs: 60) { for image in 0..<images { Im2col.unfold(input + image * imageSize, g, into: col) } }
+            let fold = fastest(runs: 60) { for image in 0..<images { Im2col.foldAdding(col, g, into: input + image * imageSize) } }
             print(name.padding(toLength: 28, withPad: " ", startingAt: 0), String(format: "unfold %.3f ms  fold %.3f ms", unfold, fold))
         }
     }

@@ -4,25 +4,9 @@
 //
 //   swiftc -O -wmo -parse-as-library -I Sources/COpenBLAS -lopenblas Sources/Training/Kernels/Kernels.swift \
 //       Sources/Training/Kernels/Im2col.swift Sources/Training/Kernels/BLAS.swift \
-//       Sources/Training/Kernels/Winograd.swift Benchmarks/winograd.swift -o /tmp/winograd && /tmp/winograd
+//       Sources/Training/Kernels/Winograd.swift Benchmarks/Fastest.swift Benchmarks/winograd.swift -o /tmp/winograd \
+//       && /tmp/winograd
 import Foundation
-
-func seconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
-/// The smallest time of `body` over 20 runs, in milliseconds.
-func fastest(_ body: () -> Void) -> Double {
-    var best = Double.infinity
-    for _ in 0..<20 {
-        let start = seconds()
-        body()
-        best = min(best, seconds() - start)
-    }
-    return best * 1e3
-}
 
 /// The largest difference between two results, relative to the largest magnitude.
 func difference(_ a: [Float], _ b: [Float]) -> Float {
@@ -66,14 +50,14 @@ enum WinogradBenchmark {
             image.withUnsafeBufferPointer { x in
                 gradient.withUnsafeBufferPointer { dy in
                     let x = x.baseAddress!, dy = dy.baseAddress!
-                    let unfolded = fastest {
+                    let unfolded = fastest(runs: 20) {
                         for n in 0..<images {
                             Im2col.unfold(x + n * imageSize, im2col, into: &col)
                             BLAS.gemm(.plain, .plain, m: outputs, n: pixels, k: patch, a: weight, lda: patch,
                                       b: col, ldb: pixels, beta: 0, c: &direct[n * outputs * pixels], ldc: pixels)
                         }
                     }
-                    let winograd = fastest {
+                    let winograd = fastest(runs: 20) {
                         Winograd.transformWeights(weight, outputs: outputs, inputs: inputs, transposed: false, into: &u)
                         for n in 0..<images {
                             Winograd.convolve(x + n * imageSize, forward, weights: u, bias: nil,
@@ -83,7 +67,7 @@ enum WinogradBenchmark {
                     report("forward", unfolded, winograd, direct, fast)
 
                     var (dw, fastDW) = ([Float](repeating: 0, count: outputs * patch), [Float](repeating: 0, count: outputs * patch))
-                    let unfoldedWeight = fastest {
+                    let unfoldedWeight = fastest(runs: 20) {
                         dw.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
                         for n in 0..<images {
                             Im2col.unfold(x + n * imageSize, im2col, into: &col)
@@ -91,7 +75,7 @@ enum WinogradBenchmark {
                                       b: col, ldb: pixels, beta: 1, c: &dw, ldc: patch)
                         }
                     }
-                    let winogradWeight = fastest {
+                    let winogradWeight = fastest(runs: 20) {
                         fastDW.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
                         // Summed per group of eight images, as `Conv2d` does.
                         for group in 0..<images / 8 {
@@ -106,7 +90,7 @@ enum WinogradBenchmark {
                     report("weight gradient", unfoldedWeight, winogradWeight, dw, fastDW)
 
                     var (dx, fastDX) = ([Float](repeating: 0, count: images * imageSize), [Float](repeating: 0, count: images * imageSize))
-                    let folded = fastest {
+                    let folded = fastest(runs: 20) {
                         for n in 0..<images {
                             BLAS.gemm(.transposed, .plain, m: patch, n: pixels, k: outputs, a: weight, lda: patch,
                                       b: dy + n * outputs * pixels, ldb: pixels, beta: 0, c: &col, ldc: pixels)
@@ -117,7 +101,7 @@ enum WinogradBenchmark {
                             }
                         }
                     }
-                    let winogradInput = fastest {
+                    let winogradInput = fastest(runs: 20) {
                         Winograd.transformWeights(weight, outputs: outputs, inputs: inputs, transposed: true, into: &u)
                         for n in 0..<images {
                             Winograd.convolve(dy + n * outputs * pixels, backward, weights: u, bias: nil,

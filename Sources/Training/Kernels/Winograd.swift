@@ -196,13 +196,8 @@ enum Winograd {
                         let target = e + o * g.tileStride + ty * g.tileColumns + first
                         for b in 0..<6 {
                             let column = rows + 4 * b
-                            let r = gradientTransform(column[0], column[1], column[2], column[3])
-                            Kernels.store(r.0, target + b * planeStride)
-                            Kernels.store(r.1, target + (6 + b) * planeStride)
-                            Kernels.store(r.2, target + (12 + b) * planeStride)
-                            Kernels.store(r.3, target + (18 + b) * planeStride)
-                            Kernels.store(r.4, target + (24 + b) * planeStride)
-                            Kernels.store(r.5, target + (30 + b) * planeStride)
+                            store(gradientTransform(column[0], column[1], column[2], column[3]),
+                                  target + b * planeStride, stride: 6 * planeStride)
                         }
                     }
                 }
@@ -290,28 +285,17 @@ enum Winograd {
                 let top = bordered + (c * g.borderedHeight + 4 * ty) * line
                 // t[a][r][q] = (Bᵀ · column 4q + r of the tile rows)[a]
                 for q in stride(from: 0, to: line, by: 8) {
-                    let r = inputTransform(Kernels.load(top + q), Kernels.load(top + line + q), Kernels.load(top + 2 * line + q),
-                                           Kernels.load(top + 3 * line + q), Kernels.load(top + 4 * line + q), Kernels.load(top + 5 * line + q))
-                    Kernels.store(r.0, t + q)
-                    Kernels.store(r.1, t + line + q)
-                    Kernels.store(r.2, t + 2 * line + q)
-                    Kernels.store(r.3, t + 3 * line + q)
-                    Kernels.store(r.4, t + 4 * line + q)
-                    Kernels.store(r.5, t + 5 * line + q)
+                    store(inputTransform(Kernels.load(top + q), Kernels.load(top + line + q), Kernels.load(top + 2 * line + q),
+                                         Kernels.load(top + 3 * line + q), Kernels.load(top + 4 * line + q), Kernels.load(top + 5 * line + q)),
+                          t + q, stride: line)
                 }
                 for first in stride(from: 0, to: g.tileColumns, by: 8) {
                     let target = v + c * g.tileStride + ty * g.tileColumns + first
                     for a in 0..<6 {
                         let d = t + a * line + first
-                        let r = inputTransform(Kernels.load(d), Kernels.load(d + width), Kernels.load(d + 2 * width),
-                                               Kernels.load(d + 3 * width), Kernels.load(d + 1), Kernels.load(d + width + 1))
-                        let row = target + a * 6 * planeStride
-                        Kernels.store(r.0, row)
-                        Kernels.store(r.1, row + planeStride)
-                        Kernels.store(r.2, row + 2 * planeStride)
-                        Kernels.store(r.3, row + 3 * planeStride)
-                        Kernels.store(r.4, row + 4 * planeStride)
-                        Kernels.store(r.5, row + 5 * planeStride)
+                        store(inputTransform(Kernels.load(d), Kernels.load(d + width), Kernels.load(d + 2 * width),
+                                             Kernels.load(d + 3 * width), Kernels.load(d + 1), Kernels.load(d + width + 1)),
+                              target + a * 6 * planeStride, stride: planeStride)
                     }
                 }
             }
@@ -357,6 +341,20 @@ enum Winograd {
                 }
             }
         }
+    }
+
+    /// Stores six vectors `stride` floats apart.
+    @inline(__always)
+    private static func store(
+        _ r: (Kernels.Vector, Kernels.Vector, Kernels.Vector, Kernels.Vector, Kernels.Vector, Kernels.Vector),
+        _ target: UnsafeMutablePointer<Float>, stride: Int
+    ) {
+        Kernels.store(r.0, target)
+        Kernels.store(r.1, target + stride)
+        Kernels.store(r.2, target + 2 * stride)
+        Kernels.store(r.3, target + 3 * stride)
+        Kernels.store(r.4, target + 4 * stride)
+        Kernels.store(r.5, target + 5 * stride)
     }
 
     /// `Bᵀ d` for one column (or row) of six.
