@@ -115,10 +115,12 @@ public final class Conv2d: Layer {
 
     /// Sizes the transformed weights and each of `parts` threads' Winograd scratch for the
     /// geometries used, with `reserved` floats ahead of the work space, and returns the scratch stride.
-    private func prepareWinograd(_ geometries: [Winograd.Geometry?], reserving reserved: Int = 0, parts: Int) -> Int {
-        let used = geometries.compactMap { $0 }
-        guard !used.isEmpty else { return 0 }
-        let weights = used.map(\.weightCount).max()!, stride = reserved + used.map(\.scratchCount).max()!
+    private func prepareWinograd(
+        _ first: Winograd.Geometry?, _ second: Winograd.Geometry? = nil, reserving reserved: Int = 0, parts: Int
+    ) -> Int {
+        guard first != nil || second != nil else { return 0 }
+        let weights = max(first?.weightCount ?? 0, second?.weightCount ?? 0)
+        let stride = reserved + max(first?.scratchCount ?? 0, second?.scratchCount ?? 0)
         if winogradWeights.count < weights { winogradWeights = [Float](repeating: 0, count: weights) }
         if winogradScratch.count < parts * stride { winogradScratch = [Float](repeating: 0, count: parts * stride) }
         return stride
@@ -145,7 +147,7 @@ public final class Conv2d: Layer {
         let relu = fusesReLU
         let unpooledOffset = g.patchSize * g.outputPixels
         let winograd = winogradForward(g)
-        let winogradStride = prepareWinograd([winograd], parts: parts)
+        let winogradStride = prepareWinograd(winograd, parts: parts)
         if winograd != nil {
             weight.value.scalars.withUnsafeBufferPointer { w in
                 Winograd.transformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, transposed: false,
@@ -230,7 +232,7 @@ public final class Conv2d: Layer {
         // Each thread's scratch starts with its group's weight-gradient sums in Winograd's space.
         let weightWinograd = winogradForward(g)
         let sumsCount = weightWinograd?.weightCount ?? 0
-        let winogradStride = prepareWinograd([winograd, weightWinograd], reserving: sumsCount, parts: parts)
+        let winogradStride = prepareWinograd(winograd, weightWinograd, reserving: sumsCount, parts: parts)
         if winograd != nil {
             weight.value.scalars.withUnsafeBufferPointer { w in
                 Winograd.transformWeights(w.baseAddress!, outputs: outputChannels, inputs: inputChannels, transposed: true,
